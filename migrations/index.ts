@@ -1,0 +1,7 @@
+import { InitialSchema } from './20261125-0001-initial-schema.ts';
+
+/**
+ * Every migration, in order. Listed explicitly so the app runs them straight from TypeScript
+ * sources (Node's type stripping) without a glob or a build step. Add new ones at the end.
+ */
+export const migrationsList = [{ name: '20261125-0001-initial-schema', class: InitialSchema }];

@@ -1,0 +1,240 @@
+import { validate as validateCron } from 'node-cron';
+import { z } from 'zod';
+
+/**
+ * The one parse of `process.env`. Every other module receives the typed `Config`;
+ * nothing else reads the environment.
+ */
+
+const README_SLACK = 'see "Create the Slack app" in README.md';
+
+const emptyToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional());
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const envSchema = z.object({
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((value) => /^postgres(ql)?:\/\/[^\s]+$/.test(value) && URL.canParse(value), {
+        message: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/activitypulse',
+      })
+      .optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_BOT_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((value) => value.startsWith('xoxb-'), { message: 'must be a bot token starting with xoxb-' })
+      .optional(),
+  ),
+  SLACK_APP_TOKEN: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((value) => value.startsWith('xapp-'), {
+        message: 'must be an app-level token starting with xapp- (with the connections:write scope)',
+      })
+      .optional(),
+  ),
+  SLACK_CLIENT_ID: optionalString,
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: optionalString,
+  SLACK_API_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), {
+        message: 'must be an http(s) URL such as https://slack.com/api/',
+      })
+      .transform((value) => (value.endsWith('/') ? value : `${value}/`))
+      .default('https://slack.com/api/'),
+  ),
+  PORT: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a port number' })
+      .int('must be a whole number')
+      .min(0, 'must be between 0 and 65535')
+      .max(65535, 'must be between 0 and 65535')
+      .default(3000),
+  ),
+  ENCRYPTION_KEY: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((value) => /^[A-Za-z0-9+/=_-]+$/.test(value) && Buffer.from(value, 'base64').length === 32, {
+        message: 'must be 32 random bytes in base64 (generate one with: openssl rand -base64 32)',
+      })
+      .optional(),
+  ),
+  GITLAB_ALLOWED_HOSTS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((host) => host.trim().toLowerCase())
+          .filter((host) => host.length > 0),
+      ),
+  ),
+  SYNC_CRON: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .trim()
+      .refine((value) => validateCron(value), {
+        message: 'must be a cron expression such as "*/15 * * * *"',
+      })
+      .default('*/15 * * * *'),
+  ),
+  LOG_LEVEL: z.preprocess(
+    (value) => (typeof value === 'string' ? emptyToUndefined(value.toLowerCase()) : value),
+    z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
+  ),
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().trim().default('.data')),
+});
+
+export type SlackMode =
+  | { kind: 'http'; signingSecret: string; botToken: string }
+  | { kind: 'socket'; appToken: string; botToken: string; signingSecret?: string }
+  | { kind: 'oauth'; signingSecret: string; clientId: string; clientSecret: string; stateSecret: string };
+
+export interface Config {
+  databaseUrl: string | undefined;
+  slack: SlackMode;
+  slackApiUrl: string;
+  port: number;
+  encryptionKey: Buffer | undefined;
+  gitlabAllowedHosts: string[];
+  syncCron: string;
+  logLevel: (typeof logLevels)[number];
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(
+      `ActivityPulse cannot start; fix these settings:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type SlackEnv = Pick<
+  z.infer<typeof envSchema>,
+  | 'SLACK_SIGNING_SECRET'
+  | 'SLACK_BOT_TOKEN'
+  | 'SLACK_APP_TOKEN'
+  | 'SLACK_CLIENT_ID'
+  | 'SLACK_CLIENT_SECRET'
+  | 'SLACK_STATE_SECRET'
+>;
+
+function rawSlackEnv(env: NodeJS.ProcessEnv): SlackEnv {
+  const read = (name: keyof SlackEnv) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+  return {
+    SLACK_SIGNING_SECRET: read('SLACK_SIGNING_SECRET'),
+    SLACK_BOT_TOKEN: read('SLACK_BOT_TOKEN'),
+    SLACK_APP_TOKEN: read('SLACK_APP_TOKEN'),
+    SLACK_CLIENT_ID: read('SLACK_CLIENT_ID'),
+    SLACK_CLIENT_SECRET: read('SLACK_CLIENT_SECRET'),
+    SLACK_STATE_SECRET: read('SLACK_STATE_SECRET'),
+  };
+}
+
+function slackMode(env: SlackEnv, problems: string[]): SlackMode | undefined {
+  const oauthVars = [env.SLACK_CLIENT_ID, env.SLACK_CLIENT_SECRET, env.SLACK_STATE_SECRET];
+  if (oauthVars.some((value) => value !== undefined)) {
+    const missing = [
+      env.SLACK_CLIENT_ID ? undefined : 'SLACK_CLIENT_ID',
+      env.SLACK_CLIENT_SECRET ? undefined : 'SLACK_CLIENT_SECRET',
+      env.SLACK_STATE_SECRET ? undefined : 'SLACK_STATE_SECRET',
+      env.SLACK_SIGNING_SECRET ? undefined : 'SLACK_SIGNING_SECRET',
+    ].filter((name): name is string => name !== undefined);
+    if (missing.length > 0) {
+      problems.push(`multi-workspace OAuth install also needs ${missing.join(', ')} (${README_SLACK})`);
+      return undefined;
+    }
+    return {
+      kind: 'oauth',
+      signingSecret: env.SLACK_SIGNING_SECRET!,
+      clientId: env.SLACK_CLIENT_ID!,
+      clientSecret: env.SLACK_CLIENT_SECRET!,
+      stateSecret: env.SLACK_STATE_SECRET!,
+    };
+  }
+  if (env.SLACK_APP_TOKEN) {
+    if (!env.SLACK_BOT_TOKEN) {
+      problems.push(`Socket Mode (SLACK_APP_TOKEN is set) also needs SLACK_BOT_TOKEN (${README_SLACK})`);
+      return undefined;
+    }
+    return {
+      kind: 'socket',
+      appToken: env.SLACK_APP_TOKEN,
+      botToken: env.SLACK_BOT_TOKEN,
+      ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
+    };
+  }
+  const missing = [
+    env.SLACK_SIGNING_SECRET ? undefined : 'SLACK_SIGNING_SECRET',
+    env.SLACK_BOT_TOKEN ? undefined : 'SLACK_BOT_TOKEN',
+  ].filter((name): name is string => name !== undefined);
+  if (missing.length > 0) {
+    problems.push(
+      `Slack credentials missing: set ${missing.join(' and ')} (from your Slack app's "Basic Information" and "OAuth & Permissions" pages; ${README_SLACK}). For Socket Mode set SLACK_APP_TOKEN and SLACK_BOT_TOKEN instead.`,
+    );
+    return undefined;
+  }
+  return { kind: 'http', signingSecret: env.SLACK_SIGNING_SECRET!, botToken: env.SLACK_BOT_TOKEN! };
+}
+
+/** Parses the environment once; throws a `ConfigError` naming every problem at the same time. */
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const problems: string[] = [];
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.') || 'environment'} ${issue.message}`);
+    }
+    // Report missing Slack credentials in the same message as the malformed values.
+    slackMode(rawSlackEnv(env), problems);
+    throw new ConfigError(dedupe(problems));
+  }
+  const slack = slackMode(parsed.data, problems);
+  if (!slack || problems.length > 0) throw new ConfigError(problems);
+  const data = parsed.data;
+  return {
+    databaseUrl: data.DATABASE_URL,
+    slack,
+    slackApiUrl: data.SLACK_API_URL,
+    port: data.PORT,
+    encryptionKey: data.ENCRYPTION_KEY ? Buffer.from(data.ENCRYPTION_KEY, 'base64') : undefined,
+    gitlabAllowedHosts: data.GITLAB_ALLOWED_HOSTS,
+    syncCron: data.SYNC_CRON,
+    logLevel: data.LOG_LEVEL,
+    dataDir: data.DATA_DIR,
+  };
+}
+
+function dedupe(values: string[]): string[] {
+  return [...new Set(values)];
+}
