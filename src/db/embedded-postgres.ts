@@ -174,6 +174,8 @@ export async function startEmbeddedPostgres(options: {
   const root = path.resolve(options.dataDir);
   const pgData = path.join(root, 'postgres');
   await mkdir(root, { recursive: true, mode: 0o755 });
+  // The postgres OS user must be able to enter the parent of its data directory.
+  if (owner) await chmod(root, 0o755);
   await mkdir(pgData, { recursive: true, mode: 0o700 });
   if (owner) await chown(pgData, owner.uid, owner.gid);
   await chmod(pgData, 0o700);

@@ -10,6 +10,7 @@ export const ExternalIdentity = defineEntity({
     { name: 'external_identity_teammate_source_unique', properties: ['teammate', 'dataSource'] },
     { name: 'external_identity_source_username_unique', properties: ['dataSource', 'usernameKey'] },
   ],
+  indexes: [{ name: 'external_identity_source_idx', properties: ['dataSource'] }],
   properties: {
     id: p
       .uuid()

@@ -1,0 +1,123 @@
+import type { Dispatcher } from 'undici';
+import { type Config, ConfigError, loadConfig } from './config/config.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { BackgroundTasks } from './lib/background-tasks.ts';
+import { resolveEncryptionKey } from './lib/encryption-key.ts';
+import { isCodedError } from './lib/errors.ts';
+import { createLogger, type Logger } from './lib/logger.ts';
+import { createMetrics } from './lib/metrics.ts';
+import { SecretBox } from './lib/secret-box.ts';
+import { DataSourceRepository } from './modules/sources/data-source.repository.ts';
+import { createSlackApp } from './slack/app.ts';
+import { healthRoutes } from './slack/health-routes.ts';
+
+export interface StartOptions {
+  env: NodeJS.ProcessEnv;
+  /** Where log lines go (tests capture them to prove no token is logged). */
+  logDestination?: { write(line: string): unknown };
+  /** The undici dispatcher for GitLab requests (tests, benchmarks). */
+  gitlabDispatcher?: Dispatcher;
+  now?: () => Date;
+}
+
+export interface RunningApp {
+  config: Config;
+  port: number;
+  database: Database;
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/** The composition root: builds every part, starts it, and owns shutdown. */
+export async function startActivityPulse(options: StartOptions): Promise<RunningApp> {
+  const config = loadConfig(options.env);
+  const logger = createLogger({
+    level: config.logLevel,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const now = options.now ?? (() => new Date());
+  const metrics = createMetrics();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  try {
+    const key = await resolveEncryptionKey({
+      configured: config.encryptionKey,
+      dataDir: config.dataDir,
+      logger,
+    });
+    const box = new SecretBox(key);
+    const background = new BackgroundTasks(logger);
+    const sources = new DataSourceRepository(box);
+    void sources;
+
+    const app = createSlackApp({
+      mode: config.slack,
+      slackApiUrl: config.slackApiUrl,
+      port: config.port,
+      routes: healthRoutes({
+        checkDatabase: async () => {
+          await database.orm.em.getConnection().execute('select 1');
+        },
+        registry: metrics.registry,
+      }),
+      deps: { logger, metrics, now },
+    });
+    const server = await app.start(config.port);
+    const address =
+      server && typeof server === 'object' && 'address' in server ? server.address() : undefined;
+    const port = address && typeof address === 'object' ? address.port : config.port;
+    logger.info({ port, mode: config.slack.kind }, 'ActivityPulse is listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = () => {
+      stopping ??= (async () => {
+        logger.info('shutting down');
+        await app
+          .stop()
+          .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
+        const drained = await background.drain(20_000);
+        if (!drained) logger.warn('background work still running at shutdown; it was abandoned');
+        await database.close();
+        logger.info('stopped');
+      })();
+      return stopping;
+    };
+    return { config, port, database, logger, stop };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  let running: RunningApp;
+  try {
+    running = await startActivityPulse({ env: process.env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+    } else if (isCodedError(error)) {
+      process.stderr.write(`ActivityPulse cannot start: ${error.userMessage}\n`);
+    } else {
+      process.stderr.write(
+        `ActivityPulse cannot start: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    }
+    process.exit(1);
+  }
+  const shutdown = (signal: string) => {
+    running.logger.info({ signal }, 'signal received');
+    const hardStop = setTimeout(() => process.exit(1), 30_000);
+    hardStop.unref();
+    running.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        running.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,56 @@
+import { App, type CustomRoute } from '@slack/bolt';
+import type { SlackMode } from '../config/config.ts';
+import { boltLogger } from './bolt-logger.ts';
+import type { SlackDeps } from './deps.ts';
+import { register as registerActions } from './listeners/actions/index.ts';
+import { register as registerCommands } from './listeners/commands/index.ts';
+import { register as registerEvents } from './listeners/events/index.ts';
+import { register as registerViews } from './listeners/views/index.ts';
+
+export interface SlackAppOptions {
+  mode: SlackMode;
+  slackApiUrl: string;
+  port: number;
+  routes: CustomRoute[];
+  deps: SlackDeps;
+}
+
+/**
+ * The Bolt app: HTTP mode (`POST /slack/events`) or Socket Mode when an app-level token is set.
+ * Probes are custom routes on the same port in both modes.
+ * https://docs.slack.dev/tools/bolt-js/reference
+ */
+export function createSlackApp(options: SlackAppOptions): App {
+  const { mode, deps } = options;
+  const common = {
+    logger: boltLogger(deps.logger),
+    // web-api retries a rate-limited call for up to ~30 minutes by default; replies to people
+    // should fail fast instead, and jobs set their own policy.
+    clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 3, maxTimeout: 10_000 } },
+    customRoutes: options.routes,
+    // Never developerMode: it logs whole request bodies.
+    developerMode: false,
+  };
+  let app: App;
+  if (mode.kind === 'socket') {
+    app = new App({
+      ...common,
+      socketMode: true,
+      appToken: mode.appToken,
+      token: mode.botToken,
+      installerOptions: { port: options.port },
+    });
+  } else if (mode.kind === 'oauth') {
+    throw new Error('multi-workspace OAuth install is configured through createOAuthSlackApp');
+  } else {
+    app = new App({ ...common, signingSecret: mode.signingSecret, token: mode.botToken });
+  }
+  registerCommands(app, deps);
+  registerActions(app, deps);
+  registerViews(app, deps);
+  registerEvents(app, deps);
+  app.error(async (error) => {
+    deps.logger.error({ err: error }, 'unhandled Slack listener error');
+  });
+  return app;
+}

@@ -1,0 +1,65 @@
+import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { isCodedError } from '../../../lib/errors.ts';
+import { tokenize } from '../../command-text.ts';
+import type { SlackDeps } from '../../deps.ts';
+import { presentHelp } from '../../ui/help.ui.ts';
+import { type CommandHandler, commandContext } from './command-context.ts';
+import { helpCommand } from './help.command.ts';
+
+/**
+ * `/pulse` subcommands, by their words. Two-word commands (`source add`) are matched before
+ * one-word ones; anything unknown answers with help.
+ */
+export const PULSE_SUBCOMMANDS: Record<string, CommandHandler> = {
+  help: helpCommand,
+};
+
+export function resolveSubcommand(
+  text: string,
+  table: Record<string, CommandHandler> = PULSE_SUBCOMMANDS,
+): { name: string; handler: CommandHandler; rest: string[] } | undefined {
+  const words = tokenize(text);
+  const first = words[0]?.toLowerCase();
+  const second = words[1]?.toLowerCase();
+  if (first && second && table[`${first} ${second}`]) {
+    return { name: `${first} ${second}`, handler: table[`${first} ${second}`]!, rest: words.slice(2) };
+  }
+  if (first && table[first]) return { name: first, handler: table[first]!, rest: words.slice(1) };
+  return undefined;
+}
+
+export function pulseCommand(deps: SlackDeps) {
+  return async (args: SlackCommandMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {
+    const text = args.command.text ?? '';
+    const match = resolveSubcommand(text);
+    if (!match) {
+      deps.metrics.slackCommands.inc({ subcommand: 'unknown' });
+      const intro =
+        text.trim() === '' ? undefined : `I don’t know \`${tokenize(text)[0]}\`. Here is what I can do:`;
+      await args.ack({ response_type: 'ephemeral', ...presentHelp(intro) });
+      return;
+    }
+    deps.metrics.slackCommands.inc({ subcommand: match.name });
+    let acked = false;
+    const ack: typeof args.ack = async (response) => {
+      acked = true;
+      await args.ack(response);
+    };
+    const ctx = commandContext({ ...args, ack }, match.rest, deps);
+    try {
+      await match.handler(ctx);
+      if (!acked) await ack();
+    } catch (error) {
+      deps.logger.error({ err: error, subcommand: match.name }, 'command failed');
+      const message = isCodedError(error)
+        ? error.userMessage
+        : 'Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.';
+      if (!acked) await ack({ response_type: 'ephemeral', text: message });
+      else await args.respond({ response_type: 'ephemeral', text: message }).catch(() => undefined);
+    }
+  };
+}
+
+export function register(app: App, deps: SlackDeps): void {
+  app.command('/pulse', pulseCommand(deps));
+}
