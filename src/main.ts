@@ -59,7 +59,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         },
         registry: metrics.registry,
       }),
-      deps: { logger, metrics, now },
+      deps: { logger, metrics, now, background, services: {} },
     });
     const server = await app.start(config.port);
     const address =

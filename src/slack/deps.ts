@@ -1,13 +1,20 @@
+import type { BackgroundTasks } from '../lib/background-tasks.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 
 /**
- * What listeners receive from the composition root. Listeners parse input, call one service and
- * render with a pure builder; they never touch the database or GitLab directly.
- * Services are added here as modules grow.
+ * Services the listeners call. Each module adds its service here and the composition root
+ * (src/main.ts) builds it. Listeners never touch the database or GitLab directly.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in as modules land
+export interface SlackServices {}
+
+/** What listeners receive from the composition root. */
 export interface SlackDeps {
   logger: Logger;
   metrics: Metrics;
   now: () => Date;
+  /** Work that continues after ack (replies through response_url, syncs). */
+  background: BackgroundTasks;
+  services: SlackServices;
 }
