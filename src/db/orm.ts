@@ -1,5 +1,6 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import { migrationsList } from '../../migrations/index.ts';
 import type { Logger } from '../lib/logger.ts';
 import { entities } from './entities.ts';
@@ -34,7 +35,23 @@ export async function createOrm(clientUrl: string, logger?: Logger): Promise<Orm
   return MikroORM.init(ormOptions(clientUrl, logger));
 }
 
+/** Key of the session advisory lock that serialises migrations across replicas starting together. */
+const MIGRATION_LOCK_KEY = 0x41505f6d; // "AP_m"
+
+/**
+ * Applies pending migrations. Several replicas may start at once: the first takes a PostgreSQL
+ * advisory lock on a dedicated connection, the others wait for it and then find nothing to do.
+ */
 export async function migrate(orm: Orm): Promise<string[]> {
-  const applied = await orm.migrator.up();
-  return applied.map((migration) => migration.name);
+  const clientUrl = orm.config.get('clientUrl');
+  const lock = new pg.Client({ connectionString: clientUrl });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    const applied = await orm.migrator.up();
+    return applied.map((migration) => migration.name);
+  } finally {
+    await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+    await lock.end();
+  }
 }

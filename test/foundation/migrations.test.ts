@@ -55,6 +55,24 @@ describe('migrations', () => {
     }
   });
 
+  it('lets two replicas start on the same empty database at once: one migrates, the other waits', async () => {
+    const admin = new pg.Client({ connectionString: inject('postgresAdminUrl') });
+    const name = `${emptyName}_race`;
+    await admin.connect();
+    await admin.query(`create database ${admin.escapeIdentifier(name)}`);
+    const url = new URL(inject('postgresAdminUrl'));
+    url.pathname = `/${name}`;
+    const [a, b] = await Promise.all([createOrm(url.toString()), createOrm(url.toString())]);
+    try {
+      const applied = await Promise.all([migrate(a), migrate(b)]);
+      expect(applied.flat()).toEqual(['20261125-0001-initial-schema']);
+    } finally {
+      await Promise.all([a.close(true), b.close(true)]);
+      await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);
+      await admin.end();
+    }
+  });
+
   it('keeps the schema in line with the entities (no pending difference)', async () => {
     const orm = await db.orm();
     const diff = await orm.schema.getUpdateSchemaSQL({ wrap: false });
