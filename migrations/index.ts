@@ -1,7 +1,11 @@
 import { InitialSchema } from './20261125-0001-initial-schema.ts';
+import { WorkspaceInstallation } from './20261125-0002-workspace-installation.ts';
 
 /**
  * Every migration, in order. Listed explicitly so the app runs them straight from TypeScript
  * sources (Node's type stripping) without a glob or a build step. Add new ones at the end.
  */
-export const migrationsList = [{ name: '20261125-0001-initial-schema', class: InitialSchema }];
+export const migrationsList = [
+  { name: '20261125-0001-initial-schema', class: InitialSchema },
+  { name: '20261125-0002-workspace-installation', class: WorkspaceInstallation },
+];

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { SecretBox } from './lib/secret-box.ts';
 import { DataSourceRepository } from './modules/sources/data-source.repository.ts';
+import { forgetInstallation, workspaceInstallationStore } from './modules/workspaces/installation-store.ts';
 import { createSlackApp } from './slack/app.ts';
 import { healthRoutes } from './slack/health-routes.ts';
 
@@ -59,7 +60,14 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         },
         registry: metrics.registry,
       }),
-      deps: { logger, metrics, now, background, services: {} },
+      deps: {
+        logger,
+        metrics,
+        now,
+        background,
+        services: { installations: { forget: (teamId) => forgetInstallation(database.orm, teamId) } },
+      },
+      installationStore: workspaceInstallationStore(database.orm, box),
     });
     const server = await app.start(config.port);
     const address =

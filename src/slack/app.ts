@@ -1,4 +1,4 @@
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, type InstallationStore } from '@slack/bolt';
 import type { SlackMode } from '../config/config.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { SlackDeps } from './deps.ts';
@@ -13,7 +13,19 @@ export interface SlackAppOptions {
   port: number;
   routes: CustomRoute[];
   deps: SlackDeps;
+  /** Where OAuth installations are kept (multi-workspace mode only). */
+  installationStore?: InstallationStore;
 }
+
+/** Bot scopes requested by the OAuth install; the same list, with reasons, is in slack-app-manifest.yml. */
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'users:read',
+  'channels:read',
+  'groups:read',
+];
 
 /**
  * The Bolt app: HTTP mode (`POST /slack/events`) or Socket Mode when an app-level token is set.
@@ -41,7 +53,18 @@ export function createSlackApp(options: SlackAppOptions): App {
       installerOptions: { port: options.port },
     });
   } else if (mode.kind === 'oauth') {
-    throw new Error('multi-workspace OAuth install is configured through createOAuthSlackApp');
+    if (!options.installationStore) throw new Error('the OAuth install needs an installation store');
+    app = new App({
+      ...common,
+      signingSecret: mode.signingSecret,
+      clientId: mode.clientId,
+      clientSecret: mode.clientSecret,
+      stateSecret: mode.stateSecret,
+      scopes: BOT_SCOPES,
+      installationStore: options.installationStore,
+      // /slack/install redirects straight to Slack's consent page.
+      installerOptions: { directInstall: true },
+    });
   } else {
     app = new App({ ...common, signingSecret: mode.signingSecret, token: mode.botToken });
   }

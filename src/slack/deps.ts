@@ -6,8 +6,9 @@ import type { Metrics } from '../lib/metrics.ts';
  * Services the listeners call. Each module adds its service here and the composition root
  * (src/main.ts) builds it. Listeners never touch the database or GitLab directly.
  */
-// biome-ignore lint/suspicious/noEmptyInterface: filled in as modules land
-export interface SlackServices {}
+export interface SlackServices {
+  installations: { forget(teamId: string): Promise<void> };
+}
 
 /** What listeners receive from the composition root. */
 export interface SlackDeps {

@@ -1,7 +1,10 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { migrationsList } from '../../migrations/index.ts';
 import { createOrm, migrate } from '../../src/db/orm.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+
+const allMigrations = migrationsList.map((migration) => migration.name);
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -30,7 +33,7 @@ describe('migrations', () => {
   it('builds the whole schema from an empty database, and a second run applies nothing', async () => {
     const orm = await createOrm(emptyUrl);
     try {
-      expect(await migrate(orm)).toEqual(['20261125-0001-initial-schema']);
+      expect(await migrate(orm)).toEqual(allMigrations);
       expect(await migrate(orm)).toEqual([]);
       const tables = await orm.em
         .fork()
@@ -65,7 +68,7 @@ describe('migrations', () => {
     const [a, b] = await Promise.all([createOrm(url.toString()), createOrm(url.toString())]);
     try {
       const applied = await Promise.all([migrate(a), migrate(b)]);
-      expect(applied.flat()).toEqual(['20261125-0001-initial-schema']);
+      expect(applied.flat()).toEqual(allMigrations);
     } finally {
       await Promise.all([a.close(true), b.close(true)]);
       await admin.query(`drop database if exists ${admin.escapeIdentifier(name)} with (force)`);

@@ -10,6 +10,10 @@ export const Workspace = defineEntity({
     /** Bot token from an OAuth install, sealed with the SecretBox; null in single-workspace mode. */
     botTokenSealed: p.text().nullable().hidden(),
     botUserId: p.string().nullable(),
+    botId: p.string().nullable(),
+    botScopes: p.array().default([]),
+    installedBy: p.string().nullable(),
+    appId: p.string().nullable(),
     defaultTimezone: p.string().default('UTC'),
     adminUserIds: p.array().default([]),
     installedAt: p.datetime().nullable(),

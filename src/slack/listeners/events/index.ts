@@ -1,4 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.ts';
+import { uninstallEvent } from './uninstall.event.ts';
 
-export function register(_app: App, _deps: SlackDeps): void {}
+export function register(app: App, deps: SlackDeps): void {
+  app.event('app_uninstalled', uninstallEvent(deps));
+  app.event('tokens_revoked', uninstallEvent(deps));
+}
