@@ -1,5 +1,6 @@
 import { InitialSchema } from './20261125-0001-initial-schema.ts';
 import { WorkspaceInstallation } from './20261125-0002-workspace-installation.ts';
+import { SyncClaimsAndDigestPosting } from './20261125-0003-sync-claims-and-digest-posting.ts';
 
 /**
  * Every migration, in order. Listed explicitly so the app runs them straight from TypeScript
@@ -8,4 +9,5 @@ import { WorkspaceInstallation } from './20261125-0002-workspace-installation.ts
 export const migrationsList = [
   { name: '20261125-0001-initial-schema', class: InitialSchema },
   { name: '20261125-0002-workspace-installation', class: WorkspaceInstallation },
+  { name: '20261125-0003-sync-claims-and-digest-posting', class: SyncClaimsAndDigestPosting },
 ];

@@ -23,6 +23,8 @@ export const DigestDelivery = defineEntity({
     attempts: p.integer().default(0),
     claimedBy: p.string().nullable(),
     claimedAt: p.datetime().onCreate(() => new Date()),
+    /** Set just before chat.postMessage: a claim that died before this may be retried, after it never. */
+    postStartedAt: p.datetime().nullable(),
     postedAt: p.datetime().nullable(),
     messageTs: p.string().nullable(),
     error: p.text().nullable(),

@@ -38,6 +38,9 @@ export const DataSource = defineEntity({
     failureCount: p.integer().default(0),
     nextSyncAfter: p.datetime().nullable(),
     tokenProblemNotifiedAt: p.datetime().nullable(),
+    /** When a replica last claimed this source for a scheduled sync, and which one (scheduled-sync.job.ts). */
+    syncClaimedAt: p.datetime().nullable(),
+    syncClaimedBy: p.string().nullable(),
     createdBy: p.string(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p
