@@ -1,0 +1,216 @@
+import type { Orm } from '../../db/orm.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { SyncEngine, SyncSourceResult } from './sync.types.ts';
+
+/** First retry after a failed scheduled sync; doubled per consecutive failure up to the maximum. */
+export const BACKOFF_BASE_MS = 15 * 60_000;
+export const BACKOFF_MAX_MS = 6 * 60 * 60_000;
+
+/** A token GitLab no longer accepts: retrying soon cannot help, a person has to replace it. */
+export const TOKEN_PROBLEM_CODES: ReadonlySet<string> = new Set([
+  'GITLAB_TOKEN_EXPIRED',
+  'GITLAB_TOKEN_REVOKED',
+  'GITLAB_BAD_TOKEN',
+]);
+
+/** How long a source waits after its `failureCount`-th consecutive failure (1 → 15 min … 6 h). */
+export function backoffDelayMs(failureCount: number, tokenProblem = false): number {
+  if (tokenProblem) return BACKOFF_MAX_MS;
+  const exponent = Math.max(0, Math.min(failureCount - 1, 16));
+  return Math.min(BACKOFF_BASE_MS * 2 ** exponent, BACKOFF_MAX_MS);
+}
+
+/** Sends a direct message to a Slack user of a workspace (implemented over the Slack Web API). */
+export interface UserNotifier {
+  notifyUser(workspaceId: string, userId: string, text: string): Promise<void>;
+}
+
+export interface ScheduledSyncOptions {
+  orm: Orm;
+  engine: SyncEngine;
+  notifier: UserNotifier;
+  logger: Logger;
+  now: () => Date;
+  /** Names this process in claims (`host:pid`), for operators reading the table. */
+  replicaId: string;
+  /**
+   * A source claimed by any replica less than this long ago is not due: replicas whose cron fires
+   * at the same minute sync each source once. Keep it below the cron interval.
+   */
+  minIntervalMs: number;
+  /** Sources this process syncs at the same time. */
+  concurrency?: number;
+  signal?: AbortSignal;
+}
+
+export interface ScheduledSyncOutcome {
+  dataSourceId: string;
+  status: SyncSourceResult['status'];
+  skippedReason?: SyncSourceResult['skippedReason'];
+  errorCode?: string;
+  /** Set when the failure made the source wait. */
+  nextSyncAfter?: Date;
+  ownerNotified?: boolean;
+}
+
+interface ClaimedSource {
+  id: string;
+  workspace_id: string;
+  name: string;
+  created_by: string;
+}
+
+/**
+ * One tick of the scheduled sync (SYNC_CRON). Safe on any number of replicas at once: each source
+ * is claimed with `FOR UPDATE SKIP LOCKED`, so replicas take different sources and a source is
+ * synced once per tick; the engine's advisory lock still guards against a concurrent `/pulse fetch`.
+ * Sources backing off (`next_sync_after` in the future) are left alone.
+ */
+export async function runScheduledSync(options: ScheduledSyncOptions): Promise<ScheduledSyncOutcome[]> {
+  const outcomes: ScheduledSyncOutcome[] = [];
+  const worker = async () => {
+    for (;;) {
+      if (options.signal?.aborted) return;
+      const source = await claimNextDueSource(options);
+      if (!source) return;
+      outcomes.push(await syncClaimedSource(options, source));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+  return outcomes;
+}
+
+async function claimNextDueSource(options: ScheduledSyncOptions): Promise<ClaimedSource | undefined> {
+  const now = options.now();
+  const claimedBefore = new Date(now.getTime() - options.minIntervalMs);
+  const rows = await options.orm.em
+    .fork()
+    .getConnection()
+    .execute<ClaimedSource[]>(
+      `update data_source ds set sync_claimed_at = ?, sync_claimed_by = ?
+      where ds.id = (
+        select d.id from data_source d join workspace w on w.id = d.workspace_id
+         where w.uninstalled_at is null
+           and (d.next_sync_after is null or d.next_sync_after <= ?)
+           and (d.sync_claimed_at is null or d.sync_claimed_at <= ?)
+           and exists (select 1 from external_identity ei where ei.data_source_id = d.id)
+         order by d.sync_claimed_at asc nulls first, d.id
+         limit 1
+         for update of d skip locked)
+      returning ds.id, ds.workspace_id, ds.name, ds.created_by`,
+      [now, options.replicaId, now, claimedBefore],
+    );
+  return rows[0];
+}
+
+async function syncClaimedSource(
+  options: ScheduledSyncOptions,
+  source: ClaimedSource,
+): Promise<ScheduledSyncOutcome> {
+  let result: Pick<SyncSourceResult, 'status' | 'skippedReason' | 'errorCode' | 'error'>;
+  try {
+    const { sources } = await options.engine.sync({
+      workspaceId: source.workspace_id,
+      dataSourceId: source.id,
+      trigger: 'cron',
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    result = sources.find((entry) => entry.dataSourceId === source.id) ?? {
+      status: 'failed',
+      errorCode: 'SYNC_NO_RESULT',
+      error: 'The sync finished without a result for this source.',
+    };
+  } catch (error) {
+    options.logger.error({ err: error, dataSourceId: source.id }, 'scheduled sync crashed');
+    result = {
+      status: 'failed',
+      errorCode: 'SYNC_CRASHED',
+      error: 'The sync stopped on an unexpected error; the details are in the ActivityPulse logs.',
+    };
+  }
+  const outcome: ScheduledSyncOutcome = { dataSourceId: source.id, status: result.status };
+  if (result.skippedReason) outcome.skippedReason = result.skippedReason;
+  if (result.status === 'skipped') {
+    // Locked: another process (a /pulse fetch) is syncing it right now. Backoff: the engine keeps
+    // its own wait. Either way this tick changes nothing.
+    options.logger.info({ dataSourceId: source.id, reason: result.skippedReason }, 'scheduled sync skipped');
+    return outcome;
+  }
+  const connection = options.orm.em.fork().getConnection();
+  const now = options.now();
+  if (result.status === 'succeeded' || result.status === 'partial') {
+    // A working token again: a later expiry deserves a new notice.
+    await connection.execute(
+      `update data_source set failure_count = 0, next_sync_after = null, status = 'ok',
+         last_error_code = null, last_error = null, token_problem_notified_at = null,
+         last_sync_at = greatest(last_sync_at, ?::timestamptz)
+       where id = ?`,
+      [now, source.id],
+    );
+    return outcome;
+  }
+  const errorCode = result.errorCode ?? 'SYNC_FAILED';
+  const tokenProblem = TOKEN_PROBLEM_CODES.has(errorCode);
+  const [counted] = await connection.execute<Array<{ failure_count: number }>>(
+    `update data_source set failure_count = failure_count + 1, status = 'failing',
+       last_error_code = ?, last_error = ?
+     where id = ? returning failure_count`,
+    [errorCode, result.error ?? null, source.id],
+  );
+  const nextSyncAfter = new Date(now.getTime() + backoffDelayMs(counted?.failure_count ?? 1, tokenProblem));
+  await connection.execute('update data_source set next_sync_after = ? where id = ?', [
+    nextSyncAfter,
+    source.id,
+  ]);
+  outcome.errorCode = errorCode;
+  outcome.nextSyncAfter = nextSyncAfter;
+  options.logger.warn(
+    { dataSourceId: source.id, errorCode, failures: counted?.failure_count, nextSyncAfter },
+    'scheduled sync failed; the source backs off',
+  );
+  if (tokenProblem) outcome.ownerNotified = await notifyOwnerOnce(options, source, result.error, now);
+  return outcome;
+}
+
+/**
+ * Tells the admin who added the source, once per token problem: the conditional update lets one
+ * process win; a failed DM gives the mark back so a later tick tries again.
+ */
+async function notifyOwnerOnce(
+  options: ScheduledSyncOptions,
+  source: ClaimedSource,
+  error: string | undefined,
+  now: Date,
+): Promise<boolean> {
+  const connection = options.orm.em.fork().getConnection();
+  const marked = await connection.execute<Array<{ id: string }>>(
+    `update data_source set token_problem_notified_at = ?
+      where id = ? and token_problem_notified_at is null returning id`,
+    [now, source.id],
+  );
+  if (marked.length === 0) return false;
+  try {
+    await options.notifier.notifyUser(
+      source.workspace_id,
+      source.created_by,
+      tokenProblemMessage(source, error),
+    );
+    return true;
+  } catch (notifyError) {
+    options.logger.warn({ err: notifyError, dataSourceId: source.id }, 'could not tell the source owner');
+    await connection.execute('update data_source set token_problem_notified_at = null where id = ?', [
+      source.id,
+    ]);
+    return false;
+  }
+}
+
+/** The notice, in Slack mrkdwn (names are escaped: they are typed by people). */
+export function tokenProblemMessage(source: { name: string }, error: string | undefined): string {
+  const name = source.name.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const reason = error ?? 'GitLab no longer accepts its token.';
+  return [
+    `:warning: ActivityPulse stopped syncing the GitLab source *${name}*. ${reason}`,
+    `Replace the token with \`/pulse source edit ${name}\`. Until then I try once every 6 hours, and this is the only message about it.`,
+  ].join('\n');
+}
