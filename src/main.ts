@@ -1,14 +1,21 @@
 import type { Dispatcher } from 'undici';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import { type Database, openDatabase } from './db/database.ts';
+import { createGitLabDispatcher } from './gitlab/index.ts';
 import { BackgroundTasks } from './lib/background-tasks.ts';
 import { resolveEncryptionKey } from './lib/encryption-key.ts';
 import { isCodedError } from './lib/errors.ts';
 import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { SecretBox } from './lib/secret-box.ts';
+import { ActivityQueryService } from './modules/activity/activity-query.service.ts';
 import { DataSourceRepository } from './modules/sources/data-source.repository.ts';
+import { SourceClients } from './modules/sources/source-clients.ts';
+import { SourcesService } from './modules/sources/sources.service.ts';
+import { TeammatesService } from './modules/teammates/teammates.service.ts';
+import { DashboardService } from './modules/workspaces/dashboard.service.ts';
 import { forgetInstallation, workspaceInstallationStore } from './modules/workspaces/installation-store.ts';
+import { WorkspacesService } from './modules/workspaces/workspaces.service.ts';
 import { createSlackApp } from './slack/app.ts';
 import { healthRoutes } from './slack/health-routes.ts';
 
@@ -19,6 +26,8 @@ export interface StartOptions {
   /** The undici dispatcher for GitLab requests (tests, benchmarks). */
   gitlabDispatcher?: Dispatcher;
   now?: () => Date;
+  /** See SlackDeps.ackBudgetMs (tests shorten it to exercise the slow path). */
+  slackAckBudgetMs?: number;
 }
 
 export interface RunningApp {
@@ -48,7 +57,28 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
     const box = new SecretBox(key);
     const background = new BackgroundTasks(logger);
     const sources = new DataSourceRepository(box);
-    void sources;
+    // Every GitLab request goes through the SSRF guard unless a test hands in its own dispatcher.
+    const ownDispatcher = options.gitlabDispatcher
+      ? undefined
+      : createGitLabDispatcher({ allowedHosts: config.gitlabAllowedHosts });
+    const gitlabDispatcher = options.gitlabDispatcher ?? ownDispatcher!;
+    const orm = database.orm;
+    const clients = new SourceClients({ dispatcher: gitlabDispatcher, repository: sources, logger });
+    const sourcesService = new SourcesService({ orm, repository: sources, clients, logger, now });
+    const teammatesService = new TeammatesService({ orm, repository: sources, clients, logger });
+    const activityService = new ActivityQueryService(orm);
+    const slackServices = {
+      workspaces: new WorkspacesService(orm),
+      sources: sourcesService,
+      teammates: teammatesService,
+      activity: activityService,
+      dashboard: new DashboardService({
+        orm,
+        sources: sourcesService,
+        teammates: teammatesService,
+        activity: activityService,
+      }),
+    };
 
     const app = createSlackApp({
       mode: config.slack,
@@ -65,7 +95,11 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         metrics,
         now,
         background,
-        services: { installations: { forget: (teamId) => forgetInstallation(database.orm, teamId) } },
+        services: {
+          installations: { forget: (teamId) => forgetInstallation(database.orm, teamId) },
+          ...slackServices,
+        },
+        ...(options.slackAckBudgetMs === undefined ? {} : { ackBudgetMs: options.slackAckBudgetMs }),
       },
       installationStore: workspaceInstallationStore(database.orm, box),
     });
@@ -84,6 +118,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
           .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
         const drained = await background.drain(20_000);
         if (!drained) logger.warn('background work still running at shutdown; it was abandoned');
+        await ownDispatcher?.close().catch(() => undefined);
         await database.close();
         logger.info('stopped');
       })();

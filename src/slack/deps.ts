@@ -1,6 +1,12 @@
 import type { BackgroundTasks } from '../lib/background-tasks.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
+import type { ActivityQueryService } from '../modules/activity/activity-query.service.ts';
+import type { SourcesService } from '../modules/sources/sources.service.ts';
+import type { SyncEngine } from '../modules/sync/sync.types.ts';
+import type { TeammatesService } from '../modules/teammates/teammates.service.ts';
+import type { DashboardService } from '../modules/workspaces/dashboard.service.ts';
+import type { WorkspacesService } from '../modules/workspaces/workspaces.service.ts';
 
 /**
  * Services the listeners call. Each module adds its service here and the composition root
@@ -8,6 +14,13 @@ import type { Metrics } from '../lib/metrics.ts';
  */
 export interface SlackServices {
   installations: { forget(teamId: string): Promise<void> };
+  workspaces: WorkspacesService;
+  sources: SourcesService;
+  teammates: TeammatesService;
+  activity: ActivityQueryService;
+  dashboard: DashboardService;
+  /** Absent until the sync engine (src/modules/sync/sync.service.ts) is built; `/pulse fetch` says so. */
+  sync?: SyncEngine;
 }
 
 /** What listeners receive from the composition root. */
@@ -18,4 +31,9 @@ export interface SlackDeps {
   /** Work that continues after ack (replies through response_url, syncs). */
   background: BackgroundTasks;
   services: SlackServices;
+  /**
+   * How long a view submission may wait for slow work (Test Connection) before answering Slack,
+   * which allows 3 s; past it the modal shows "Testing…" and is updated when the test ends.
+   */
+  ackBudgetMs?: number;
 }

@@ -1,0 +1,52 @@
+import type { DATA_SOURCE_STATUSES } from './data-source.entity.ts';
+
+/** A data source as callers see it: everything but the token. */
+export interface SourceView {
+  id: string;
+  name: string;
+  type: 'gitlab';
+  baseUrl: string;
+  host: string;
+  jiraUrl: string | null;
+  status: (typeof DATA_SOURCE_STATUSES)[number];
+  lastErrorCode: string | null;
+  lastError: string | null;
+  lastTestedAt: Date | null;
+  lastSyncAt: Date | null;
+  tokenScopes: string[];
+  tokenExpiresAt: Date | null;
+  tokenUsername: string | null;
+  createdBy: string;
+}
+
+/** What a successful Test Connection learned about the token. */
+export interface ConnectionSummary {
+  username: string;
+  name: string;
+  gitlabUserId: number;
+  /** null when GitLab cannot tell (not a personal access token, or an old GitLab). */
+  scopes: string[] | null;
+  expiresAt: Date | null;
+  daysToExpiry: number | null;
+  warnings: string[];
+}
+
+/** The fields of the source form; each error is reported on its own field. */
+export type SourceField = 'name' | 'url' | 'token' | 'jiraUrl';
+export type FieldErrors = Partial<Record<SourceField, string>>;
+
+export interface SourceInput {
+  name: string;
+  url: string;
+  /** Empty on edit keeps the stored token. */
+  token: string;
+  jiraUrl: string;
+}
+
+export type SaveOutcome =
+  | { ok: true; source: SourceView; connection: ConnectionSummary; created: boolean }
+  | { ok: false; errors: FieldErrors };
+
+export type TestOutcome =
+  | { ok: true; source: SourceView; connection: ConnectionSummary }
+  | { ok: false; source: SourceView; code: string; message: string };

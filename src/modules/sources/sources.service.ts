@@ -1,0 +1,352 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Orm } from '../../db/orm.ts';
+import {
+  type ConnectionReport,
+  normalizeGitLabUrl,
+  normalizeJiraUrl,
+  testConnection,
+} from '../../gitlab/index.ts';
+import { CodedError, isCodedError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { Activity } from '../activity/activity.entity.ts';
+import { ExternalIdentity } from '../teammates/external-identity.entity.ts';
+import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
+import { DataSource, type IDataSource } from './data-source.entity.ts';
+import { type DataSourceRepository, sourceNameKey } from './data-source.repository.ts';
+import type {
+  ConnectionSummary,
+  FieldErrors,
+  SaveOutcome,
+  SourceField,
+  SourceInput,
+  SourceView,
+  TestOutcome,
+} from './source.types.ts';
+import type { SourceClients } from './source-clients.ts';
+
+export const SOURCE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
+const MAX_TOKEN_LENGTH = 512;
+
+/** Which form field a classified failure belongs to. */
+const FIELD_BY_CODE: Record<string, SourceField> = {
+  GITLAB_URL_INVALID: 'url',
+  GITLAB_HOST_REFUSED: 'url',
+  GITLAB_UNREACHABLE: 'url',
+  GITLAB_TLS: 'url',
+  GITLAB_REDIRECTED: 'url',
+  GITLAB_NOT_FOUND: 'url',
+  GITLAB_BAD_RESPONSE: 'url',
+  GITLAB_BAD_REQUEST: 'url',
+  GITLAB_SERVER_ERROR: 'url',
+  GITLAB_RATE_LIMITED: 'url',
+  GITLAB_BAD_TOKEN: 'token',
+  GITLAB_TOKEN_EXPIRED: 'token',
+  GITLAB_TOKEN_REVOKED: 'token',
+  GITLAB_MISSING_SCOPE: 'token',
+  GITLAB_FORBIDDEN: 'token',
+  SECRET_UNREADABLE: 'token',
+  JIRA_URL_INVALID: 'jiraUrl',
+};
+
+/**
+ * Data sources: add and edit only after a successful Test Connection (nothing half-saved), test,
+ * remove, list. The token goes in, sealed, and never comes back out of this service.
+ */
+export class SourcesService {
+  readonly #orm: Orm;
+  readonly #repository: DataSourceRepository;
+  readonly #clients: SourceClients;
+  readonly #logger: Logger;
+  readonly #now: () => Date;
+
+  constructor(options: {
+    orm: Orm;
+    repository: DataSourceRepository;
+    clients: SourceClients;
+    logger: Logger;
+    now: () => Date;
+  }) {
+    this.#orm = options.orm;
+    this.#repository = options.repository;
+    this.#clients = options.clients;
+    this.#logger = options.logger;
+    this.#now = options.now;
+  }
+
+  async list(teamId: string): Promise<SourceView[]> {
+    const em = this.#orm.em.fork();
+    return (await this.#repository.list(em, teamId)).map(toView);
+  }
+
+  /** By id (buttons) or by name (commands); a clear error naming the sources there are otherwise. */
+  async get(teamId: string, ref: { id: string } | { name: string }): Promise<SourceView> {
+    return toView(await this.#load(this.#orm.em.fork(), teamId, ref));
+  }
+
+  async add(input: SourceInput & { teamId: string; userId: string }): Promise<SaveOutcome> {
+    const checked = this.#check(input, { tokenRequired: true });
+    if (!checked.ok) return checked;
+    const em = this.#orm.em.fork();
+    await ensureWorkspace(em, input.teamId);
+    if (await this.#repository.findByName(em, input.teamId, checked.name)) {
+      return { ok: false, errors: { name: duplicateName(checked.name) } };
+    }
+    const tested = await this.#test(checked.baseUrl, checked.token);
+    if (!tested.ok) return { ok: false, errors: tested.errors };
+    try {
+      // One flush is one transaction: the row is written complete, with its test results, or not at all.
+      const source = this.#repository.create(em, {
+        workspaceId: input.teamId,
+        name: checked.name,
+        baseUrl: checked.baseUrl,
+        token: checked.token,
+        jiraUrl: checked.jiraUrl,
+        createdBy: input.userId,
+      });
+      recordSuccess(source, tested.report, this.#now());
+      await em.flush();
+      this.#logger.info(
+        { teamId: input.teamId, sourceId: source.id, host: hostOf(source.baseUrl) },
+        'source added',
+      );
+      return { ok: true, source: toView(source), connection: summarize(tested.report), created: true };
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        return { ok: false, errors: { name: duplicateName(checked.name) } };
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Saves changes after testing them. An empty token keeps the stored one, but only for the same
+   * origin: the stored token is never sent to a server it was not saved for.
+   */
+  async edit(
+    input: SourceInput & { teamId: string; userId: string; sourceId: string },
+  ): Promise<SaveOutcome> {
+    const checked = this.#check(input, { tokenRequired: false });
+    if (!checked.ok) return checked;
+    const em = this.#orm.em.fork();
+    const source = await this.#load(em, input.teamId, { id: input.sourceId });
+    const clash = await this.#repository.findByName(em, input.teamId, checked.name);
+    if (clash && clash.id !== source.id) return { ok: false, errors: { name: duplicateName(checked.name) } };
+    if (!checked.token && new URL(checked.baseUrl).origin !== new URL(source.baseUrl).origin) {
+      return {
+        ok: false,
+        errors: {
+          token:
+            'The GitLab URL now points to another server: paste a token for it. The stored token is only ever sent to the server it was saved for.',
+        },
+      };
+    }
+    let token = checked.token;
+    if (!token) {
+      try {
+        token = await this.#repository.openToken(em, source);
+      } catch (error) {
+        if (isCodedError(error)) return { ok: false, errors: { token: error.userMessage } };
+        throw error;
+      }
+    }
+    const tested = await this.#test(checked.baseUrl, token);
+    if (!tested.ok) return { ok: false, errors: tested.errors };
+    try {
+      source.name = checked.name;
+      source.nameKey = sourceNameKey(checked.name);
+      source.baseUrl = checked.baseUrl;
+      source.jiraUrl = checked.jiraUrl;
+      if (checked.token) this.#repository.replaceToken(source, checked.token);
+      recordSuccess(source, tested.report, this.#now());
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        return { ok: false, errors: { name: duplicateName(checked.name) } };
+      }
+      throw error;
+    }
+    this.#logger.info(
+      { teamId: input.teamId, sourceId: source.id, tokenReplaced: Boolean(checked.token) },
+      'source edited',
+    );
+    return { ok: true, source: toView(source), connection: summarize(tested.report), created: false };
+  }
+
+  /** Tests the stored token and records the outcome as the source's status. */
+  async test(teamId: string, ref: { id: string } | { name: string }): Promise<TestOutcome> {
+    const em = this.#orm.em.fork();
+    const source = await this.#load(em, teamId, ref);
+    let outcome: { ok: true; report: ConnectionReport } | { ok: false; code: string; message: string };
+    try {
+      const client = await this.#clients.forSource(em, source);
+      outcome = { ok: true, report: await testConnection(client, { now: this.#now() }) };
+    } catch (error) {
+      if (!isCodedError(error)) throw error;
+      this.#logger.warn({ teamId, sourceId: source.id, code: error.code, err: error }, 'source test failed');
+      outcome = { ok: false, code: error.code, message: error.userMessage };
+    }
+    if (outcome.ok) {
+      recordSuccess(source, outcome.report, this.#now());
+    } else {
+      source.status = 'failing';
+      source.lastErrorCode = outcome.code;
+      source.lastError = outcome.message;
+      source.lastTestedAt = this.#now();
+    }
+    await em.flush();
+    return outcome.ok
+      ? { ok: true, source: toView(source), connection: summarize(outcome.report) }
+      : { ok: false, source: toView(source), code: outcome.code, message: outcome.message };
+  }
+
+  /** What removing a source deletes, for the confirmation. */
+  async removalImpact(
+    teamId: string,
+    ref: { id: string } | { name: string },
+  ): Promise<{ source: SourceView; activities: number; mappings: number }> {
+    const em = this.#orm.em.fork();
+    const source = await this.#load(em, teamId, ref);
+    const [activities, mappings] = await Promise.all([
+      em.count(Activity, { dataSource: source.id }),
+      em.count(ExternalIdentity, { dataSource: source.id }),
+    ]);
+    return { source: toView(source), activities, mappings };
+  }
+
+  /** Deletes the source with its mappings, activities, cursors and runs (foreign keys cascade). */
+  async remove(teamId: string, sourceId: string): Promise<SourceView> {
+    const em = this.#orm.em.fork();
+    const source = await this.#load(em, teamId, { id: sourceId });
+    await em.nativeDelete(DataSource, { id: source.id, workspace: teamId });
+    this.#logger.info({ teamId, sourceId }, 'source removed');
+    return toView(source);
+  }
+
+  async #load(
+    em: EntityManager,
+    teamId: string,
+    ref: { id: string } | { name: string },
+  ): Promise<IDataSource> {
+    const found =
+      'id' in ref
+        ? UUID.test(ref.id)
+          ? await em.findOne(DataSource, { id: ref.id, workspace: teamId })
+          : null
+        : await this.#repository.findByName(em, teamId, ref.name);
+    if (found) return found;
+    const names = (await this.#repository.list(em, teamId)).map((source) => `\`${source.name}\``);
+    const what =
+      'name' in ref ? `called \`${ref.name.slice(0, 40)}\`` : 'with that id (it may have been removed)';
+    throw new CodedError(
+      'SOURCE_NOT_FOUND',
+      names.length > 0
+        ? `There is no data source ${what}. Sources: ${names.join(', ')}.`
+        : `There is no data source ${what}, and none is set up yet: add one with \`/pulse source add\`.`,
+    );
+  }
+
+  #check(
+    input: SourceInput,
+    options: { tokenRequired: boolean },
+  ):
+    | { ok: true; name: string; baseUrl: string; token: string; jiraUrl: string | null }
+    | { ok: false; errors: FieldErrors } {
+    const errors: FieldErrors = {};
+    const name = input.name.trim();
+    if (!SOURCE_NAME_PATTERN.test(name)) {
+      errors.name =
+        'Use 1–40 letters, digits, dots, dashes or underscores, starting with a letter or digit (no spaces), e.g. `gitlab` or `acme-gitlab`.';
+    }
+    let baseUrl = '';
+    try {
+      baseUrl = normalizeGitLabUrl(input.url).baseUrl;
+    } catch (error) {
+      if (!isCodedError(error)) throw error;
+      errors.url = error.userMessage;
+    }
+    const token = input.token.trim();
+    if (token === '' && options.tokenRequired) {
+      errors.token = 'Paste a GitLab personal access token with the read_api scope.';
+    } else if (/\s/.test(token) || token.length > MAX_TOKEN_LENGTH) {
+      errors.token = 'That does not look like a GitLab token: paste only the token, without spaces.';
+    }
+    let jiraUrl: string | null = null;
+    if (input.jiraUrl.trim() !== '') {
+      try {
+        jiraUrl = normalizeJiraUrl(input.jiraUrl);
+      } catch (error) {
+        if (!isCodedError(error)) throw error;
+        errors.jiraUrl = error.userMessage;
+      }
+    }
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    return { ok: true, name, baseUrl, token, jiraUrl };
+  }
+
+  async #test(
+    baseUrl: string,
+    token: string,
+  ): Promise<{ ok: true; report: ConnectionReport } | { ok: false; errors: FieldErrors }> {
+    try {
+      const client = this.#clients.forCredentials(baseUrl, token);
+      return { ok: true, report: await testConnection(client, { now: this.#now() }) };
+    } catch (error) {
+      if (!isCodedError(error)) throw error;
+      this.#logger.info({ host: hostOf(baseUrl), code: error.code, err: error }, 'connection test failed');
+      return { ok: false, errors: { [FIELD_BY_CODE[error.code] ?? 'url']: error.userMessage } };
+    }
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function duplicateName(name: string): string {
+  return `A data source called \`${name}\` already exists: choose another name, or edit that one.`;
+}
+
+function recordSuccess(row: IDataSource, report: ConnectionReport, now: Date): void {
+  row.status = 'ok';
+  row.lastErrorCode = null;
+  row.lastError = null;
+  row.lastTestedAt = now;
+  row.tokenScopes = report.scopes ?? [];
+  row.tokenExpiresAt = report.expiresAt;
+  row.tokenUsername = report.user.username;
+}
+
+function summarize(report: ConnectionReport): ConnectionSummary {
+  return {
+    username: report.user.username,
+    name: report.user.name,
+    gitlabUserId: report.user.id,
+    scopes: report.scopes,
+    expiresAt: report.expiresAt,
+    daysToExpiry: report.daysToExpiry,
+    warnings: report.warnings,
+  };
+}
+
+function hostOf(baseUrl: string): string {
+  return URL.parse(baseUrl)?.host ?? 'unknown';
+}
+
+export function toView(source: IDataSource): SourceView {
+  return {
+    id: source.id,
+    name: source.name,
+    type: source.type,
+    baseUrl: source.baseUrl,
+    host: hostOf(source.baseUrl),
+    jiraUrl: source.jiraUrl ?? null,
+    status: source.status,
+    lastErrorCode: source.lastErrorCode ?? null,
+    lastError: source.lastError ?? null,
+    lastTestedAt: source.lastTestedAt ?? null,
+    lastSyncAt: source.lastSyncAt ?? null,
+    tokenScopes: [...(source.tokenScopes ?? [])],
+    tokenExpiresAt: source.tokenExpiresAt ?? null,
+    tokenUsername: source.tokenUsername ?? null,
+    createdBy: source.createdBy,
+  };
+}

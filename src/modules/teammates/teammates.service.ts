@@ -1,0 +1,393 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Orm } from '../../db/orm.ts';
+import { findUserByUsername } from '../../gitlab/index.ts';
+import { CodedError, isCodedError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { IDataSource } from '../sources/data-source.entity.ts';
+import type { DataSourceRepository } from '../sources/data-source.repository.ts';
+import type { SourceClients } from '../sources/source-clients.ts';
+import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
+import { ExternalIdentity, type IExternalIdentity } from './external-identity.entity.ts';
+import { type ITeammate, Teammate } from './teammate.entity.ts';
+
+/** GitLab usernames: letters, digits, `_`, `-`, `.`; a leading `@` is tolerated and dropped. */
+const GITLAB_USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
+
+export interface SlackPerson {
+  slackUserId: string;
+  displayName?: string | null;
+  timezone?: string | null;
+}
+
+export interface IdentityView {
+  sourceId: string;
+  sourceName: string;
+  username: string;
+  gitlabUserId: number | null;
+}
+
+export interface TeammateView {
+  slackUserId: string;
+  displayName: string | null;
+  timezone: string | null;
+  identities: IdentityView[];
+}
+
+export interface MappingResult {
+  slackUserId: string;
+  sourceId: string;
+  sourceName: string;
+  host: string;
+  username: string;
+  gitlabUserId: number;
+  gitlabName: string;
+  previousUsername: string | null;
+}
+
+export type SetMappingsOutcome =
+  | { ok: true; changed: Array<{ sourceName: string; username: string | null }> }
+  | { ok: false; errors: Record<string, string> };
+
+/**
+ * Who is who: a Slack user maps to one GitLab username per data source, checked against that
+ * GitLab (which also gives the numeric id the sync reads events by).
+ */
+export class TeammatesService {
+  readonly #orm: Orm;
+  readonly #repository: DataSourceRepository;
+  readonly #clients: SourceClients;
+  readonly #logger: Logger;
+
+  constructor(options: {
+    orm: Orm;
+    repository: DataSourceRepository;
+    clients: SourceClients;
+    logger: Logger;
+  }) {
+    this.#orm = options.orm;
+    this.#repository = options.repository;
+    this.#clients = options.clients;
+    this.#logger = options.logger;
+  }
+
+  async map(input: {
+    teamId: string;
+    person: SlackPerson;
+    username: string;
+    sourceName?: string;
+  }): Promise<MappingResult> {
+    const em = this.#orm.em.fork();
+    const source = await this.#resolveSource(em, input.teamId, input.sourceName);
+    const found = await this.#verify(em, source, input.username);
+    const teammate = await this.#upsertTeammate(em, input.teamId, input.person);
+    await this.#assertFree(em, source, found.username, teammate);
+    const existing = await em.findOne(ExternalIdentity, { teammate: teammate.id, dataSource: source.id });
+    const previousUsername = existing?.username ?? null;
+    if (existing) {
+      existing.username = found.username;
+      existing.usernameKey = found.username.toLowerCase();
+      existing.externalUserId = found.id;
+    } else {
+      em.create(ExternalIdentity, {
+        teammate,
+        dataSource: source,
+        username: found.username,
+        usernameKey: found.username.toLowerCase(),
+        externalUserId: found.id,
+      });
+    }
+    await this.#flush(em, source, found.username);
+    this.#logger.info(
+      { teamId: input.teamId, sourceId: source.id, slackUserId: input.person.slackUserId },
+      'teammate mapped',
+    );
+    return {
+      slackUserId: input.person.slackUserId,
+      sourceId: source.id,
+      sourceName: source.name,
+      host: hostOf(source.baseUrl),
+      username: found.username,
+      gitlabUserId: found.id,
+      gitlabName: found.name,
+      previousUsername,
+    };
+  }
+
+  /** Removes the mapping on one source, or on every source when none is named. */
+  async unmap(input: {
+    teamId: string;
+    slackUserId: string;
+    sourceName?: string;
+  }): Promise<Array<{ sourceName: string; username: string }>> {
+    const em = this.#orm.em.fork();
+    const source = input.sourceName
+      ? await this.#resolveSource(em, input.teamId, input.sourceName)
+      : undefined;
+    const teammate = await em.findOne(Teammate, { workspace: input.teamId, slackUserId: input.slackUserId });
+    const identities = teammate
+      ? await em.find(
+          ExternalIdentity,
+          { teammate: teammate.id, ...(source ? { dataSource: source.id } : {}) },
+          { populate: ['dataSource'] },
+        )
+      : [];
+    if (identities.length === 0) {
+      throw new CodedError(
+        'NOT_MAPPED',
+        `<@${input.slackUserId}> is not mapped${source ? ` on \`${source.name}\`` : ''}: nothing to remove. See who is with \`/pulse teammates\`.`,
+      );
+    }
+    const removed = identities.map((identity) => ({
+      sourceName: identity.dataSource.name,
+      username: identity.username,
+    }));
+    await em.nativeDelete(ExternalIdentity, { id: { $in: identities.map((identity) => identity.id) } });
+    return removed;
+  }
+
+  async list(teamId: string): Promise<TeammateView[]> {
+    const em = this.#orm.em.fork();
+    const identities = await em.find(
+      ExternalIdentity,
+      { teammate: { workspace: teamId } },
+      { populate: ['teammate', 'dataSource'], orderBy: { dataSource: { nameKey: 'asc' } } },
+    );
+    const byTeammate = new Map<string, TeammateView>();
+    for (const identity of identities) {
+      const teammate = identity.teammate;
+      let view = byTeammate.get(teammate.id);
+      if (!view) {
+        view = {
+          slackUserId: teammate.slackUserId,
+          displayName: teammate.displayName ?? null,
+          timezone: teammate.timezone ?? null,
+          identities: [],
+        };
+        byTeammate.set(teammate.id, view);
+      }
+      view.identities.push(identityView(identity));
+    }
+    return [...byTeammate.values()].sort((a, b) =>
+      (a.displayName ?? a.slackUserId).localeCompare(b.displayName ?? b.slackUserId),
+    );
+  }
+
+  /** One person's mappings (empty when unmapped). */
+  async get(teamId: string, slackUserId: string): Promise<TeammateView> {
+    const em = this.#orm.em.fork();
+    const teammate = await em.findOne(Teammate, { workspace: teamId, slackUserId });
+    const identities = teammate
+      ? await em.find(ExternalIdentity, { teammate: teammate.id }, { populate: ['dataSource'] })
+      : [];
+    return {
+      slackUserId,
+      displayName: teammate?.displayName ?? null,
+      timezone: teammate?.timezone ?? null,
+      identities: identities.map(identityView),
+    };
+  }
+
+  /**
+   * The edit form: one username per source (empty removes that mapping). Every username is checked
+   * first; only when all are valid is anything written, in one transaction.
+   */
+  async setMappings(input: {
+    teamId: string;
+    person: SlackPerson;
+    usernames: Record<string, string>;
+  }): Promise<SetMappingsOutcome> {
+    const em = this.#orm.em.fork();
+    await ensureWorkspace(em, input.teamId);
+    const sources = await this.#repository.list(em, input.teamId);
+    const teammate = await em.findOne(Teammate, {
+      workspace: input.teamId,
+      slackUserId: input.person.slackUserId,
+    });
+    const current = teammate ? await em.find(ExternalIdentity, { teammate: teammate.id }) : [];
+    const errors: Record<string, string> = {};
+    const plan: Array<{ source: IDataSource; found: { username: string; id: number } | null }> = [];
+    for (const source of sources) {
+      const wanted = (input.usernames[source.id] ?? '').trim().replace(/^@/, '');
+      const existing = current.find((identity) => identity.dataSource.id === source.id);
+      if (wanted === '') {
+        if (existing) plan.push({ source, found: null });
+        continue;
+      }
+      if (existing && existing.usernameKey === wanted.toLowerCase()) continue;
+      try {
+        const found = await this.#verify(em, source, wanted);
+        await this.#assertFree(em, source, found.username, teammate ?? undefined);
+        plan.push({ source, found });
+      } catch (error) {
+        if (!isCodedError(error)) throw error;
+        errors[source.id] = error.userMessage;
+      }
+    }
+    if (Object.keys(errors).length > 0) return { ok: false, errors };
+    if (plan.length === 0) return { ok: true, changed: [] };
+    const person = await this.#upsertTeammate(em, input.teamId, input.person);
+    for (const step of plan) {
+      const existing = current.find((identity) => identity.dataSource.id === step.source.id);
+      if (!step.found) {
+        if (existing) em.remove(existing);
+      } else if (existing) {
+        existing.username = step.found.username;
+        existing.usernameKey = step.found.username.toLowerCase();
+        existing.externalUserId = step.found.id;
+      } else {
+        em.create(ExternalIdentity, {
+          teammate: person,
+          dataSource: step.source,
+          username: step.found.username,
+          usernameKey: step.found.username.toLowerCase(),
+          externalUserId: step.found.id,
+        });
+      }
+    }
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        return {
+          ok: false,
+          errors: Object.fromEntries(
+            plan.map((step) => [step.source.id, 'Someone else was just mapped to this username.']),
+          ),
+        };
+      }
+      throw error;
+    }
+    return {
+      ok: true,
+      changed: plan.map((step) => ({ sourceName: step.source.name, username: step.found?.username ?? null })),
+    };
+  }
+
+  /** Names the source, or picks the only one; otherwise says which names exist. */
+  async #resolveSource(em: EntityManager, teamId: string, name: string | undefined): Promise<IDataSource> {
+    const sources = await this.#repository.list(em, teamId);
+    const names = sources.map((source) => `\`${source.name}\``).join(', ');
+    if (name) {
+      const found = sources.find((source) => source.nameKey === name.trim().toLowerCase());
+      if (found) return found;
+      throw new CodedError(
+        'SOURCE_NOT_FOUND',
+        sources.length > 0
+          ? `There is no data source called \`${name.slice(0, 40)}\`. Sources: ${names}.`
+          : 'No data source is set up yet: add one with `/pulse source add` first.',
+      );
+    }
+    if (sources.length === 1) return sources[0]!;
+    if (sources.length === 0) {
+      throw new CodedError(
+        'NO_SOURCES',
+        'No data source is set up yet: add one with `/pulse source add` first.',
+      );
+    }
+    throw new CodedError(
+      'SOURCE_REQUIRED',
+      `There are several data sources; say which one at the end: ${names}.`,
+    );
+  }
+
+  async #verify(
+    em: EntityManager,
+    source: IDataSource,
+    username: string,
+  ): Promise<{ username: string; id: number; name: string }> {
+    const wanted = username.trim().replace(/^@/, '');
+    if (!GITLAB_USERNAME.test(wanted)) {
+      throw new CodedError(
+        'GITLAB_USERNAME_INVALID',
+        'That is not a GitLab username: use the part after @ on the GitLab profile (letters, digits, `_`, `-`, `.`).',
+      );
+    }
+    let user: Awaited<ReturnType<typeof findUserByUsername>>;
+    try {
+      user = await findUserByUsername(await this.#clients.forSource(em, source), wanted);
+    } catch (error) {
+      if (!isCodedError(error)) throw error;
+      this.#logger.warn(
+        { sourceId: source.id, code: error.code, err: error },
+        'GitLab username check failed',
+      );
+      throw new CodedError(
+        error.code,
+        `Could not check the username on \`${source.name}\`: ${error.userMessage}`,
+        { cause: error },
+      );
+    }
+    if (!user) {
+      throw new CodedError(
+        'GITLAB_USER_NOT_FOUND',
+        `There is no GitLab user \`${wanted}\` on ${hostOf(source.baseUrl)} (source \`${source.name}\`): check the spelling; it is the name after @ on their GitLab profile.`,
+      );
+    }
+    return { username: user.username, id: user.id, name: user.name };
+  }
+
+  async #assertFree(
+    em: EntityManager,
+    source: IDataSource,
+    username: string,
+    teammate: ITeammate | undefined,
+  ): Promise<void> {
+    const holder = await em.findOne(
+      ExternalIdentity,
+      { dataSource: source.id, usernameKey: username.toLowerCase() },
+      { populate: ['teammate'] },
+    );
+    if (holder && holder.teammate.id !== teammate?.id) {
+      throw new CodedError(
+        'GITLAB_USERNAME_TAKEN',
+        `\`${username}\` on \`${source.name}\` is already mapped to <@${holder.teammate.slackUserId}>: unmap them first with \`/pulse unmap <@${holder.teammate.slackUserId}> ${source.name}\`.`,
+      );
+    }
+  }
+
+  async #upsertTeammate(em: EntityManager, teamId: string, person: SlackPerson): Promise<ITeammate> {
+    await ensureWorkspace(em, teamId);
+    let teammate = await em.findOne(Teammate, { workspace: teamId, slackUserId: person.slackUserId });
+    if (!teammate) {
+      teammate = em.create(Teammate, {
+        workspace: teamId,
+        slackUserId: person.slackUserId,
+        displayName: person.displayName ?? null,
+        timezone: person.timezone ?? null,
+      });
+    } else {
+      if (person.displayName) teammate.displayName = person.displayName;
+      if (person.timezone) teammate.timezone = person.timezone;
+    }
+    return teammate;
+  }
+
+  async #flush(em: EntityManager, source: IDataSource, username: string): Promise<void> {
+    try {
+      await em.flush();
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        throw new CodedError(
+          'GITLAB_USERNAME_TAKEN',
+          `\`${username}\` on \`${source.name}\` was just mapped to someone else: see \`/pulse teammates\`.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+}
+
+function identityView(identity: IExternalIdentity): IdentityView {
+  return {
+    sourceId: identity.dataSource.id,
+    sourceName: identity.dataSource.name,
+    username: identity.username,
+    gitlabUserId: identity.externalUserId ?? null,
+  };
+}
+
+function hostOf(baseUrl: string): string {
+  return URL.parse(baseUrl)?.host ?? baseUrl;
+}
