@@ -1,4 +1,20 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.ts';
+import { ACTIONS } from '../../ids.ts';
+import { homeRefreshAction } from './home-refresh.action.ts';
+import { sourceAddAction } from './source-add.action.ts';
+import { sourceEditAction } from './source-edit.action.ts';
+import { sourceFetchAction } from './source-fetch.action.ts';
+import { sourceRemoveAction } from './source-remove.action.ts';
+import { sourceTestAction } from './source-test.action.ts';
+import { teammateEditAction } from './teammate-edit.action.ts';
 
-export function register(_app: App, _deps: SlackDeps): void {}
+export function register(app: App, deps: SlackDeps): void {
+  app.action(ACTIONS.sourceAdd, sourceAddAction(deps));
+  app.action(ACTIONS.sourceTest, sourceTestAction(deps));
+  app.action(ACTIONS.sourceFetch, sourceFetchAction(deps));
+  app.action(ACTIONS.sourceEdit, sourceEditAction(deps));
+  app.action(ACTIONS.sourceRemove, sourceRemoveAction(deps));
+  app.action(ACTIONS.teammateEdit, teammateEditAction(deps));
+  app.action(ACTIONS.homeRefresh, homeRefreshAction(deps));
+}

@@ -3,8 +3,18 @@ import { isCodedError } from '../../../lib/errors.ts';
 import { tokenize } from '../../command-text.ts';
 import type { SlackDeps } from '../../deps.ts';
 import { presentHelp } from '../../ui/help.ui.ts';
+import { activityCommand } from './activity.command.ts';
 import { type CommandHandler, commandContext } from './command-context.ts';
+import { fetchCommand } from './fetch.command.ts';
 import { helpCommand } from './help.command.ts';
+import { mapCommand } from './map.command.ts';
+import { sourceAddCommand } from './source-add.command.ts';
+import { sourceEditCommand } from './source-edit.command.ts';
+import { sourceRemoveCommand } from './source-remove.command.ts';
+import { sourceTestCommand } from './source-test.command.ts';
+import { sourcesCommand } from './sources.command.ts';
+import { teammatesCommand } from './teammates.command.ts';
+import { unmapCommand } from './unmap.command.ts';
 
 /**
  * `/pulse` subcommands, by their words. Two-word commands (`source add`) are matched before
@@ -12,6 +22,16 @@ import { helpCommand } from './help.command.ts';
  */
 export const PULSE_SUBCOMMANDS: Record<string, CommandHandler> = {
   help: helpCommand,
+  sources: sourcesCommand,
+  'source add': sourceAddCommand,
+  'source edit': sourceEditCommand,
+  'source test': sourceTestCommand,
+  'source remove': sourceRemoveCommand,
+  teammates: teammatesCommand,
+  map: mapCommand,
+  unmap: unmapCommand,
+  fetch: fetchCommand,
+  activity: activityCommand,
 };
 
 export function resolveSubcommand(

@@ -1,0 +1,34 @@
+import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
+import { lookupSlackUser, resolveUserArgument } from '../../slack-users.ts';
+import { presentMapped } from '../../ui/teammates.ui.ts';
+import type { CommandContext } from './command-context.ts';
+
+const USAGE = 'Use `/pulse map @user <gitlab-username> [source]`, e.g. `/pulse map @alice alice.smith`.';
+
+/** `/pulse map @user <gitlab-username> [source]`: checked against that GitLab before it is saved. */
+export async function mapCommand(ctx: CommandContext): Promise<void> {
+  const [who, username, sourceName, ...extra] = ctx.args;
+  if (!who || !username || extra.length > 0) {
+    await ctx.ack({ response_type: 'ephemeral', text: USAGE });
+    return;
+  }
+  await ctx.ack();
+  const asker = await whoIsAsking(ctx.deps, ctx.client, ctx.teamId, ctx.userId);
+  if (!asker.canManage) {
+    await ctx.respond({ response_type: 'ephemeral', text: MANAGER_ONLY });
+    return;
+  }
+  const person = await resolveUserArgument(ctx.client, who);
+  if (!person.ok) {
+    await ctx.respond({ response_type: 'ephemeral', text: `${person.message} ${USAGE}` });
+    return;
+  }
+  const slackUser = await lookupSlackUser(ctx.client, person.userId);
+  const result = await ctx.deps.services.teammates.map({
+    teamId: ctx.teamId,
+    person: { slackUserId: person.userId, displayName: slackUser.displayName, timezone: slackUser.timezone },
+    username,
+    ...(sourceName ? { sourceName } : {}),
+  });
+  await ctx.respond({ response_type: 'ephemeral', ...presentMapped(result) });
+}

@@ -1,0 +1,26 @@
+import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
+import { presentRemoveConfirmation } from '../../ui/sources.ui.ts';
+import type { CommandContext } from './command-context.ts';
+
+/**
+ * `/pulse source remove <name>`: says what would be deleted and asks for the click that confirms
+ * (the same Remove button, with its confirmation dialog, as in `/pulse sources`).
+ */
+export async function sourceRemoveCommand(ctx: CommandContext): Promise<void> {
+  const name = ctx.args.join(' ');
+  if (!name) {
+    await ctx.ack({
+      response_type: 'ephemeral',
+      text: 'Which source? `/pulse source remove <name>` (see `/pulse sources`).',
+    });
+    return;
+  }
+  await ctx.ack();
+  const asker = await whoIsAsking(ctx.deps, ctx.client, ctx.teamId, ctx.userId);
+  if (!asker.canManage) {
+    await ctx.respond({ response_type: 'ephemeral', text: MANAGER_ONLY });
+    return;
+  }
+  const impact = await ctx.deps.services.sources.removalImpact(ctx.teamId, { name });
+  await ctx.respond({ response_type: 'ephemeral', ...presentRemoveConfirmation(impact) });
+}

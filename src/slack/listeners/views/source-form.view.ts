@@ -1,0 +1,173 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
+import { z } from 'zod';
+import { isCodedError } from '../../../lib/errors.ts';
+import type { FieldErrors, SaveOutcome, SourceField } from '../../../modules/sources/source.types.ts';
+import type { SlackDeps } from '../../deps.ts';
+import { DEFAULT_ACK_BUDGET_MS, withinBudget } from '../../flows/within-budget.ts';
+import { SOURCE_FORM } from '../../ids.ts';
+import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
+import { escapeMrkdwn } from '../../ui/blocks.ts';
+import {
+  presentNoticeModal,
+  presentSourceForm,
+  presentSourceSaved,
+  type SourceFormMetadata,
+} from '../../ui/sources.ui.ts';
+import { submissionSchema, teamOf, textValue } from './view-state.ts';
+
+const metadataSchema = z.object({
+  mode: z.enum(['add', 'edit']),
+  sourceId: z.string().uuid().optional(),
+});
+
+const FIELD_LABELS: Record<SourceField, string> = {
+  name: 'Name',
+  url: 'GitLab URL',
+  token: 'API token',
+  jiraUrl: 'Jira URL',
+};
+
+const BLOCK_BY_FIELD: Record<SourceField, string> = {
+  name: SOURCE_FORM.name.block,
+  url: SOURCE_FORM.url.block,
+  token: SOURCE_FORM.token.block,
+  jiraUrl: SOURCE_FORM.jiraUrl.block,
+};
+
+type Outcome = SaveOutcome | { ok: false; refused: true };
+
+/**
+ * Add/Edit GitLab source, submitted. The connection is tested before anything is saved; problems
+ * come back on their field (`response_action: errors`). A test that outlasts Slack's 3 s is
+ * answered with a "Testing…" update of the same form (Slack keeps what was typed, as block and
+ * action ids stay the same) and finished with views.update.
+ */
+export function sourceFormSubmission(deps: SlackDeps) {
+  const testing = new Set<string>();
+  return async (args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
+    const body = submissionSchema.parse(args.body);
+    const teamId = teamOf(body);
+    const userId = body.user.id;
+    const viewId = body.view.id;
+    const metadata = metadataSchema.safeParse(safeJson(body.view.private_metadata));
+    if (!metadata.success || (metadata.data.mode === 'edit' && !metadata.data.sourceId)) {
+      await args.ack({
+        response_action: 'update',
+        view: presentNoticeModal('Source', 'This form is out of date: open it again with `/pulse sources`.'),
+      });
+      return;
+    }
+    if (testing.has(viewId)) {
+      await args.ack({
+        response_action: 'errors',
+        errors: { [SOURCE_FORM.url.block]: 'Still testing the previous attempt: wait for its result.' },
+      });
+      return;
+    }
+    const meta: SourceFormMetadata = metadata.data;
+    const state = body.view.state.values;
+    const input = {
+      name: textValue(state, SOURCE_FORM.name),
+      url: textValue(state, SOURCE_FORM.url),
+      token: textValue(state, SOURCE_FORM.token),
+      jiraUrl: textValue(state, SOURCE_FORM.jiraUrl),
+    };
+    const values = { name: input.name, baseUrl: input.url, jiraUrl: input.jiraUrl || null };
+
+    const work = (async (): Promise<Outcome> => {
+      const asker = await whoIsAsking(deps, args.client, teamId, userId);
+      if (!asker.canManage) return { ok: false, refused: true };
+      return meta.mode === 'add'
+        ? deps.services.sources.add({ ...input, teamId, userId })
+        : deps.services.sources.edit({ ...input, teamId, userId, sourceId: meta.sourceId! });
+    })();
+    let raced: Awaited<ReturnType<typeof withinBudget<Outcome>>>;
+    try {
+      raced = await withinBudget(work, deps.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS);
+    } catch (error) {
+      deps.logger.error({ err: error }, 'form submission failed');
+      await args.ack({
+        response_action: 'update',
+        view: presentNoticeModal(
+          'Source',
+          isCodedError(error)
+            ? error.userMessage
+            : 'Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.',
+        ),
+      });
+      return;
+    }
+    if (raced.done) {
+      const outcome = raced.value;
+      if (!outcome.ok && 'errors' in outcome) {
+        await args.ack({ response_action: 'errors', errors: blockErrors(outcome.errors) });
+      } else {
+        await args.ack({ response_action: 'update', view: finalView(outcome) });
+      }
+      return;
+    }
+
+    testing.add(viewId);
+    await args.ack({
+      response_action: 'update',
+      view: presentSourceForm({
+        metadata: meta,
+        values,
+        notice: ':hourglass_flowing_sand: Testing the connection… this form updates when the test is done.',
+      }),
+    });
+    deps.background.run('source-form-test', async () => {
+      let view: ModalView;
+      try {
+        const outcome = await raced.pending;
+        view =
+          !outcome.ok && 'errors' in outcome
+            ? presentSourceForm({ metadata: meta, values, notice: errorNotice(outcome.errors) })
+            : finalView(outcome);
+      } catch (error) {
+        deps.logger.error({ err: error }, 'source form test failed');
+        view = presentSourceForm({
+          metadata: meta,
+          values,
+          notice:
+            ':x: Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.',
+        });
+      } finally {
+        testing.delete(viewId);
+      }
+      // https://docs.slack.dev/reference/methods/views.update
+      await args.client.views.update({ view_id: viewId, view });
+    });
+  };
+}
+
+function finalView(outcome: Outcome): ModalView {
+  if (outcome.ok) return presentSourceSaved(outcome);
+  return presentNoticeModal('Not allowed', MANAGER_ONLY);
+}
+
+function blockErrors(errors: FieldErrors): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(errors).map(([field, message]) => [
+      BLOCK_BY_FIELD[field as SourceField],
+      message.slice(0, 2000),
+    ]),
+  );
+}
+
+/** After the slow path, errors cannot be inline: they head the form, naming the field. */
+function errorNotice(errors: FieldErrors): string {
+  const lines = Object.entries(errors).map(
+    ([field, message]) => `:x: *${FIELD_LABELS[field as SourceField]}*: ${escapeMrkdwn(message)}`,
+  );
+  return `${lines.join('\n')}\nFix it and submit again${errors.token ? ' (paste the token again if it was cleared)' : ''}.`;
+}
+
+function safeJson(text: string | undefined): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}

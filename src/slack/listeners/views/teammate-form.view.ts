@@ -1,0 +1,126 @@
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { ModalView } from '@slack/types';
+import { isCodedError } from '../../../lib/errors.ts';
+import type { SetMappingsOutcome } from '../../../modules/teammates/teammates.service.ts';
+import type { SlackDeps } from '../../deps.ts';
+import { DEFAULT_ACK_BUDGET_MS, withinBudget } from '../../flows/within-budget.ts';
+import { TEAMMATE_FORM } from '../../ids.ts';
+import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
+import { lookupSlackUser } from '../../slack-users.ts';
+import { escapeMrkdwn } from '../../ui/blocks.ts';
+import { presentNoticeModal } from '../../ui/sources.ui.ts';
+import { presentTeammateForm, presentTeammateSaved } from '../../ui/teammates.ui.ts';
+import { submissionSchema, teamOf } from './view-state.ts';
+
+type Outcome = (SetMappingsOutcome & { slackUserId: string }) | { ok: false; refused: true };
+
+/**
+ * Edit teammate, submitted: every username is checked on its GitLab before anything is saved;
+ * problems come back on the source's field.
+ */
+export function teammateFormSubmission(deps: SlackDeps) {
+  return async (args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
+    const body = submissionSchema.parse(args.body);
+    const teamId = teamOf(body);
+    const state = body.view.state.values;
+    const slackUserId = state[TEAMMATE_FORM.user.block]?.[TEAMMATE_FORM.user.action]?.selected_user;
+    if (!slackUserId) {
+      await args.ack({
+        response_action: 'errors',
+        errors: { [TEAMMATE_FORM.user.block]: 'Choose a person.' },
+      });
+      return;
+    }
+    const usernames: Record<string, string> = {};
+    for (const [blockId, actions] of Object.entries(state)) {
+      if (!blockId.startsWith(TEAMMATE_FORM.sourcePrefix)) continue;
+      usernames[blockId.slice(TEAMMATE_FORM.sourcePrefix.length)] =
+        actions[TEAMMATE_FORM.usernameAction]?.value ?? '';
+    }
+    const work = (async (): Promise<Outcome> => {
+      const asker = await whoIsAsking(deps, args.client, teamId, body.user.id);
+      if (!asker.canManage) return { ok: false, refused: true };
+      const person = await lookupSlackUser(args.client, slackUserId);
+      const outcome = await deps.services.teammates.setMappings({
+        teamId,
+        person: { slackUserId, displayName: person.displayName, timezone: person.timezone },
+        usernames,
+      });
+      return { ...outcome, slackUserId };
+    })();
+    let raced: Awaited<ReturnType<typeof withinBudget<Outcome>>>;
+    try {
+      raced = await withinBudget(work, deps.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS);
+    } catch (error) {
+      deps.logger.error({ err: error }, 'form submission failed');
+      await args.ack({
+        response_action: 'update',
+        view: presentNoticeModal(
+          'Edit teammate',
+          isCodedError(error)
+            ? error.userMessage
+            : 'Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.',
+        ),
+      });
+      return;
+    }
+    if (raced.done) {
+      const outcome = raced.value;
+      if (!outcome.ok && 'errors' in outcome) {
+        await args.ack({
+          response_action: 'errors',
+          errors: Object.fromEntries(
+            Object.entries(outcome.errors).map(([sourceId, message]) => [
+              `${TEAMMATE_FORM.sourcePrefix}${sourceId}`,
+              message.slice(0, 2000),
+            ]),
+          ),
+        });
+      } else {
+        await args.ack({ response_action: 'update', view: finalView(outcome) });
+      }
+      return;
+    }
+    await args.ack({
+      response_action: 'update',
+      view: presentNoticeModal('Edit teammate', ':hourglass_flowing_sand: Checking the usernames on GitLab…'),
+    });
+    deps.background.run('teammate-form-check', async () => {
+      let view: ModalView;
+      try {
+        const outcome = await raced.pending;
+        if (!outcome.ok && 'errors' in outcome) {
+          const [sources, teammate] = await Promise.all([
+            deps.services.sources.list(teamId),
+            deps.services.teammates.get(teamId, slackUserId),
+          ]);
+          view = presentTeammateForm({
+            slackUserId,
+            sources,
+            identities: teammate.identities,
+            notice: Object.entries(outcome.errors)
+              .map(([sourceId, message]) => {
+                const name = sources.find((source) => source.id === sourceId)?.name ?? 'source';
+                return `:x: *${escapeMrkdwn(name)}*: ${escapeMrkdwn(message)}`;
+              })
+              .join('\n'),
+          });
+        } else {
+          view = finalView(outcome);
+        }
+      } catch (error) {
+        deps.logger.error({ err: error }, 'teammate form check failed');
+        view = presentNoticeModal(
+          'Edit teammate',
+          'Something went wrong on our side; the details are in the ActivityPulse logs.',
+        );
+      }
+      await args.client.views.update({ view_id: body.view.id, view });
+    });
+  };
+}
+
+function finalView(outcome: Outcome): ModalView {
+  if (outcome.ok) return presentTeammateSaved(outcome.slackUserId, outcome.changed);
+  return presentNoticeModal('Not allowed', MANAGER_ONLY);
+}

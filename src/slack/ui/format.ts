@@ -1,0 +1,38 @@
+import { tz } from '@date-fns/tz';
+import { format, formatDistanceStrict } from 'date-fns';
+
+/** `Tue 10 Mar 14:05` in the reader's zone. */
+export function formatWhen(date: Date, timeZone: string): string {
+  return format(date, 'EEE d MMM HH:mm', { in: tz(timeZone) });
+}
+
+export function formatDay(date: Date, timeZone: string): string {
+  return format(date, 'd MMM yyyy', { in: tz(timeZone) });
+}
+
+/** `3 hours ago`, from `now` (passed in: builders have no clock). */
+export function formatAgo(date: Date, now: Date): string {
+  if (date.getTime() > now.getTime()) return 'just now';
+  return `${formatDistanceStrict(date, now)} ago`;
+}
+
+/** `1h 30m`, `45m`, `20s`. */
+export function formatDuration(seconds: number): string {
+  const total = Math.max(0, Math.round(seconds));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  if (hours > 0) return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
+  if (minutes > 0) return `${minutes}m`;
+  return `${total}s`;
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** A Slack link whose label cannot break the `<url|label>` syntax. */
+export function link(url: string | null, label: string): string {
+  const safe = label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\|/g, '¦');
+  if (!url || !/^https?:\/\//i.test(url)) return safe;
+  return `<${url.replace(/[<>|\s]/g, encodeURIComponent)}|${safe}>`;
+}

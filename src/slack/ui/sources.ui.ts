@@ -1,0 +1,289 @@
+import type { KnownBlock, ModalView } from '@slack/types';
+import type { ConnectionSummary, SourceView } from '../../modules/sources/source.types.ts';
+import { ACTIONS, SOURCE_FORM, VIEWS } from '../ids.ts';
+import { context, divider, escapeMrkdwn, fitMessage, header, type SlackMessage, section } from './blocks.ts';
+import { formatAgo, formatDay, plural } from './format.ts';
+import { actions, button, modal, plain } from './views.ts';
+
+const EXPIRY_WARNING_DAYS = 30;
+
+export interface SourceFormMetadata {
+  mode: 'add' | 'edit';
+  sourceId?: string;
+}
+
+/** `/pulse sources`: each source with its health and the buttons that act on it. */
+export function presentSourceList(
+  sources: SourceView[],
+  options: { now: Date; timeZone: string; canManage: boolean },
+): SlackMessage {
+  if (sources.length === 0) {
+    return {
+      text: 'No GitLab data sources yet.',
+      blocks: [
+        section(
+          options.canManage
+            ? 'No GitLab data sources yet. Add one to start collecting activity.'
+            : 'No GitLab data sources yet. A workspace admin can add one with `/pulse source add`.',
+        ),
+        ...(options.canManage
+          ? [
+              actions('sources_empty', [
+                button({ text: 'Add GitLab source', actionId: ACTIONS.sourceAdd, style: 'primary' }),
+              ]),
+            ]
+          : []),
+      ],
+    };
+  }
+  const blocks: KnownBlock[] = [header(`Data sources (${sources.length})`)];
+  for (const source of sources) {
+    blocks.push(section(sourceStatusText(source, options)));
+    blocks.push(actions(`source:${source.id}`, sourceButtons(source, options.canManage)));
+  }
+  const failing = sources.filter((source) => source.status === 'failing').length;
+  const text = `${plural(sources.length, 'data source')}${failing > 0 ? `, ${failing} failing` : ''}: ${sources
+    .map((source) => `${source.name} (${source.status})`)
+    .join(', ')}`;
+  return fitMessage(text, blocks);
+}
+
+export function sourceButtons(source: SourceView, canManage: boolean) {
+  const buttons = [
+    button({ text: 'Test connection', actionId: ACTIONS.sourceTest, value: source.id }),
+    button({ text: 'Fetch now', actionId: ACTIONS.sourceFetch, value: source.id }),
+  ];
+  if (canManage) {
+    buttons.push(button({ text: 'Edit', actionId: ACTIONS.sourceEdit, value: source.id }));
+    buttons.push(
+      button({
+        text: 'Remove',
+        actionId: ACTIONS.sourceRemove,
+        value: source.id,
+        style: 'danger',
+        confirm: {
+          title: `Remove ${source.name}?`,
+          text: `This deletes the source \`${escapeMrkdwn(source.name)}\`, its teammate mappings and every activity collected from it. It cannot be undone.`,
+          confirm: 'Remove',
+        },
+      }),
+    );
+  }
+  return buttons;
+}
+
+/** One source's health: status and why, token owner and expiry, last sync. */
+export function sourceStatusText(source: SourceView, options: { now: Date; timeZone: string }): string {
+  const lines = [`*${escapeMrkdwn(source.name)}* · ${escapeMrkdwn(source.baseUrl)}`];
+  if (source.status === 'ok') {
+    lines.push(
+      `:white_check_mark: OK${source.lastTestedAt ? ` (tested ${formatAgo(source.lastTestedAt, options.now)})` : ''}`,
+    );
+  } else if (source.status === 'failing') {
+    lines.push(`:x: Failing: ${escapeMrkdwn(source.lastError ?? 'unknown error')}`);
+  } else {
+    lines.push(':grey_question: Not tested yet');
+  }
+  const facts: string[] = [];
+  if (source.tokenUsername) facts.push(`token of @${escapeMrkdwn(source.tokenUsername)}`);
+  facts.push(expiryText(source.tokenExpiresAt, options.now, options.timeZone));
+  facts.push(source.lastSyncAt ? `last sync ${formatAgo(source.lastSyncAt, options.now)}` : 'never synced');
+  lines.push(facts.join(' · '));
+  return lines.join('\n');
+}
+
+function expiryText(expiresAt: Date | null, now: Date, timeZone: string): string {
+  if (!expiresAt) return 'token expiry unknown';
+  const days = Math.round((expiresAt.getTime() - now.getTime()) / 86_400_000);
+  if (days < 0) return `:warning: token expired on ${formatDay(expiresAt, timeZone)}`;
+  const text = `token expires ${formatDay(expiresAt, timeZone)} (${days <= 0 ? 'today' : `in ${plural(days, 'day')}`})`;
+  return days <= EXPIRY_WARNING_DAYS ? `:warning: ${text}` : text;
+}
+
+/** What Test Connection learned: who the token belongs to, its scopes and expiry, warnings. */
+export function connectionText(connection: ConnectionSummary): string {
+  const lines = [
+    `Connected as *${escapeMrkdwn(connection.name)}* (@${escapeMrkdwn(connection.username)}).`,
+    connection.scopes
+      ? `Scopes: ${connection.scopes.map((scope) => `\`${scope}\``).join(', ')}.`
+      : 'Scopes: unknown.',
+  ];
+  if (connection.daysToExpiry === null) {
+    lines.push('The token has no expiry date GitLab could tell.');
+  } else if (connection.daysToExpiry < EXPIRY_WARNING_DAYS) {
+    lines.push(
+      `:warning: The token expires in ${plural(Math.max(0, connection.daysToExpiry), 'day')}: create a new one before then and edit the source.`,
+    );
+  } else {
+    lines.push(`The token expires in ${plural(connection.daysToExpiry, 'day')}.`);
+  }
+  for (const warning of connection.warnings) {
+    if (!/expires (today|in \d+ day)/.test(warning)) lines.push(`:warning: ${escapeMrkdwn(warning)}`);
+  }
+  return lines.join('\n');
+}
+
+export function presentTestResult(
+  outcome:
+    | { ok: true; source: SourceView; connection: ConnectionSummary }
+    | { ok: false; source: SourceView; code: string; message: string },
+): SlackMessage {
+  const name = escapeMrkdwn(outcome.source.name);
+  if (outcome.ok) {
+    return {
+      text: `${outcome.source.name}: connection OK, token of @${outcome.connection.username}`,
+      blocks: [
+        section(`:white_check_mark: *${name}*: connection OK.\n${connectionText(outcome.connection)}`),
+      ],
+    };
+  }
+  return {
+    text: `${outcome.source.name}: connection failed. ${outcome.message}`,
+    blocks: [section(`:x: *${name}*: connection failed.\n${escapeMrkdwn(outcome.message)}`)],
+  };
+}
+
+/** The add/edit form. The token field is never filled in: Slack never sees a stored token. */
+export function presentSourceForm(options: {
+  metadata: SourceFormMetadata;
+  values?: { name: string; baseUrl: string; jiraUrl: string | null };
+  notice?: string;
+}): ModalView {
+  const editing = options.metadata.mode === 'edit';
+  const blocks: KnownBlock[] = [];
+  if (options.notice) blocks.push({ ...section(options.notice), block_id: 'source_notice' });
+  blocks.push(
+    input({
+      ids: SOURCE_FORM.name,
+      label: 'Name',
+      placeholder: 'gitlab',
+      hint: 'A short name for commands, e.g. `/pulse fetch gitlab`. Letters, digits, dots, dashes, underscores.',
+      initial: options.values?.name,
+      maxLength: 40,
+    }),
+    input({
+      ids: SOURCE_FORM.url,
+      label: 'GitLab URL',
+      placeholder: 'https://gitlab.com',
+      hint: 'https://gitlab.com or your instance, e.g. https://gitlab.example.com',
+      initial: options.values?.baseUrl,
+    }),
+    input({
+      ids: SOURCE_FORM.token,
+      label: editing ? 'API token (leave empty to keep)' : 'API token',
+      placeholder: 'glpat-…',
+      hint: editing
+        ? 'Leave empty to keep the stored token; it is never shown again. A new token needs the read_api scope (and read_user).'
+        : 'A personal access token with the read_api scope (and read_user). It is stored encrypted and never shown again.',
+      optional: editing,
+    }),
+    input({
+      ids: SOURCE_FORM.jiraUrl,
+      label: 'Jira URL',
+      placeholder: 'https://acme.atlassian.net',
+      hint: 'Optional: Jira keys in titles and branches (ABC-123) become links to this Jira.',
+      initial: options.values?.jiraUrl ?? undefined,
+      optional: true,
+    }),
+    context(['The connection is tested before anything is saved.']),
+  );
+  return modal({
+    title: editing ? 'Edit GitLab source' : 'Add GitLab source',
+    submit: editing ? 'Test and save' : 'Test and add',
+    close: 'Cancel',
+    callbackId: VIEWS.sourceForm,
+    privateMetadata: JSON.stringify(options.metadata),
+    blocks,
+  });
+}
+
+function input(options: {
+  ids: { block: string; action: string };
+  label: string;
+  placeholder?: string;
+  hint?: string;
+  initial?: string | undefined;
+  optional?: boolean;
+  maxLength?: number;
+}): KnownBlock {
+  return {
+    type: 'input',
+    block_id: options.ids.block,
+    label: plain(options.label, 2000),
+    optional: options.optional ?? false,
+    element: {
+      type: 'plain_text_input',
+      action_id: options.ids.action,
+      ...(options.placeholder ? { placeholder: plain(options.placeholder, 150) } : {}),
+      ...(options.initial ? { initial_value: options.initial } : {}),
+      ...(options.maxLength ? { max_length: options.maxLength } : {}),
+    },
+    ...(options.hint ? { hint: plain(options.hint, 2000) } : {}),
+  };
+}
+
+export function presentSourceSaved(options: {
+  source: SourceView;
+  connection: ConnectionSummary;
+  created: boolean;
+}): ModalView {
+  const name = escapeMrkdwn(options.source.name);
+  return modal({
+    title: options.created ? 'Source added' : 'Source saved',
+    close: 'Done',
+    blocks: [
+      section(
+        `:white_check_mark: *${name}* (${escapeMrkdwn(options.source.baseUrl)}) is ${options.created ? 'added' : 'saved'}.`,
+      ),
+      section(connectionText(options.connection)),
+      context([
+        `Next: map teammates with \`/pulse map @user <gitlab-username> ${options.source.name}\`, then \`/pulse fetch ${options.source.name}\`.`,
+      ]),
+    ],
+  });
+}
+
+/** A modal that only says something (loading, refused, not found). */
+export function presentNoticeModal(title: string, text: string): ModalView {
+  return modal({ title, close: 'Close', blocks: [section(text)] });
+}
+
+export function presentRemoveConfirmation(impact: {
+  source: SourceView;
+  activities: number;
+  mappings: number;
+}): SlackMessage {
+  const name = escapeMrkdwn(impact.source.name);
+  return {
+    text: `Remove ${impact.source.name}? This deletes ${plural(impact.mappings, 'mapping')} and ${plural(impact.activities, 'stored activity', 'stored activities')}.`,
+    blocks: [
+      section(
+        `Remove *${name}* (${escapeMrkdwn(impact.source.baseUrl)})? This deletes ${plural(impact.mappings, 'teammate mapping')} and ${plural(impact.activities, 'stored activity', 'stored activities')}.`,
+      ),
+      actions(`source_remove:${impact.source.id}`, [
+        button({
+          text: `Remove ${impact.source.name}`,
+          actionId: ACTIONS.sourceRemove,
+          value: impact.source.id,
+          style: 'danger',
+          confirm: {
+            title: 'Remove this source?',
+            text: `\`${name}\` and everything collected from it will be deleted. This cannot be undone.`,
+            confirm: 'Remove',
+          },
+        }),
+      ]),
+    ],
+  };
+}
+
+export function presentSourceRemoved(source: SourceView): SlackMessage {
+  const text = `Removed the data source ${source.name} with its mappings and activities.`;
+  return {
+    text,
+    blocks: [
+      section(`:wastebasket: Removed *${escapeMrkdwn(source.name)}* with its mappings and activities.`),
+      divider(),
+    ],
+  };
+}
