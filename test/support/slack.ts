@@ -248,3 +248,34 @@ export async function sendInteraction(
     body: text.trim().startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined,
   };
 }
+
+/** Sends an Events API callback (JSON, signed), e.g. `app_home_opened`. */
+export async function sendEvent(
+  baseUrl: string,
+  event: Record<string, unknown>,
+  options: { teamId?: string } = {},
+): Promise<Response> {
+  const teamId = options.teamId ?? 'T0TEST';
+  const body = JSON.stringify({
+    token: 'legacy-verification-token',
+    team_id: teamId,
+    api_app_id: 'A0PULSE',
+    type: 'event_callback',
+    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: teamId, user_id: 'UBOT', is_bot: true }],
+    event,
+  });
+  const timestamp = Math.floor(Date.now() / 1000);
+  const response = await fetch(`${baseUrl}/slack/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': sign(body, timestamp),
+    },
+    body,
+  });
+  await response.text();
+  return response;
+}

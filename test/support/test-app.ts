@@ -20,7 +20,13 @@ export interface TestApp {
  * Slack Web API intercepted. `env` overrides the defaults.
  */
 export async function startTestApp(
-  options: { env?: NodeJS.ProcessEnv; gitlabDispatcher?: Dispatcher; now?: () => Date } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    gitlabDispatcher?: Dispatcher;
+    now?: () => Date;
+    /** Shortens the view-submission ack budget so a slow fake GitLab takes the "Testing…" path. */
+    slackAckBudgetMs?: number;
+  } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const slack = new FakeSlack();
@@ -40,6 +46,7 @@ export async function startTestApp(
     logDestination: { write: (line: string) => logs.push(line) },
     ...(options.gitlabDispatcher ? { gitlabDispatcher: options.gitlabDispatcher } : {}),
     ...(options.now ? { now: options.now } : {}),
+    ...(options.slackAckBudgetMs === undefined ? {} : { slackAckBudgetMs: options.slackAckBudgetMs }),
   });
   return {
     app,
