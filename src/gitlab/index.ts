@@ -1,0 +1,64 @@
+/**
+ * The GitLab client room: HTTP client, pagination, retry policy, pacing, SSRF guard and raw
+ * response schemas. Knows nothing of ActivityPulse's domain; may import only config and lib.
+ */
+export { type NormalizedGitLabUrl, normalizeGitLabUrl, normalizeJiraUrl } from './base-url.ts';
+export {
+  type ClientTimeouts,
+  GitLabClient,
+  type GitLabClientOptions,
+  type GitLabRequestEvent,
+  type Page,
+  type Query,
+  type RequestOptions,
+} from './client.ts';
+export { getCommit, type ListCommitsOptions, listCommits } from './commits.api.ts';
+export {
+  errorFromResponse,
+  errorFromTransport,
+  GitLabError,
+  type GitLabErrorCode,
+  isGitLabError,
+} from './errors.ts';
+export { type ListUserEventsOptions, listUserEvents } from './events.api.ts';
+export { GitLabGraphqlError } from './graphql-errors.ts';
+export { type CursorPage, paginateCursor } from './graphql-pagination.ts';
+export { getIssue, type ListIssuesOptions, listIssues } from './issues.api.ts';
+export {
+  getMergeRequest,
+  type ListMergeRequestsOptions,
+  listMergeRequestApprovals,
+  listMergeRequestNotes,
+  listMergeRequestReviewers,
+  listMergeRequests,
+} from './merge-requests.api.ts';
+export { type PacerOptions, RateLimitPacer } from './pacer.ts';
+export { nextPageUrl, parseLinkHeader } from './pagination.ts';
+export {
+  getPipeline,
+  type ListProjectPipelinesOptions,
+  listProjectPipelines,
+  listProjectPipelinesRest,
+  PROJECT_PIPELINES_QUERY,
+} from './pipelines.api.ts';
+export { getProject } from './projects.api.ts';
+export {
+  DEFAULT_RETRY_OPTIONS,
+  decideRetry,
+  type RetryDecision,
+  type RetryInput,
+  type RetryOptions,
+} from './retry-policy.ts';
+export * from './schemas.ts';
+export { type ConnectionReport, testConnection } from './test-connection.ts';
+export { type ListTimelogsOptions, listTimelogs, TIMELOGS_QUERY } from './timelogs.api.ts';
+export {
+  type AddressClass,
+  classifyAddress,
+  createGitLabDispatcher,
+  type GitLabDispatcherOptions,
+  type HostLookup,
+  isForbiddenAddress,
+  isHostAllowed,
+} from './url-guard.ts';
+export { findUserByUsername, getCurrentUser, getTokenSelf, getUser, getVersion } from './users.api.ts';

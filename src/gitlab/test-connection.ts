@@ -1,0 +1,105 @@
+import type { GitLabClient } from './client.ts';
+import { GitLabError, isGitLabError } from './errors.ts';
+import type { GitLabTokenSelf } from './schemas.ts';
+import { getCurrentUser, getTokenSelf, getVersion } from './users.api.ts';
+
+/**
+ * "Test Connection" for a data source: who the token belongs to, what it may do and when it
+ * expires. Only problems that make syncing impossible throw; the rest become warnings.
+ */
+export interface ConnectionReport {
+  user: { id: number; username: string; name: string };
+  /** null when GitLab cannot tell (not a personal access token, or GitLab older than 15.5). */
+  scopes: string[] | null;
+  expiresAt: Date | null;
+  daysToExpiry: number | null;
+  warnings: string[];
+  version?: string;
+}
+
+const EXPIRY_WARNING_DAYS = 30;
+const DAY_MS = 86_400_000;
+const READ_SCOPES = ['read_api', 'api'];
+
+export async function testConnection(
+  client: GitLabClient,
+  options: { now: Date },
+): Promise<ConnectionReport> {
+  const warnings: string[] = [];
+  const user = await getCurrentUser(client);
+
+  let token: GitLabTokenSelf | undefined;
+  try {
+    token = await getTokenSelf(client);
+  } catch (error) {
+    // 400: project/group/OAuth token; 404: GitLab before 15.5. Neither means the token is unusable.
+    if (!isGitLabError(error) || (error.status !== 400 && error.status !== 404)) throw error;
+    warnings.push(
+      'GitLab did not say which scopes this token has or when it expires (it is not a personal access token, or GitLab is older than 15.5): make sure it has the read_api scope and note its expiry date.',
+    );
+  }
+
+  if (token) assertUsable(token);
+  const expiresAt = token?.expires_at ? parseDate(token.expires_at) : null;
+  const daysToExpiry = expiresAt ? daysBetween(options.now, expiresAt) : null;
+  if (daysToExpiry !== null && daysToExpiry <= EXPIRY_WARNING_DAYS) {
+    const when = daysToExpiry <= 0 ? 'today' : `in ${daysToExpiry} day${daysToExpiry === 1 ? '' : 's'}`;
+    warnings.push(
+      `The GitLab token expires ${when} (${token?.expires_at}): create a new one with the read_api scope before then and edit the source.`,
+    );
+  }
+
+  let version: string | undefined;
+  try {
+    version = (await getVersion(client)).version;
+  } catch {
+    // Optional: some tokens may not read /version; the connection itself is fine.
+  }
+
+  return {
+    user: { id: user.id, username: user.username, name: user.name },
+    scopes: token ? token.scopes : null,
+    expiresAt,
+    daysToExpiry,
+    warnings,
+    ...(version === undefined ? {} : { version }),
+  };
+}
+
+function assertUsable(token: GitLabTokenSelf): void {
+  const endpoint = 'GET /personal_access_tokens/self';
+  if (token.revoked) {
+    throw new GitLabError(
+      'GITLAB_TOKEN_REVOKED',
+      'The GitLab token was revoked: create a new personal access token with the read_api scope and edit the source.',
+      { endpoint },
+    );
+  }
+  if (!token.active) {
+    throw new GitLabError(
+      'GITLAB_TOKEN_EXPIRED',
+      'The GitLab token is no longer active (expired): create a new personal access token with the read_api scope and edit the source.',
+      { endpoint },
+    );
+  }
+  if (!token.scopes.some((scope) => READ_SCOPES.includes(scope))) {
+    throw new GitLabError(
+      'GITLAB_MISSING_SCOPE',
+      `The token needs the read_api scope (it has ${token.scopes.length > 0 ? token.scopes.join(', ') : 'none'}): create a personal access token with read_api and edit the source.`,
+      { endpoint },
+    );
+  }
+}
+
+/** `YYYY-MM-DD` → midnight UTC of that day. */
+function parseDate(value: string): Date | null {
+  const match = /^(\d{4})-(\d{2})-(\d{2})/.exec(value);
+  if (!match) return null;
+  return new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+}
+
+/** Whole calendar days (UTC) from `now` to `date`; 0 when it is today. */
+function daysBetween(now: Date, date: Date): number {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.round((date.getTime() - today) / DAY_MS);
+}
