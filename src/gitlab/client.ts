@@ -1,32 +1,27 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { CodedError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { redactValue } from '../lib/redact.ts';
-import { badResponseError, errorFromResponse, errorFromTransport, transportErrorCode } from './errors.ts';
+import { badResponseError } from './errors.ts';
 import { errorFromGraphql, graphqlEnvelopeSchema } from './graphql-errors.ts';
-import { type HttpHeaders, headerInteger } from './http-headers.ts';
+import {
+  AttemptFailure,
+  type ClientTimeouts,
+  type ExchangeSettings,
+  type GitLabRequestEvent,
+  type OutgoingRequest,
+  type ReceivedResponse,
+  sendAttempt,
+} from './http-attempt.ts';
+import { headerInteger } from './http-headers.ts';
 import { RateLimitPacer } from './pacer.ts';
 import { nextPageUrl } from './pagination.ts';
 import { DEFAULT_RETRY_OPTIONS, decideRetry, type RetryOptions } from './retry-policy.ts';
 
-export interface ClientTimeouts {
-  /** Time until the response headers arrive; default 30 s. (Connect timeout: createGitLabDispatcher.) */
-  headersMs: number;
-  /** Longest silence while the body streams; default 30 s. */
-  bodyMs: number;
-}
-
-export interface GitLabRequestEvent {
-  method: string;
-  endpoint: string;
-  attempt: number;
-  status: number | undefined;
-  errorCode: string | undefined;
-  durationMs: number;
-}
+export type { ClientTimeouts, GitLabRequestEvent } from './http-attempt.ts';
 
 export interface GitLabClientOptions {
   /** Normalized base URL without /api/v4 (see normalizeGitLabUrl). */
@@ -64,35 +59,6 @@ export interface RequestOptions {
   endpoint?: string;
 }
 
-interface OutgoingRequest {
-  method: 'GET' | 'POST';
-  url: URL;
-  endpoint: string;
-  body?: string;
-}
-
-interface ReceivedResponse {
-  status: number;
-  headers: HttpHeaders;
-  json: unknown;
-}
-
-/** One failed attempt, with what the retry policy needs to judge it. */
-class AttemptFailure extends Error {
-  readonly error: CodedError;
-  readonly status: number | undefined;
-  readonly headers: HttpHeaders | undefined;
-  readonly errorCode: string | undefined;
-
-  constructor(error: CodedError, facts: { status?: number; headers?: HttpHeaders; errorCode?: string }) {
-    super(error.message);
-    this.error = error;
-    this.status = facts.status;
-    this.headers = facts.headers;
-    this.errorCode = facts.errorCode;
-  }
-}
-
 class RetryLater extends Error {
   readonly failure: AttemptFailure;
   readonly waitMs: number;
@@ -114,30 +80,32 @@ export class GitLabClient {
   readonly host: string;
   readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
   readonly #token: string;
-  readonly #dispatcher: Dispatcher;
+  readonly #exchange: ExchangeSettings;
   readonly #logger: Logger | undefined;
   readonly #retry: RetryOptions;
-  readonly #timeouts: ClientTimeouts;
   readonly #pacer: RateLimitPacer;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
-  readonly #onRequest: ((event: GitLabRequestEvent) => void) | undefined;
 
   constructor(options: GitLabClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiUrl = `${this.baseUrl}/api/v4`;
     this.host = new URL(this.baseUrl).host;
     this.#token = options.token;
-    this.#dispatcher = options.dispatcher;
+    this.#exchange = {
+      dispatcher: options.dispatcher,
+      token: options.token,
+      host: this.host,
+      timeouts: { headersMs: 30_000, bodyMs: 30_000, ...options.timeouts },
+      onRequest: options.onRequest,
+    };
     this.#logger = options.logger;
     this.#retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
-    this.#timeouts = { headersMs: 30_000, bodyMs: 30_000, ...options.timeouts };
     this.#sleep = options.sleep ?? ((ms) => delay(ms));
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#pacer = options.pacer ?? new RateLimitPacer({ now: this.#now, sleep: this.#sleep });
-    this.#onRequest = options.onRequest;
   }
 
   /** GET one resource from the REST API (`path` relative to /api/v4) and validate it. */
@@ -266,70 +234,17 @@ export class GitLabClient {
   async #attempt(outgoing: OutgoingRequest, attempt: number): Promise<ReceivedResponse> {
     await this.#pacer.beforeRequest();
     this.stats.requests += 1;
-    const context = {
-      method: outgoing.method,
-      path: outgoing.url.pathname,
-      endpoint: outgoing.endpoint,
-      host: this.host,
-    };
-    const startedAt = performance.now();
-    const report = (status: number | undefined, errorCode: string | undefined) =>
-      this.#onRequest?.({
-        method: outgoing.method,
-        endpoint: outgoing.endpoint,
-        attempt,
-        status,
-        errorCode,
-        durationMs: performance.now() - startedAt,
-      });
-    const transportFailure = (error: unknown, status?: number) => {
-      const errorCode = transportErrorCode(error);
-      report(status, errorCode);
-      return new AttemptFailure(errorFromTransport(context, error), errorCode ? { errorCode } : {});
-    };
-
-    let response: Dispatcher.ResponseData;
     try {
-      response = await request(outgoing.url, {
-        dispatcher: this.#dispatcher,
-        method: outgoing.method,
-        headers: {
-          'private-token': this.#token,
-          accept: 'application/json',
-          'user-agent': 'ActivityPulse',
-          ...(outgoing.body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(outgoing.body === undefined ? {} : { body: outgoing.body }),
-        headersTimeout: this.#timeouts.headersMs,
-        bodyTimeout: this.#timeouts.bodyMs,
-      });
+      const response = await sendAttempt(outgoing, attempt, this.#exchange);
+      this.#pacer.observe(response.headers);
+      return response;
     } catch (error) {
-      throw transportFailure(error);
-    }
-    const { statusCode: status } = response;
-    const headers = response.headers as HttpHeaders;
-    // A 429 is the retry policy's to wait out; pacing on it too would wait twice.
-    if (status !== 429) this.#pacer.observe(headers);
-    let bodyText: string;
-    try {
-      // Always read the body to the end, error or not: an unread body pins the connection.
-      bodyText = await response.body.text();
-    } catch (error) {
-      throw transportFailure(error, status);
-    }
-    report(status, undefined);
-    if (status === 429) this.stats.rateLimited += 1;
-    if (status < 200 || status >= 300) {
-      throw new AttemptFailure(errorFromResponse(context, { status, headers, bodyText }), {
-        status,
-        headers,
-      });
-    }
-    try {
-      return { status, headers, json: bodyText === '' ? null : JSON.parse(bodyText) };
-    } catch (error) {
-      const problem = `the body is not JSON (content-type ${String(headers['content-type'] ?? 'missing')})`;
-      throw new AttemptFailure(badResponseError(outgoing.endpoint, problem, error), { status });
+      if (error instanceof AttemptFailure && error.headers) {
+        if (error.status === 429) this.stats.rateLimited += 1;
+        // A 429 is the retry policy's to wait out; pacing on it too would wait twice.
+        else this.#pacer.observe(error.headers);
+      }
+      throw error;
     }
   }
 
