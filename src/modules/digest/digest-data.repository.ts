@@ -1,0 +1,224 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ActivityKind } from '../activity/activity-kinds.ts';
+import type { DigestHighlight } from './digest.types.ts';
+import type { ReviewAction } from './review-time.ts';
+
+/** Highlights kept per person; the rest are counted. */
+export const HIGHLIGHTS_PER_PERSON = 5;
+export const JIRA_KEYS_PER_PERSON = 8;
+
+export interface TeammateRow {
+  id: string;
+  slackUserId: string;
+  displayName: string | null;
+}
+
+export interface KindTotalsRow {
+  teammateId: string;
+  kind: ActivityKind;
+  n: number;
+  added: number;
+  removed: number;
+  spent: number;
+  passed: number;
+  failed: number;
+}
+
+export interface SourceFreshness {
+  id: string;
+  name: string;
+  lastSyncAt: Date | null;
+}
+
+type Window = { start: Date; end: Date };
+
+/** A PostgreSQL array literal (a JS array parameter would be expanded into a list of parameters). */
+function pgTextArray(values: string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+
+/**
+ * The digest's reads: a handful of set-based queries over one window (counts and sums in SQL,
+ * the few rows that are listed fetched with a per-person limit), whatever the table holds.
+ */
+export class DigestDataRepository {
+  /** Teammates mapped to at least one source; `only` narrows to Slack user ids (empty: everyone). */
+  async teammates(em: EntityManager, workspaceId: string, only: string[]): Promise<TeammateRow[]> {
+    const rows = await em
+      .getConnection()
+      .execute<Array<{ id: string; slack_user_id: string; display_name: string | null }>>(
+        `select t.id, t.slack_user_id, t.display_name
+         from teammate t
+        where t.workspace_id = ?
+          and exists (select 1 from external_identity ei where ei.teammate_id = t.id)
+          and (cardinality(?::text[]) = 0 or t.slack_user_id = any(?::text[]))
+        order by lower(coalesce(t.display_name, t.slack_user_id)), t.slack_user_id`,
+        [workspaceId, pgTextArray(only), pgTextArray(only)],
+      );
+    return rows.map((row) => ({ id: row.id, slackUserId: row.slack_user_id, displayName: row.display_name }));
+  }
+
+  async totalsByKind(em: EntityManager, workspaceId: string, window: Window): Promise<KindTotalsRow[]> {
+    const rows = await em
+      .getConnection()
+      .execute<
+        Array<
+          { teammate_id: string; kind: ActivityKind } & Record<
+            'n' | 'added' | 'removed' | 'spent' | 'passed' | 'failed',
+            number
+          >
+        >
+      >(
+        `select teammate_id, kind,
+              count(*)::int as n,
+              coalesce(sum(lines_added), 0)::int as added,
+              coalesce(sum(lines_removed), 0)::int as removed,
+              coalesce(sum(time_spent_seconds), 0)::int as spent,
+              (count(*) filter (where lower(payload->>'status') = 'success'))::int as passed,
+              (count(*) filter (where lower(payload->>'status') = 'failed'))::int as failed
+         from activity
+        where workspace_id = ? and occurred_at >= ? and occurred_at < ?
+        group by teammate_id, kind`,
+        [workspaceId, window.start, window.end],
+      );
+    return rows.map((row) => ({
+      teammateId: row.teammate_id,
+      kind: row.kind,
+      n: row.n,
+      added: row.added,
+      removed: row.removed,
+      spent: row.spent,
+      passed: row.passed,
+      failed: row.failed,
+    }));
+  }
+
+  /** Approvals and MR comments, each with the MR it belongs to (its URL without the `#note_…` anchor). */
+  async reviewActions(
+    em: EntityManager,
+    workspaceId: string,
+    window: Window,
+  ): Promise<Map<string, ReviewAction[]>> {
+    const rows = await em.getConnection().execute<
+      Array<{
+        teammate_id: string;
+        kind: 'mr_approved' | 'mr_commented';
+        pickup: number | null;
+        effort: number | null;
+        target: string;
+      }>
+    >(
+      `select teammate_id, kind, duration_seconds as effort,
+              case when jsonb_typeof(payload->'pickupSeconds') = 'number'
+                   then round((payload->>'pickupSeconds')::numeric)::int end as pickup,
+              coalesce(nullif(split_part(url, '#', 1), ''), coalesce(project, '') || ' ' || title) as target
+         from activity
+        where workspace_id = ? and occurred_at >= ? and occurred_at < ?
+          and kind in ('mr_approved', 'mr_commented')`,
+      [workspaceId, window.start, window.end],
+    );
+    const byTeammate = new Map<string, ReviewAction[]>();
+    for (const row of rows) {
+      const action: ReviewAction = {
+        kind: row.kind,
+        pickupSeconds: row.pickup,
+        effortSeconds: row.effort,
+        target: row.target,
+      };
+      const list = byTeammate.get(row.teammate_id);
+      if (list) list.push(action);
+      else byTeammate.set(row.teammate_id, [action]);
+    }
+    return byTeammate;
+  }
+
+  /** MRs merged and opened, issues closed and opened: the first few per person, and how many in all. */
+  async highlights(
+    em: EntityManager,
+    workspaceId: string,
+    window: Window,
+  ): Promise<Map<string, { items: DigestHighlight[]; total: number }>> {
+    const rows = await em.getConnection().execute<
+      Array<{
+        teammate_id: string;
+        kind: DigestHighlight['kind'];
+        title: string;
+        url: string | null;
+        project: string | null;
+        total: number;
+      }>
+    >(
+      `select teammate_id, kind, title, url, project, total
+         from (select teammate_id, kind, title, url, project, occurred_at, id,
+                      row_number() over (partition by teammate_id
+                        order by array_position(array['mr_merged', 'mr_opened', 'issue_closed', 'issue_opened'], kind),
+                                 occurred_at, id) as rank,
+                      (count(*) over (partition by teammate_id))::int as total
+                 from activity
+                where workspace_id = ? and occurred_at >= ? and occurred_at < ?
+                  and kind in ('mr_merged', 'mr_opened', 'issue_closed', 'issue_opened')) ranked
+        where rank <= ?
+        order by teammate_id, rank`,
+      [workspaceId, window.start, window.end, HIGHLIGHTS_PER_PERSON],
+    );
+    const byTeammate = new Map<string, { items: DigestHighlight[]; total: number }>();
+    for (const row of rows) {
+      const entry = byTeammate.get(row.teammate_id) ?? { items: [], total: row.total };
+      entry.items.push({ kind: row.kind, title: row.title, url: row.url, project: row.project });
+      byTeammate.set(row.teammate_id, entry);
+    }
+    return byTeammate;
+  }
+
+  /** Distinct Jira keys per person, with the Jira URL of the source that saw them. */
+  async jiraKeys(
+    em: EntityManager,
+    workspaceId: string,
+    window: Window,
+  ): Promise<Map<string, Array<{ key: string; jiraUrl: string | null }>>> {
+    const rows = await em
+      .getConnection()
+      .execute<Array<{ teammate_id: string; key: string; jira_url: string | null }>>(
+        `select a.teammate_id, k.key, min(ds.jira_url) as jira_url
+         from activity a
+         cross join lateral unnest(a.jira_keys) as k(key)
+         join data_source ds on ds.id = a.data_source_id
+        where a.workspace_id = ? and a.occurred_at >= ? and a.occurred_at < ?
+          and cardinality(a.jira_keys) > 0
+        group by a.teammate_id, k.key
+        order by a.teammate_id, k.key`,
+        [workspaceId, window.start, window.end],
+      );
+    const byTeammate = new Map<string, Array<{ key: string; jiraUrl: string | null }>>();
+    for (const row of rows) {
+      const list = byTeammate.get(row.teammate_id) ?? [];
+      if (list.length < JIRA_KEYS_PER_PERSON) list.push({ key: row.key, jiraUrl: row.jira_url });
+      byTeammate.set(row.teammate_id, list);
+    }
+    return byTeammate;
+  }
+
+  /**
+   * When each source of the workspace (with someone mapped) last finished a sync that stored data:
+   * the later of `last_sync_at` and the newest succeeded or partial run.
+   */
+  async freshness(em: EntityManager, workspaceId: string): Promise<SourceFreshness[]> {
+    const rows = await em
+      .getConnection()
+      .execute<Array<{ id: string; name: string; last_sync: string | null }>>(
+        `select ds.id, ds.name,
+              greatest(ds.last_sync_at,
+                (select r.finished_at from sync_run r
+                  where r.data_source_id = ds.id and r.status in ('succeeded', 'partial') and r.finished_at is not null
+                  order by r.started_at desc limit 1)) as last_sync
+         from data_source ds
+        where ds.workspace_id = ?
+          and exists (select 1 from external_identity ei where ei.data_source_id = ds.id)
+        order by ds.name_key`,
+        [workspaceId],
+      );
+    return rows.map((row) => ({ id: row.id, name: row.name, lastSyncAt: toDate(row.last_sync) }));
+  }
+}
