@@ -2,6 +2,13 @@
  * The GitLab client room: HTTP client, pagination, retry policy, pacing, SSRF guard and raw
  * response schemas. Knows nothing of ActivityPulse's domain; may import only config and lib.
  */
+export {
+  type ActivityBatchResult,
+  buildActivityBatchQuery,
+  fetchActivityBatch,
+  type PipelinesWanted,
+  type TimelogsWanted,
+} from './activity-batch.api.ts';
 export { type NormalizedGitLabUrl, normalizeGitLabUrl, normalizeJiraUrl } from './base-url.ts';
 export {
   type ClientTimeouts,

@@ -1,0 +1,149 @@
+import {
+  type GitLabClient,
+  type GitLabCommit,
+  type GitLabEvent,
+  type GitLabMergeRequest,
+  isGitLabError,
+  listCommits,
+  listMergeRequestReviewers,
+  mergeRequestSchema,
+} from '../../gitlab/index.ts';
+import { projectPath } from '../../gitlab/project-path.ts';
+import type { MergeRequestFacts } from './gitlab-activity.mapper.ts';
+
+/**
+ * The few follow-up requests one page of events needs, each batched as far as GitLab allows:
+ * - commits with lines ± by push group: contiguous pushes to one branch become ONE
+ *   `ref_name=<from>..<to>&with_stats=true` listing; a new branch lists its newest commit_count
+ *   commits of `ref_name=<commit_to>`;
+ * - merge request facts (branch, author, opened at, URL) by project: ONE `iids=1,2,3` listing;
+ * - review requests (reviewers endpoint `created_at`) only for MRs the teammate reviewed.
+ */
+
+const ZERO_SHA = /^0+$/;
+
+export interface PushGroup {
+  projectId: number;
+  ref: string;
+  /** Null for a new branch. */
+  from: string | null;
+  to: string;
+  /** Commits to take when `from` is null (a new branch). */
+  count: number;
+  events: GitLabEvent[];
+}
+
+/** Branch pushes with commits, in order, contiguous ones on the same branch merged into one range. */
+export function groupPushes(events: readonly GitLabEvent[]): PushGroup[] {
+  const groups: PushGroup[] = [];
+  const open = new Map<string, PushGroup>();
+  for (const event of events) {
+    const push = event.push_data;
+    const projectId = event.project_id;
+    if (!push || projectId === null || projectId === undefined) continue;
+    if (push.ref_type !== 'branch' || push.action === 'removed' || !push.commit_to || !push.ref) continue;
+    if (push.commit_count <= 0) continue;
+    const from = push.commit_from && !ZERO_SHA.test(push.commit_from) ? push.commit_from : null;
+    const key = `${projectId}\u0000${push.ref}`;
+    const previous = open.get(key);
+    if (previous && from !== null && previous.to === from) {
+      previous.to = push.commit_to;
+      previous.count += push.commit_count;
+      previous.events.push(event);
+      continue;
+    }
+    const group: PushGroup = {
+      projectId,
+      ref: push.ref,
+      from,
+      to: push.commit_to,
+      count: push.commit_count,
+      events: [event],
+    };
+    groups.push(group);
+    open.set(key, group);
+  }
+  return groups;
+}
+
+/** The commits of one push group, stats included; undefined when GitLab no longer has them. */
+export async function commitsOfPushGroup(
+  client: GitLabClient,
+  group: PushGroup,
+): Promise<GitLabCommit[] | undefined> {
+  const refName = group.from ? `${group.from}..${group.to}` : group.to;
+  const commits: GitLabCommit[] = [];
+  try {
+    for await (const page of listCommits(client, group.projectId, { refName, withStats: true })) {
+      commits.push(...page.items);
+      // A new branch: its newest commit_count commits are the pushed ones; older ones are history.
+      if (!group.from && commits.length >= group.count) return commits.slice(0, group.count);
+    }
+  } catch (error) {
+    // A deleted branch or rewritten history: the range is gone; the caller keeps the push head.
+    if (isGitLabError(error, 'GITLAB_NOT_FOUND') || isGitLabError(error, 'GITLAB_BAD_REQUEST'))
+      return undefined;
+    throw error;
+  }
+  return group.from ? commits : commits.slice(0, group.count);
+}
+
+export function factsOf(mr: GitLabMergeRequest): MergeRequestFacts {
+  return {
+    projectId: mr.project_id,
+    iid: mr.iid,
+    title: mr.title,
+    webUrl: mr.web_url,
+    sourceBranch: mr.source_branch,
+    createdAt: mr.created_at,
+    authorId: mr.author.id,
+  };
+}
+
+/** Merge requests of one project by iid, 100 per request (`iids` takes a comma-separated list). */
+export async function mergeRequestsByIid(
+  client: GitLabClient,
+  projectId: number,
+  iids: readonly number[],
+): Promise<GitLabMergeRequest[]> {
+  const found: GitLabMergeRequest[] = [];
+  for (let start = 0; start < iids.length; start += 100) {
+    const chunk = iids.slice(start, start + 100);
+    try {
+      // https://docs.gitlab.com/api/merge_requests/#list-project-merge-requests
+      for await (const page of client.paginate(
+        `${projectPath(projectId)}/merge_requests`,
+        { iids: chunk.join(','), scope: 'all', state: 'all' },
+        mergeRequestSchema,
+        { endpoint: 'GET /projects/:id/merge_requests' },
+      )) {
+        // GitLab ignores parameters it does not know: keep only what was asked for.
+        found.push(...page.items.filter((mr) => chunk.includes(mr.iid)));
+      }
+    } catch (error) {
+      // The project went private or away: the activities keep what the events said.
+      if (isGitLabError(error, 'GITLAB_NOT_FOUND') || isGitLabError(error, 'GITLAB_FORBIDDEN')) continue;
+      throw error;
+    }
+  }
+  return found;
+}
+
+/** When review was requested of `userId` on a merge request (null when GitLab does not say). */
+export async function reviewRequestedAt(
+  client: GitLabClient,
+  projectId: number,
+  iid: number,
+  userId: number,
+): Promise<{ requested: boolean; at: string | null }> {
+  try {
+    const reviewers = await listMergeRequestReviewers(client, projectId, iid);
+    const mine = reviewers.find((reviewer) => reviewer.user.id === userId);
+    return { requested: !!mine, at: mine?.created_at ?? null };
+  } catch (error) {
+    if (isGitLabError(error, 'GITLAB_NOT_FOUND') || isGitLabError(error, 'GITLAB_FORBIDDEN')) {
+      return { requested: false, at: null };
+    }
+    throw error;
+  }
+}

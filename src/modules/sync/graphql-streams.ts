@@ -1,0 +1,235 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  type ActivityBatchResult,
+  type CursorPage,
+  fetchActivityBatch,
+  type GitLabClient,
+  GitLabGraphqlError,
+  type GitLabPipelineNode,
+  type GitLabTimelog,
+  listProjectPipelines,
+  listTimelogs,
+  type PipelinesWanted,
+  type TimelogsWanted,
+} from '../../gitlab/index.ts';
+import type { ActivityRow, StoredActivity } from '../activity/activity-store.ts';
+import { upsertActivities } from '../activity/activity-store.ts';
+import { mapPipeline, mapTimelog } from './gitlab-activity.mapper.ts';
+import { type CursorMap, type CursorWrite, cursorKey, saveCursors } from './sync-cursors.ts';
+import type { TeammateRef } from './teammate-events.ts';
+
+/**
+ * Time logs and pipelines of every teammate through GraphQL, many lists per request (aliases):
+ * time logs for each teammate, pipelines for each (teammate, project) pair where the teammate was
+ * active lately. A list longer than one page continues on its own. Each batch's rows and cursors
+ * are stored in one transaction.
+ */
+export interface StreamsContext {
+  client: GitLabClient;
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
+  workspaceId: string;
+  dataSourceId: string;
+  host: string;
+  baseUrl: string;
+  cursors: CursorMap;
+  runStartedAt: Date;
+  firstSyncFrom: Date;
+  since: Date | undefined;
+  /** Lists per GraphQL request (GitLab limits query complexity); a rejected batch is split. */
+  batchSize: number;
+  onStored(teammateId: string, stored: StoredActivity[]): void;
+}
+
+export interface PipelineInterest {
+  teammate: TeammateRef;
+  projectPath: string;
+}
+
+export interface StreamsOutcome {
+  timelogsUnavailable: boolean;
+}
+
+/** Time logs can be added for past days: each sync re-reads this far back (one request anyway). */
+export const TIMELOG_LOOKBACK_MS = 7 * 86_400_000;
+/** Pipeline lists of projects a teammate has not touched for this long are no longer polled. */
+export const PIPELINE_INTEREST_MS = 30 * 86_400_000;
+
+type Wanted =
+  | { kind: 'timelogs'; wanted: TimelogsWanted; teammate: TeammateRef }
+  | {
+      kind: 'pipelines';
+      wanted: PipelinesWanted;
+      teammate: TeammateRef;
+    };
+
+export async function syncGraphqlStreams(
+  context: StreamsContext,
+  teammates: readonly TeammateRef[],
+  interests: readonly PipelineInterest[],
+): Promise<StreamsOutcome> {
+  const outcome: StreamsOutcome = { timelogsUnavailable: false };
+  const end = context.runStartedAt.toISOString();
+  const timelogs: Wanted[] = teammates.map((teammate) => {
+    const cursor = context.cursors.get(cursorKey(teammate.teammateId, 'timelogs'));
+    const start =
+      context.since ??
+      (cursor?.position ? new Date(cursor.position.getTime() - TIMELOG_LOOKBACK_MS) : context.firstSyncFrom);
+    return {
+      kind: 'timelogs',
+      teammate,
+      wanted: {
+        key: teammate.teammateId,
+        username: teammate.username,
+        startDate: start.toISOString(),
+        endDate: end,
+      },
+    };
+  });
+  const pipelines: Wanted[] = interests.map(({ teammate, projectPath }) => {
+    const cursor = context.cursors.get(cursorKey(teammate.teammateId, `pipelines:${projectPath}`));
+    const after = context.since ?? cursor?.position ?? context.firstSyncFrom;
+    return {
+      kind: 'pipelines',
+      teammate,
+      wanted: {
+        key: `${teammate.teammateId}\u0000${projectPath}`,
+        fullPath: projectPath,
+        username: teammate.username,
+        updatedAfter: after.toISOString(),
+      },
+    };
+  });
+
+  const pending = [...timelogs, ...pipelines];
+  const queue: Wanted[][] = [];
+  for (let index = 0; index < pending.length; index += context.batchSize) {
+    queue.push(pending.slice(index, index + context.batchSize));
+  }
+  while (queue.length > 0) {
+    let batch = queue.shift()!;
+    if (outcome.timelogsUnavailable) batch = batch.filter((entry) => entry.kind !== 'timelogs');
+    if (batch.length === 0) continue;
+    let result: ActivityBatchResult;
+    try {
+      result = await fetchActivityBatch(
+        context.client,
+        batch.flatMap((entry) => (entry.kind === 'timelogs' ? [entry.wanted] : [])),
+        batch.flatMap((entry) => (entry.kind === 'pipelines' ? [entry.wanted] : [])),
+      );
+    } catch (error) {
+      if (error instanceof GitLabGraphqlError && error.isUnknownField('timelogs')) {
+        // An old GitLab: say so in the run and go on with pipelines.
+        outcome.timelogsUnavailable = true;
+        queue.unshift(batch);
+        continue;
+      }
+      if (error instanceof GitLabGraphqlError && batch.length > 1) {
+        // Too complex for this GitLab (or one list it rejects): halve until it passes or is alone.
+        const half = Math.ceil(batch.length / 2);
+        queue.unshift(batch.slice(0, half), batch.slice(half));
+        continue;
+      }
+      throw error;
+    }
+    await storeBatch(context, batch, result, outcome);
+  }
+  return outcome;
+}
+
+async function storeBatch(
+  context: StreamsContext,
+  batch: Wanted[],
+  result: ActivityBatchResult,
+  outcome: StreamsOutcome,
+): Promise<void> {
+  const rows: ActivityRow[] = [];
+  const cursors: CursorWrite[] = [];
+  for (const entry of batch) {
+    if (entry.kind === 'timelogs') {
+      const first = result.timelogs.get(entry.wanted.key);
+      if (!first) continue;
+      const nodes = await restOfTimelogs(context, entry.wanted, first, outcome);
+      for (const node of nodes) {
+        // GitLab filters by username; re-check, as it ignores arguments it does not know.
+        if (node.user.username.toLowerCase() !== entry.teammate.username.toLowerCase()) continue;
+        rows.push({ ...mapTimelog(node, context), teammateId: entry.teammate.teammateId });
+      }
+      cursors.push({
+        scope: entry.teammate.teammateId,
+        resource: 'timelogs',
+        position: context.runStartedAt,
+        token: null,
+      });
+    } else {
+      const first = result.pipelines.get(entry.wanted.key);
+      if (!first) continue;
+      const nodes = await restOfPipelines(context, entry.wanted, first);
+      let newest = Date.parse(entry.wanted.updatedAfter);
+      for (const node of nodes) {
+        if (node.user && node.user.username.toLowerCase() !== entry.teammate.username.toLowerCase()) continue;
+        rows.push({
+          ...mapPipeline(node, entry.wanted.fullPath, context),
+          teammateId: entry.teammate.teammateId,
+        });
+        newest = Math.max(newest, Date.parse(node.updatedAt ?? node.createdAt));
+      }
+      cursors.push({
+        scope: entry.teammate.teammateId,
+        resource: `pipelines:${entry.wanted.fullPath}`,
+        position: new Date(newest),
+        token: null,
+      });
+    }
+  }
+  await context.transaction(async (em) => {
+    const stored = await upsertActivities(
+      em,
+      { workspaceId: context.workspaceId, dataSourceId: context.dataSourceId },
+      rows,
+    );
+    await saveCursors(em, context.dataSourceId, cursors);
+    const byTeammate = new Map<string, StoredActivity[]>();
+    for (const row of stored)
+      byTeammate.set(row.teammateId, [...(byTeammate.get(row.teammateId) ?? []), row]);
+    for (const [teammateId, list] of byTeammate) context.onStored(teammateId, list);
+  });
+}
+
+async function restOfTimelogs(
+  context: StreamsContext,
+  wanted: TimelogsWanted,
+  first: CursorPage<GitLabTimelog>,
+  outcome: StreamsOutcome,
+): Promise<GitLabTimelog[]> {
+  const nodes = [...first.items];
+  if (!first.hasNextPage || !first.endCursor) return nodes;
+  try {
+    for await (const page of listTimelogs(context.client, { ...wanted, after: first.endCursor })) {
+      nodes.push(...page.items);
+    }
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'GITLAB_TIMELOGS_UNAVAILABLE') {
+      outcome.timelogsUnavailable = true;
+      return nodes;
+    }
+    throw error;
+  }
+  return nodes;
+}
+
+async function restOfPipelines(
+  context: StreamsContext,
+  wanted: PipelinesWanted,
+  first: CursorPage<GitLabPipelineNode>,
+): Promise<GitLabPipelineNode[]> {
+  const nodes = [...first.items];
+  if (!first.hasNextPage || !first.endCursor) return nodes;
+  for await (const page of listProjectPipelines(context.client, wanted.fullPath, {
+    username: wanted.username,
+    updatedAfter: wanted.updatedAfter,
+    after: first.endCursor,
+  })) {
+    nodes.push(...page.items);
+  }
+  return nodes;
+}

@@ -1,0 +1,49 @@
+import pg from 'pg';
+
+/**
+ * One sync per data source at a time, across processes: a PostgreSQL session advisory lock
+ * (`pg_try_advisory_lock(namespace, hashtext(sourceId))`) held on a connection of its own for the
+ * whole run. If the process dies, PostgreSQL drops the session and the lock with it.
+ */
+export const SYNC_LOCK_NAMESPACE = 0x41505f73; // "AP_s"
+
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+export async function tryLockSource(clientUrl: string, dataSourceId: string): Promise<HeldLock | undefined> {
+  const client = new pg.Client({ connectionString: clientUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ locked: boolean }>(
+      'select pg_try_advisory_lock($1, hashtext($2)) as locked',
+      [SYNC_LOCK_NAMESPACE, dataSourceId],
+    );
+    if (!result.rows[0]?.locked) {
+      await client.end();
+      return undefined;
+    }
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  let released = false;
+  return {
+    async release() {
+      if (released) return;
+      released = true;
+      await client
+        .query('select pg_advisory_unlock($1, hashtext($2))', [SYNC_LOCK_NAMESPACE, dataSourceId])
+        .catch(() => undefined);
+      await client.end().catch(() => undefined);
+    },
+  };
+}
+
+/** SQL condition: some session holds the sync lock of source `?` in this database. */
+export const SOURCE_LOCKED_SQL = `exists (
+  select 1 from pg_locks l
+  where l.locktype = 'advisory' and l.granted and l.objsubid = 2
+    and l.database = (select oid from pg_database where datname = current_database())
+    and l.classid = ${SYNC_LOCK_NAMESPACE}::oid
+    and l.objid = (hashtext(?)::bigint & 4294967295)::oid)`;

@@ -1,0 +1,310 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { type GitLabClient, type GitLabEvent, listUserEvents } from '../../gitlab/index.ts';
+import type { ActivityDraft } from '../activity/activity-draft.ts';
+import {
+  type ActivityRow,
+  findReviewActions,
+  type StoredActivity,
+  setReviewTime,
+  upsertActivities,
+} from '../activity/activity-store.ts';
+import {
+  commitsOfPushGroup,
+  factsOf,
+  groupPushes,
+  mergeRequestsByIid,
+  reviewRequestedAt,
+} from './event-follow-ups.ts';
+import {
+  type MapContext,
+  type MergeRequestFacts,
+  mapCommit,
+  mapEvent,
+  mapPushHead,
+  mapReviewRequest,
+  mergeRequestOf,
+  mergeRequestRef,
+} from './gitlab-activity.mapper.ts';
+import type { ProjectDirectory } from './project-directory.ts';
+import { assignReviewTime, type ReviewAction } from './review-time.ts';
+import { type CursorMap, type CursorWrite, cursorKey, saveCursors } from './sync-cursors.ts';
+
+/**
+ * One teammate's contribution events, page by page: each page's activities are upserted and the
+ * teammate's `events` cursor advanced in ONE transaction, so a crash between pages loses nothing
+ * (the next run starts from the last stored page) and duplicates nothing (natural keys).
+ */
+export interface TeammateRef {
+  teammateId: string;
+  slackUserId: string;
+  username: string;
+  userId: number;
+}
+
+export interface EventsSyncContext {
+  client: GitLabClient;
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
+  workspaceId: string;
+  dataSourceId: string;
+  host: string;
+  baseUrl: string;
+  projects: ProjectDirectory;
+  cursors: CursorMap;
+  /** When this run started: where the events cursor rests after a complete read. */
+  runStartedAt: Date;
+  /** First sync (no cursor): read from here. */
+  firstSyncFrom: Date;
+  /** Re-read from here regardless of the cursor. */
+  since: Date | undefined;
+  signal: AbortSignal | undefined;
+  onStored(teammateId: string, stored: StoredActivity[]): void;
+}
+
+export interface EventsSyncOutcome {
+  /** Projects the teammate was active in during the window (for pipelines). */
+  activeProjects: Set<number>;
+  eventsRead: number;
+  /** Whether the whole stream was read (false when stopped by the signal). */
+  complete: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/** `after` is an exclusive whole day: to include day D, ask for after = D - 1. */
+export function eventsAfterParam(from: Date): string {
+  return new Date(from.getTime() - DAY_MS).toISOString().slice(0, 10);
+}
+
+export async function syncTeammateEvents(
+  context: EventsSyncContext,
+  teammate: TeammateRef,
+): Promise<EventsSyncOutcome> {
+  const cursor = context.cursors.get(cursorKey(teammate.teammateId, 'events'));
+  const from = context.since ?? cursor?.position ?? context.firstSyncFrom;
+  // Events up to this id are stored already (a re-read of the cursor's day skips them for free).
+  const storedUpTo = !context.since && cursor?.token ? Number(cursor.token) : undefined;
+  const outcome: EventsSyncOutcome = { activeProjects: new Set(), eventsRead: 0, complete: false };
+  let lastId = storedUpTo;
+  // Review requests already looked up in this run, per MR ref.
+  const requests = new Map<string, { requested: boolean; at: string | null }>();
+
+  // https://docs.gitlab.com/api/events/#get-contribution-events-for-a-user
+  for await (const page of listUserEvents(context.client, teammate.userId, {
+    after: eventsAfterParam(from),
+  })) {
+    const fresh = page.items.filter((event) =>
+      storedUpTo !== undefined ? event.id > storedUpTo : Date.parse(event.created_at) >= from.getTime(),
+    );
+    outcome.eventsRead += fresh.length;
+    for (const event of fresh) if (event.project_id) outcome.activeProjects.add(event.project_id);
+    const drafts = await draftsOfPage(context, teammate, fresh, requests);
+    const pageLast = fresh.reduce((max, event) => Math.max(max, event.id), lastId ?? 0);
+    const pagePosition = fresh.reduce(
+      (max, event) => Math.max(max, Date.parse(event.created_at)),
+      from.getTime(),
+    );
+    await context.transaction(async (em) => {
+      const reviewUpdates = await placeReviewTime(em, context, teammate, drafts);
+      const stored = await upsertActivities(
+        em,
+        { workspaceId: context.workspaceId, dataSourceId: context.dataSourceId },
+        drafts.map((entry): ActivityRow => ({ ...entry, teammateId: teammate.teammateId })),
+      );
+      await setReviewTime(em, context.workspaceId, reviewUpdates);
+      const cursors: CursorWrite[] = [
+        ...context.projects.takeUnsaved(),
+        {
+          scope: teammate.teammateId,
+          resource: 'events',
+          position: new Date(pagePosition),
+          token: pageLast > 0 ? String(pageLast) : null,
+        },
+      ];
+      await saveCursors(em, context.dataSourceId, cursors);
+      context.onStored(teammate.teammateId, stored);
+    });
+    lastId = pageLast > 0 ? pageLast : lastId;
+    if (context.signal?.aborted) return outcome;
+  }
+  // The whole stream is read: next time, start from the day this run began.
+  await context.transaction((em) =>
+    saveCursors(em, context.dataSourceId, [
+      { scope: teammate.teammateId, resource: 'events', position: context.runStartedAt, token: null },
+    ]),
+  );
+  outcome.complete = true;
+  return outcome;
+}
+
+async function draftsOfPage(
+  context: EventsSyncContext,
+  teammate: TeammateRef,
+  events: GitLabEvent[],
+  requests: Map<string, { requested: boolean; at: string | null }>,
+): Promise<ActivityDraft[]> {
+  if (events.length === 0) return [];
+  const { client, projects } = context;
+  const mergeRequests = new Map<string, MergeRequestFacts>();
+  const mapContext: MapContext = {
+    host: context.host,
+    baseUrl: context.baseUrl,
+    projectPath: (id) => projects.get(id),
+    mergeRequest: (projectId, iid) => mergeRequests.get(mergeRequestRef(projectId, iid)),
+  };
+
+  // Merge request facts, one listing per project; commits, one listing per push group. In parallel.
+  const wantedByProject = new Map<number, Set<number>>();
+  for (const event of events) {
+    const mr = mergeRequestOf(event);
+    if (!mr) continue;
+    const set = wantedByProject.get(mr.projectId) ?? new Set<number>();
+    set.add(mr.iid);
+    wantedByProject.set(mr.projectId, set);
+  }
+  const pushGroups = groupPushes(events);
+  const [, commitLists] = await Promise.all([
+    Promise.all(
+      [...wantedByProject].map(async ([projectId, iids]) => {
+        for (const mr of await mergeRequestsByIid(client, projectId, [...iids])) {
+          mergeRequests.set(mergeRequestRef(mr.project_id, mr.iid), factsOf(mr));
+          projects.learn(mr.project_id, projectPathOf(mr.web_url, context.baseUrl));
+        }
+      }),
+    ),
+    Promise.all(pushGroups.map((group) => commitsOfPushGroup(client, group))),
+  ]);
+  for (const [index, commits] of commitLists.entries()) {
+    const group = pushGroups[index]!;
+    const first = commits?.[0];
+    if (first) projects.learn(group.projectId, projectPathOf(first.web_url, context.baseUrl));
+  }
+  await projects.resolve(events.map((event) => event.project_id).filter((id) => typeof id === 'number'));
+
+  const drafts: ActivityDraft[] = [];
+  for (const [index, group] of pushGroups.entries()) {
+    const commits = commitLists[index];
+    const lastEvent = group.events.at(-1)!;
+    if (!commits) {
+      for (const event of group.events) {
+        const head = mapPushHead(event, mapContext);
+        if (head) drafts.push(head);
+      }
+      continue;
+    }
+    for (const commit of commits) {
+      drafts.push(
+        mapCommit(
+          commit,
+          {
+            projectId: group.projectId,
+            projectPath: projects.get(group.projectId) ?? null,
+            ref: group.ref,
+            pushEventId: lastEvent.id,
+          },
+          mapContext,
+        ),
+      );
+    }
+  }
+
+  const reviewed: Array<{ draft: ActivityDraft; projectId: number; iid: number }> = [];
+  for (const event of events) {
+    const mapped = mapEvent(event, mapContext);
+    if (!mapped) continue;
+    drafts.push(mapped);
+    const mr = mergeRequestOf(event);
+    if (mr && mapped.payload['review'] === true) reviewed.push({ draft: mapped, ...mr });
+  }
+
+  // Review requests: only for MRs the teammate reviewed on this page, once per MR per run.
+  const reviewedRefs = [...new Set(reviewed.map((entry) => mergeRequestRef(entry.projectId, entry.iid)))];
+  await Promise.all(
+    reviewedRefs.map(async (ref) => {
+      if (requests.has(ref)) return;
+      const [projectId, iid] = ref.split('!').map(Number) as [number, number];
+      requests.set(ref, await reviewRequestedAt(client, projectId, iid, teammate.userId));
+    }),
+  );
+  for (const entry of reviewed) {
+    const request = requests.get(mergeRequestRef(entry.projectId, entry.iid));
+    if (request?.at) entry.draft.payload['reviewRequestedAt'] = request.at;
+  }
+  for (const ref of reviewedRefs) {
+    const request = requests.get(ref);
+    const facts = mergeRequests.get(ref);
+    if (request?.requested && request.at && facts) {
+      drafts.push(mapReviewRequest(facts, { userId: teammate.userId, requestedAt: request.at }, mapContext));
+    }
+  }
+  return drafts;
+}
+
+/**
+ * Review time for every MR the page's review actions touch, computed over the stored actions and
+ * the new ones together: new drafts get their fields set before the upsert; stored rows that must
+ * gain or lose them are returned as updates.
+ */
+async function placeReviewTime(
+  em: EntityManager,
+  context: EventsSyncContext,
+  teammate: TeammateRef,
+  drafts: ActivityDraft[],
+): Promise<Array<{ naturalKey: string; durationSeconds: number | null; pickupSeconds: number | null }>> {
+  const reviewDrafts = drafts.filter(
+    (entry) =>
+      (entry.kind === 'mr_commented' || entry.kind === 'mr_approved') && entry.payload['review'] === true,
+  );
+  if (reviewDrafts.length === 0) return [];
+  const refs = [...new Set(reviewDrafts.map((entry) => String(entry.payload['mergeRequest'])))];
+  const stored = await findReviewActions(
+    em,
+    { workspaceId: context.workspaceId, teammateId: teammate.teammateId },
+    refs,
+  );
+  const date = (value: unknown) => (typeof value === 'string' ? new Date(value) : null);
+  const updates: Array<{ naturalKey: string; durationSeconds: number | null; pickupSeconds: number | null }> =
+    [];
+  for (const ref of refs) {
+    const fresh = reviewDrafts.filter((entry) => entry.payload['mergeRequest'] === ref);
+    const freshKeys = new Set(fresh.map((entry) => entry.naturalKey));
+    const actions: ReviewAction[] = [
+      ...stored
+        .filter((row) => row.mergeRequest === ref && !freshKeys.has(row.naturalKey))
+        .map((row) => ({
+          naturalKey: row.naturalKey,
+          kind: row.kind,
+          occurredAt: row.occurredAt,
+          requestedAt: row.requestedAt,
+          openedAt: row.openedAt,
+        })),
+      ...fresh.map((entry) => ({
+        naturalKey: entry.naturalKey,
+        kind: entry.kind as ReviewAction['kind'],
+        occurredAt: entry.occurredAt,
+        requestedAt: date(entry.payload['reviewRequestedAt']),
+        openedAt: date(entry.payload['mrCreatedAt']),
+      })),
+    ];
+    const assigned = assignReviewTime(actions);
+    for (const [naturalKey, time] of assigned) {
+      const durationSeconds = time ? time.effortSeconds : null;
+      const pickupSeconds = time ? time.pickupSeconds : null;
+      const draftEntry = fresh.find((entry) => entry.naturalKey === naturalKey);
+      if (draftEntry) {
+        draftEntry.durationSeconds = durationSeconds;
+        if (pickupSeconds === null) delete draftEntry.payload['pickupSeconds'];
+        else draftEntry.payload['pickupSeconds'] = pickupSeconds;
+      } else {
+        updates.push({ naturalKey, durationSeconds, pickupSeconds });
+      }
+    }
+  }
+  return updates;
+}
+
+function projectPathOf(webUrl: string, baseUrl: string): string | null {
+  const prefix = `${baseUrl.replace(/\/+$/, '')}/`;
+  if (!webUrl.startsWith(prefix)) return null;
+  const [path] = webUrl.slice(prefix.length).split('/-/');
+  return path && path !== '' ? path : null;
+}
