@@ -1,0 +1,267 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
+import { createFakeGitLab, type FakeGitLab } from '../support/fake-gitlab/index.ts';
+import { addSourceThroughModal, sql } from '../support/pulse-flows.ts';
+import { sendCommand, sendInteraction } from '../support/slack.ts';
+import {
+  blockActionPayload,
+  blocksOf,
+  nthCallAfter,
+  teammateFormValues,
+  viewOf,
+  viewSubmissionPayload,
+} from '../support/slack-payloads.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', () => {
+  let t: TestApp;
+  let gitlab: FakeGitLab;
+  let team = 0;
+  const nextTeam = () => `TMATE${String((team += 1)).padStart(3, '0')}`;
+
+  const reply = async (text: string, teamId: string, userId = 'U0ADMIN') => {
+    const { respondId } = await sendCommand(t.baseUrl, { text, teamId, userId });
+    return t.slack.waitFor(() => t.slack.responses(respondId)[0]);
+  };
+  const identities = (teamId: string) =>
+    sql<{
+      slack_user_id: string;
+      username: string;
+      external_user_id: string;
+      display_name: string;
+      timezone: string;
+    }>(
+      t,
+      `select t.slack_user_id, i.username, i.external_user_id::text, t.display_name, t.timezone
+         from external_identity i join teammate t on t.id = i.teammate_id
+        where t.workspace_id = ? order by t.slack_user_id`,
+      [teamId],
+    );
+
+  beforeAll(async () => {
+    gitlab = await createFakeGitLab(buildScenario());
+    t = await startTestApp({ env: { GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
+    t.slack
+      .addUser({ id: 'U0ADMIN', name: 'admin', is_admin: true })
+      .addUser({ id: 'U0MEMBER', name: 'member' })
+      .addUser({ id: 'U0ALICE', name: 'alice', tz: 'America/New_York' })
+      .addUser({ id: 'U0BOB', name: 'bob' })
+      .addUser({ id: 'U0CAROL', name: 'carol' })
+      .addUser({ id: 'U0SAM1', name: 'sam' })
+      .addUser({ id: 'U0SAM2', name: 'sam' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await gitlab?.close();
+  });
+
+  it('maps an escaped mention with a name, checking the username on GitLab and keeping its id', async () => {
+    const teamId = nextTeam();
+    await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
+    const answer = await reply('map <@U0ALICE|alice> ADA', teamId);
+    expect(String(answer.body['text'])).toBe('Mapped <@U0ALICE> to ada on gitlab.');
+    expect(JSON.stringify(answer.body)).toContain('Ada Example, GitLab user 41');
+    expect(await identities(teamId)).toEqual([
+      {
+        slack_user_id: 'U0ALICE',
+        username: 'ada',
+        external_user_id: '41',
+        display_name: 'alice',
+        timezone: 'America/New_York',
+      },
+    ]);
+  });
+
+  it('maps a mention without a name, and a bare @name looked up in the workspace', async () => {
+    const teamId = nextTeam();
+    await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
+    expect(String((await reply('map <@U0BOB> grace', teamId)).body['text'])).toContain(
+      'Mapped <@U0BOB> to grace',
+    );
+    expect(String((await reply('map @Carol @hidden', teamId)).body['text'])).toContain(
+      'Mapped <@U0CAROL> to hidden',
+    );
+    expect((await identities(teamId)).map((row) => `${row.slack_user_id}:${row.username}`)).toEqual([
+      'U0BOB:grace',
+      'U0CAROL:hidden',
+    ]);
+    expect(t.slack.callsTo('users.list').length).toBeGreaterThan(0);
+  });
+
+  it('says clearly when a bare @name matches nobody, or several people', async () => {
+    const teamId = nextTeam();
+    await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
+    const nobody = await reply('map @nobody ada', teamId);
+    expect(String(nobody.body['text'])).toContain('Nobody in this workspace is called `@nobody`');
+    const several = await reply('map @sam ada', teamId);
+    expect(String(several.body['text'])).toContain('Several people match `@sam` (<@U0SAM1>, <@U0SAM2>)');
+    const notAPerson = await reply('map alice ada', teamId);
+    expect(String(notAPerson.body['text'])).toContain('`alice` is not a person');
+    expect(await identities(teamId)).toEqual([]);
+  });
+
+  it('refuses a GitLab username that does not exist on that GitLab', async () => {
+    const teamId = nextTeam();
+    await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
+    const answer = await reply('map <@U0ALICE> nosuchuser', teamId);
+    expect(String(answer.body['text'])).toBe(
+      'There is no GitLab user `nosuchuser` on ' +
+        `${new URL(gitlab.url).host} (source \`gitlab\`): check the spelling; it is the name after @ on their GitLab profile.`,
+    );
+    const invalid = await reply('map <@U0ALICE> not/valid', teamId);
+    expect(String(invalid.body['text'])).toContain('That is not a GitLab username');
+    expect(await identities(teamId)).toEqual([]);
+  });
+
+  it('asks which source when there are several, and names them', async () => {
+    const teamId = nextTeam();
+    await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
+    await addSourceThroughModal(t, { teamId, name: 'other', url: gitlab.url, token: TOKENS.grace });
+    const ambiguous = await reply('map <@U0ALICE> ada', teamId);
+    expect(String(ambiguous.body['text'])).toBe(
+      'There are several data sources; say which one at the end: `gitlab`, `other`.',
+    );
+    const unknown = await reply('map <@U0ALICE> ada nope', teamId);
+    expect(String(unknown.body['text'])).toContain('There is no data source called `nope`');
+    const named = await reply('map <@U0ALICE> ada other', teamId);
+    expect(String(named.body['text'])).toBe('Mapped <@U0ALICE> to ada on other.');
+  });
+
+  it('says when there is no source to map on yet', async () => {
+    const answer = await reply('map <@U0ALICE> ada', nextTeam());
+    expect(String(answer.body['text'])).toContain('No data source is set up yet');
+  });
+
+  it('refuses a username already mapped to someone else, and remaps the same person', async () => {
+    const teamId = nextTeam();
+    await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
+    await reply('map <@U0ALICE> ada', teamId);
+    const taken = await reply('map <@U0BOB> ada', teamId);
+    expect(String(taken.body['text'])).toContain('`ada` on `gitlab` is already mapped to <@U0ALICE>');
+    const remapped = await reply('map <@U0ALICE> grace', teamId);
+    expect(JSON.stringify(remapped.body)).toContain('(was @ada)');
+    expect((await identities(teamId)).map((row) => row.username)).toEqual(['grace']);
+  });
+
+  it('unmaps on one source or on all, and says when there is nothing to unmap', async () => {
+    const teamId = nextTeam();
+    await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
+    await addSourceThroughModal(t, { teamId, name: 'other', url: gitlab.url, token: TOKENS.grace });
+    await reply('map <@U0ALICE> ada gitlab', teamId);
+    await reply('map <@U0ALICE> ada other', teamId);
+    const one = await reply('unmap <@U0ALICE|alice> other', teamId);
+    expect(String(one.body['text'])).toBe('Unmapped <@U0ALICE>: ada on other.');
+    const all = await reply('unmap @alice', teamId);
+    expect(String(all.body['text'])).toBe('Unmapped <@U0ALICE>: ada on gitlab.');
+    const none = await reply('unmap <@U0ALICE>', teamId);
+    expect(String(none.body['text'])).toContain('<@U0ALICE> is not mapped: nothing to remove');
+    expect(await identities(teamId)).toEqual([]);
+  });
+
+  it('refuses map and unmap to people who are not admins', async () => {
+    const teamId = nextTeam();
+    await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
+    for (const text of ['map <@U0ALICE> ada', 'unmap <@U0ALICE>']) {
+      expect(String((await reply(text, teamId, 'U0MEMBER')).body['text'])).toContain(
+        'Only workspace admins and owners',
+      );
+    }
+    expect(await identities(teamId)).toEqual([]);
+  });
+
+  it('answers wrong arguments with the usage', async () => {
+    const { ack } = await sendCommand(t.baseUrl, { text: 'map <@U0ALICE>', teamId: nextTeam() });
+    expect(String(ack?.['text'])).toContain('/pulse map @user <gitlab-username> [source]');
+  });
+
+  it('lists teammates with an Edit button for admins only', async () => {
+    const teamId = nextTeam();
+    await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
+    await reply('map <@U0ALICE> ada', teamId);
+    await reply('map <@U0BOB> grace', teamId);
+    const admin = await reply('teammates', teamId);
+    expect(admin.body['text']).toBe('2 teammates mapped');
+    const sections = blocksOf(admin.body).filter((block) => block['type'] === 'section');
+    expect(sections.map((block) => (block['text'] as { text: string }).text)).toEqual([
+      '<@U0ALICE> — gitlab: @ada',
+      '<@U0BOB> — gitlab: @grace',
+    ]);
+    expect(sections.map((block) => (block['accessory'] as { value: string }).value)).toEqual([
+      'U0ALICE',
+      'U0BOB',
+    ]);
+    const member = await reply('teammates', teamId, 'U0MEMBER');
+    expect(JSON.stringify(member.body)).not.toContain('teammate_edit');
+    const empty = await reply('teammates', nextTeam());
+    expect(empty.body['text']).toBe('Nobody is mapped to a GitLab user yet.');
+  });
+
+  it('edits a teammate in a modal: a users select and one username per source, checked before saving', async () => {
+    const teamId = nextTeam();
+    const gitlabId = await addSourceThroughModal(t, {
+      teamId,
+      name: 'gitlab',
+      url: gitlab.url,
+      token: TOKENS.ada,
+    });
+    const otherId = await addSourceThroughModal(t, {
+      teamId,
+      name: 'other',
+      url: gitlab.url,
+      token: TOKENS.grace,
+    });
+    await reply('map <@U0ALICE> ada gitlab', teamId);
+
+    const before = t.slack.calls.length;
+    const click = blockActionPayload({ actionId: 'teammate_edit', value: 'U0ALICE', teamId });
+    await sendInteraction(t.baseUrl, click.payload);
+    const form = viewOf(await nthCallAfter(t.slack, 'views.update', before));
+    expect(form['callback_id']).toBe('teammate_form');
+    const blocks = form['blocks'] as Array<{ block_id: string; element: Record<string, unknown> }>;
+    expect(blocks.map((block) => block.block_id)).toEqual([
+      'teammate_user',
+      `teammate_source:${gitlabId}`,
+      `teammate_source:${otherId}`,
+    ]);
+    expect(blocks[0]?.element['initial_user']).toBe('U0ALICE');
+    expect(blocks[1]?.element['initial_value']).toBe('ada');
+    expect(blocks[2]?.element['initial_value']).toBeUndefined();
+
+    const submit = (usernames: Record<string, string>, user: string | null = 'U0ALICE') =>
+      sendInteraction(
+        t.baseUrl,
+        viewSubmissionPayload({
+          callbackId: 'teammate_form',
+          teamId,
+          values: teammateFormValues(user, usernames),
+        }),
+      );
+    const wrong = await submit({ [gitlabId]: '', [otherId]: 'nosuchuser' });
+    expect(wrong.body?.['response_action']).toBe('errors');
+    expect(Object.keys(wrong.body?.['errors'] as object)).toEqual([`teammate_source:${otherId}`]);
+    expect((await identities(teamId)).map((row) => row.username)).toEqual(['ada']);
+
+    const noUser = await submit({}, null);
+    expect(noUser.body).toEqual({ response_action: 'errors', errors: { teammate_user: 'Choose a person.' } });
+
+    const saved = await submit({ [gitlabId]: '', [otherId]: '@grace' });
+    expect(saved.body?.['response_action']).toBe('update');
+    expect(JSON.stringify(saved.body)).toContain('gitlab: mapping removed');
+    expect(JSON.stringify(saved.body)).toContain('other: mapped to @grace');
+    expect((await identities(teamId)).map((row) => row.username)).toEqual(['grace']);
+  });
+
+  it('refuses the teammate modal to people who are not admins', async () => {
+    const teamId = nextTeam();
+    const before = t.slack.calls.length;
+    const click = blockActionPayload({
+      actionId: 'teammate_edit',
+      value: 'U0ALICE',
+      teamId,
+      userId: 'U0MEMBER',
+    });
+    await sendInteraction(t.baseUrl, click.payload);
+    const view = viewOf(await nthCallAfter(t.slack, 'views.update', before));
+    expect(JSON.stringify(view)).toContain('Only workspace admins and owners');
+  });
+});
