@@ -12,6 +12,7 @@ import { ActivityQueryService } from './modules/activity/activity-query.service.
 import { DataSourceRepository } from './modules/sources/data-source.repository.ts';
 import { SourceClients } from './modules/sources/source-clients.ts';
 import { SourcesService } from './modules/sources/sources.service.ts';
+import { SyncService } from './modules/sync/sync.service.ts';
 import { TeammatesService } from './modules/teammates/teammates.service.ts';
 import { DashboardService } from './modules/workspaces/dashboard.service.ts';
 import { forgetInstallation, workspaceInstallationStore } from './modules/workspaces/installation-store.ts';
@@ -35,6 +36,8 @@ export interface RunningApp {
   port: number;
   database: Database;
   logger: Logger;
+  /** The GitLab sync engine (tests, the scheduled sync). */
+  sync: SyncService;
   stop(): Promise<void>;
 }
 
@@ -67,7 +70,9 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
     const sourcesService = new SourcesService({ orm, repository: sources, clients, logger, now });
     const teammatesService = new TeammatesService({ orm, repository: sources, clients, logger });
     const activityService = new ActivityQueryService(orm);
+    const sync = new SyncService({ orm, sources, dispatcher: gitlabDispatcher, logger, metrics, now });
     const slackServices = {
+      sync,
       workspaces: new WorkspacesService(orm),
       sources: sourcesService,
       teammates: teammatesService,
@@ -124,7 +129,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
       })();
       return stopping;
     };
-    return { config, port, database, logger, stop };
+    return { config, port, database, logger, sync, stop };
   } catch (error) {
     await database.close();
     throw error;
