@@ -1,0 +1,67 @@
+import type { FakeProject, FakeScenario, FakeToken, FakeUser } from './scenario.ts';
+
+/** The scenario plus the look-ups every route needs. `webUrl` is the fake's own address. */
+export class FakeWorld {
+  readonly scenario: FakeScenario;
+  webUrl = '';
+
+  constructor(scenario: FakeScenario) {
+    this.scenario = scenario;
+  }
+
+  userById(id: number): FakeUser | undefined {
+    return this.scenario.users.find((user) => user.id === id);
+  }
+
+  userByUsername(username: string): FakeUser | undefined {
+    const wanted = username.toLowerCase();
+    return this.scenario.users.find((user) => user.username.toLowerCase() === wanted);
+  }
+
+  /** `/users/:id` accepts a numeric id or a username. */
+  userByIdOrUsername(value: string): FakeUser | undefined {
+    return /^\d+$/.test(value) ? this.userById(Number(value)) : this.userByUsername(value);
+  }
+
+  /** A user referred to by username in the scenario; invented when the scenario forgot them. */
+  userNamed(username: string): FakeUser {
+    return this.userByUsername(username) ?? { id: syntheticId(username), username, name: username };
+  }
+
+  /** `/projects/:id` accepts a numeric id or a URL-encoded full path. */
+  project(idOrPath: string | number): FakeProject | undefined {
+    const text = String(idOrPath);
+    return (this.scenario.projects ?? []).find((project) =>
+      /^\d+$/.test(text) ? project.id === Number(text) : project.path_with_namespace === text,
+    );
+  }
+
+  canSee(userId: number, projectId: number | null | undefined): boolean {
+    if (projectId === null || projectId === undefined) return true;
+    const project = this.project(projectId);
+    if (!project) return true; // events may point at projects the scenario does not describe
+    return project.visibility !== 'private' || !project.memberIds || project.memberIds.includes(userId);
+  }
+
+  visibleProject(userId: number, idOrPath: string | number): FakeProject | undefined {
+    const project = this.project(idOrPath);
+    return project && this.canSee(userId, project.id) ? project : undefined;
+  }
+
+  projectPath(projectId: number): string {
+    return this.project(projectId)?.path_with_namespace ?? `group/project-${projectId}`;
+  }
+}
+
+export function isTokenExpired(token: FakeToken, now: number): boolean {
+  if (!token.expires_at) return false;
+  const today = new Date(now).toISOString().slice(0, 10);
+  // GitLab: a token is valid through its expiry date and expired from the next day.
+  return token.expires_at < today;
+}
+
+function syntheticId(username: string): number {
+  let hash = 0;
+  for (const char of username) hash = (hash * 31 + char.charCodeAt(0)) % 100_000;
+  return 900_000 + hash;
+}
