@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPushEvents, buildScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
+import { createFakeGitLab, type FakeGitLab, faults } from '../support/fake-gitlab/index.ts';
+import { addSourceThroughModal, sql } from '../support/pulse-flows.ts';
+import { sendCommand, sendInteraction } from '../support/slack.ts';
+import { blockActionPayload } from '../support/slack-payloads.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+describe('/pulse fetch and the Fetch now button, through the real sync engine', () => {
+  let t: TestApp;
+  let gitlab: FakeGitLab;
+  let team = 0;
+  const nextTeam = () => `TFETCH${String((team += 1)).padStart(2, '0')}`;
+
+  const mapped = async (teamId: string) => {
+    const sourceId = await addSourceThroughModal(t, {
+      teamId,
+      name: 'gitlab',
+      url: gitlab.url,
+      token: TOKENS.ada,
+    });
+    const { respondId } = await sendCommand(t.baseUrl, { text: 'map <@U0ALICE> ada', teamId });
+    await t.slack.waitFor(() => t.slack.responses(respondId)[0]);
+    return sourceId;
+  };
+  const finalReply = (respondId: string) =>
+    t.slack.waitFor(() =>
+      t.slack
+        .responses(respondId)
+        .find((call) => /Fetch finished|fetch failed|nothing to fetch/i.test(String(call.body['text']))),
+    );
+
+  beforeAll(async () => {
+    const start = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    // One push of one commit by ada two days ago, with the commit it names.
+    const sha = '1'.padStart(40, '0');
+    gitlab = await createFakeGitLab(
+      buildScenario({
+        events: buildPushEvents(1, { author: 'ada', start }),
+        commits: [
+          {
+            project_id: 7,
+            refs: ['main'],
+            id: sha,
+            message: 'Change 0',
+            author_name: 'Ada Example',
+            author_email: 'ada@example.test',
+            authored_date: start,
+            committed_date: start,
+            additions: 12,
+            deletions: 3,
+          },
+        ],
+      }),
+    );
+    t = await startTestApp({ env: { GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
+    t.slack.addUser({ id: 'U0ADMIN', is_admin: true }).addUser({ id: 'U0ALICE', name: 'alice' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await gitlab?.close();
+  });
+
+  it('acks at once, reports in one message replaced in place, and ends with a summary per teammate', async () => {
+    const teamId = nextTeam();
+    await mapped(teamId);
+    const { ack, respondId } = await sendCommand(t.baseUrl, { text: 'fetch gitlab 7d', teamId });
+    expect(ack).toBeUndefined();
+    const summary = await finalReply(respondId);
+    const replies = t.slack.responses(respondId);
+    expect(String(replies[0]?.body['text'])).toMatch(/^Fetching GitLab activity from `gitlab` since /);
+    expect(replies[0]?.body['replace_original']).toBe(false);
+    expect(replies.slice(1).every((call) => call.body['replace_original'] === true)).toBe(true);
+    expect(replies.length).toBeLessThanOrEqual(5);
+    const text = JSON.stringify(summary.body);
+    expect(String(summary.body['text'])).toMatch(/^Fetch finished: gitlab (succeeded|partial)/);
+    expect(text).toMatch(/GitLab API call/);
+    expect(text).toContain('• <@U0ALICE>: 1 commit');
+    const stored = await sql<{ n: number }>(
+      t,
+      'select count(*)::int as n from activity where workspace_id = ?',
+      [teamId],
+    );
+    expect(stored[0]?.n).toBeGreaterThan(0);
+  });
+
+  it('says so instead of starting a second fetch while one runs', async () => {
+    const teamId = nextTeam();
+    await mapped(teamId);
+    gitlab.setFault({ ...faults.slow(1_500, 1), match: { endpoint: 'GET /users/:id/events' } });
+    const first = await sendCommand(t.baseUrl, { text: 'fetch', teamId });
+    await t.slack.waitFor(() => t.slack.responses(first.respondId)[0]);
+    await t.slack.waitFor(() =>
+      gitlab.requests.some((request) => request.endpoint === 'GET /users/:id/events'),
+    );
+    const second = await sendCommand(t.baseUrl, { text: 'fetch gitlab', teamId });
+    const busy = await t.slack.waitFor(() => t.slack.responses(second.respondId)[0]);
+    expect(String(busy.body['text'])).toContain('is already running, so I did not start another');
+    await finalReply(first.respondId);
+    gitlab.setFault();
+  });
+
+  it('checks the source name and the since argument before starting', async () => {
+    const teamId = nextTeam();
+    await mapped(teamId);
+    const unknown = await sendCommand(t.baseUrl, { text: 'fetch nope', teamId });
+    const reply = await t.slack.waitFor(() => t.slack.responses(unknown.respondId)[0]);
+    expect(String(reply.body['text'])).toContain('There is no data source called `nope`');
+    const future = await sendCommand(t.baseUrl, { text: 'fetch 2999-01-01', teamId });
+    const futureReply = await t.slack.waitFor(() => t.slack.responses(future.respondId)[0]);
+    expect(String(futureReply.body['text'])).toContain('That date is in the future');
+    const twice = await sendCommand(t.baseUrl, { text: 'fetch 7d 30d', teamId });
+    expect(String(twice.ack?.['text'])).toContain('/pulse fetch [source] [since]');
+  });
+
+  it('reports a failing source in the summary with the reason', async () => {
+    const teamId = nextTeam();
+    const sourceId = await mapped(teamId);
+    await sql(t, 'update data_source set base_url = ? where id = ?', [`http://127.0.0.2:9`, sourceId]);
+    const { respondId } = await sendCommand(t.baseUrl, { text: 'fetch', teamId });
+    const summary = await finalReply(respondId);
+    expect(JSON.stringify(summary.body)).toMatch(/will not connect to 127\.0\.0\.2/);
+  });
+
+  it('runs Fetch now from a button and reports by direct message, updated in place', async () => {
+    const teamId = nextTeam();
+    const sourceId = await mapped(teamId);
+    const before = t.slack.calls.length;
+    const click = blockActionPayload({
+      actionId: 'source_fetch',
+      value: sourceId,
+      teamId,
+      userId: 'U0ADMIN',
+    });
+    await sendInteraction(t.baseUrl, click.payload);
+    const posted = await t.slack.waitFor(() =>
+      t.slack.calls
+        .slice(before)
+        .find((call) => call.method === 'chat.postMessage' && call.body['channel'] === 'U0ADMIN'),
+    );
+    expect(String(posted.body['text'])).toContain('Fetching GitLab activity from `gitlab`');
+    const final = await t.slack.waitFor(() =>
+      t.slack.calls
+        .slice(before)
+        .find(
+          (call) => call.method === 'chat.update' && String(call.body['text']).startsWith('Fetch finished'),
+        ),
+    );
+    expect(final.body['ts']).toBeDefined();
+  });
+});
