@@ -14,7 +14,9 @@ function scoped(context: RouteContext, items: FakeMergeRequest[]): FakeMergeRequ
   const updatedBefore = timeParam(query, 'updated_before');
   const state = query.get('state');
   // `iids=1,2` or `iids[]=1&iids[]=2` (GitLab accepts both).
-  const iidList = [...query.getAll('iids[]'), ...(query.get('iids') ?? '').split(',')].filter(Boolean).map(Number);
+  const iidList = [...query.getAll('iids[]'), ...(query.get('iids') ?? '').split(',')]
+    .filter(Boolean)
+    .map(Number);
   return items.filter((mr) => {
     if (!world.canSee(user.id, mr.project_id)) return false;
     if (iidList.length > 0 && !iidList.includes(mr.iid)) return false;

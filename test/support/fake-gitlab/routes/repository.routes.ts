@@ -4,7 +4,9 @@ import type { FakeCommit } from '../scenario.ts';
 
 /** Commits reachable from a sha through parent_ids (the sha included). */
 function ancestors(commits: FakeCommit[], projectId: number, sha: string): Set<string> {
-  const byId = new Map(commits.filter((item) => item.project_id === projectId).map((item) => [item.id, item]));
+  const byId = new Map(
+    commits.filter((item) => item.project_id === projectId).map((item) => [item.id, item]),
+  );
   const seen = new Set<string>();
   const stack = [sha];
   while (stack.length > 0) {

@@ -32,7 +32,10 @@ export const userRoutes: Route[] = [
       if (!found) return notFound('User');
       // GitLab leaves created_at out when the profile is private and the reader is someone else.
       const hidden = found.private_profile && found.id !== user.id;
-      return json({ ...userBasic(world, found), ...(hidden ? {} : { created_at: '2020-01-01T00:00:00.000Z' }) });
+      return json({
+        ...userBasic(world, found),
+        ...(hidden ? {} : { created_at: '2020-01-01T00:00:00.000Z' }),
+      });
     },
   },
   {
