@@ -190,6 +190,7 @@ export class SyncService implements SyncEngine {
       const transaction = <T>(work: (tx: EntityManager) => Promise<T>) =>
         orm.em.fork().transactional((tx) => work(tx as EntityManager));
       const onStored = (teammateId: string, stored: StoredActivity[]) => {
+        if (stored.length === 0) return;
         const counts = countsByTeammate[teammateId] ?? {};
         countsByTeammate[teammateId] = counts;
         for (const row of stored) {

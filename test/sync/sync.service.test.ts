@@ -1,0 +1,560 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import {
+  createFakeGitLab,
+  type FakeGitLab,
+  type FakeScenario,
+  faults,
+} from '../support/fake-gitlab/index.ts';
+import { EXPIRED_TOKEN, mixedScenario, SYNC_TOKEN } from './mixed-scenario.ts';
+import { createSyncHarness, type StoredRow, type SyncHarness, storedActivities } from './sync-harness.ts';
+
+let db: TestDatabase;
+let fake: FakeGitLab;
+let harness: SyncHarness;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+
+async function start(scenario: FakeScenario = mixedScenario()) {
+  fake = await createFakeGitLab(scenario);
+  harness = await createSyncHarness(await db.orm());
+}
+
+afterEach(async () => {
+  await harness?.close();
+  await fake?.close();
+});
+
+/** Rows without the host part of natural keys and URLs, which depend on the fake's port. */
+function portable(rows: StoredRow[]) {
+  return rows.map((row) => ({
+    who: row.slack_user_id,
+    kind: row.kind,
+    key: row.natural_key.replace(`gitlab:${new URL(fake.url).host}:`, ''),
+    title: row.title,
+    url: row.url?.replace(fake.url, '') ?? null,
+    project: row.project,
+    lines: row.lines_added === null ? null : [row.lines_added, row.lines_removed],
+    duration: row.duration_seconds,
+    spent: row.time_spent_seconds,
+    jira: row.jira_keys,
+    pickup: row.payload['pickupSeconds'] ?? null,
+  }));
+}
+
+async function mixedSource() {
+  const sourceId = await harness.addSource({
+    baseUrl: fake.url,
+    token: SYNC_TOKEN,
+    jiraUrl: 'https://acme.atlassian.net',
+  });
+  for (const username of ['ada', 'grace', 'hidden', 'ghost']) await harness.addTeammate(sourceId, username);
+  return sourceId;
+}
+
+describe('SyncService on a mixed week', () => {
+  beforeEach(() => start());
+
+  it('stores exactly what each teammate did, with lines, durations, review time and Jira keys', async () => {
+    const sourceId = await mixedSource();
+    const { sources } = await harness.service().sync({
+      workspaceId: harness.workspaceId,
+      dataSourceId: sourceId,
+      trigger: 'command',
+      requestedBy: 'UADA',
+    });
+    const [result] = sources;
+    expect(result).toMatchObject({
+      status: 'partial',
+      notes: [],
+      failures: [
+        { slackUserId: 'UGHOST', code: 'GITLAB_NOT_FOUND' },
+        { slackUserId: 'UHIDDEN', code: 'GITLAB_PRIVATE_PROFILE' },
+      ],
+      counts: {
+        UADA: {
+          commit_pushed: 5,
+          mr_opened: 1,
+          mr_commented: 4,
+          mr_approved: 1,
+          mr_review_requested: 1,
+          issue_opened: 1,
+          issue_closed: 1,
+          issue_commented: 1,
+          time_logged: 1,
+          pipeline_run: 1,
+        },
+        UGRACE: { mr_opened: 1, mr_merged: 1, time_logged: 1, pipeline_run: 1 },
+      },
+    });
+    const billing = '/acme/billing/-';
+    const web = '/acme/web/-';
+    const mr6 = {
+      title: 'PAY-20 refunds',
+      project: 'acme/billing',
+      lines: null,
+      spent: null,
+      jira: ['PAY-20'],
+    };
+    expect(portable(await storedActivities(harness))).toEqual([
+      ...[
+        ['c1c1', 'PAY-12 add invoice model', [10, 2], ['PAY-12']],
+        ['c2c2', 'Add exporter', [30, 5], ['PAY-12']],
+        ['c3c3', 'Fix rounding (PAY-13)', [3, 1], ['PAY-12', 'PAY-13']],
+        ['e2e2', 'Guard null session', [4, 0], ['OPS-9']],
+        ['e3e3', 'Add test for the CVE-2024-1234 fix', [20, 0], ['OPS-9']],
+      ].map(([sha, title, lines, jira]) => ({
+        who: 'UADA',
+        kind: 'commit_pushed',
+        key: `commit:7:${String(sha).padEnd(40, '0')}`,
+        title,
+        url: `${billing}/commit/${String(sha).padEnd(40, '0')}`,
+        project: 'acme/billing',
+        lines,
+        duration: null,
+        spent: null,
+        jira,
+        pickup: null,
+      })),
+      {
+        who: 'UADA',
+        kind: 'issue_closed',
+        key: 'issue_closed:8:4:41',
+        title: 'Old task',
+        url: `${web}/issues/4`,
+        project: 'acme/web',
+        lines: null,
+        duration: null,
+        spent: null,
+        jira: [],
+        pickup: null,
+      },
+      {
+        who: 'UADA',
+        kind: 'issue_commented',
+        key: 'note:7001',
+        title: 'Crash on login OPS-9',
+        url: `${web}/issues/3#note_7001`,
+        project: 'acme/web',
+        lines: null,
+        duration: null,
+        spent: null,
+        jira: ['OPS-9'],
+        pickup: null,
+      },
+      {
+        who: 'UADA',
+        kind: 'issue_opened',
+        key: 'issue_opened:8:3',
+        title: 'Crash on login OPS-9',
+        url: `${web}/issues/3`,
+        project: 'acme/web',
+        lines: null,
+        duration: null,
+        spent: null,
+        jira: ['OPS-9'],
+        pickup: null,
+      },
+      // The approval came after the comments: it carries no review time.
+      {
+        who: 'UADA',
+        kind: 'mr_approved',
+        key: 'mr_approved:7:6:41',
+        url: `${billing}/merge_requests/6`,
+        duration: null,
+        pickup: null,
+        ...mr6,
+      },
+      // First review action: pickup 08:00 (requested) → 10:00; effort 10:00–10:20 plus 14:00 alone.
+      {
+        who: 'UADA',
+        kind: 'mr_commented',
+        key: 'note:7002',
+        url: `${billing}/merge_requests/6#note_7002`,
+        duration: 1200,
+        pickup: 7200,
+        ...mr6,
+      },
+      {
+        who: 'UADA',
+        kind: 'mr_commented',
+        key: 'note:7003',
+        url: `${billing}/merge_requests/6#note_7003`,
+        duration: null,
+        pickup: null,
+        ...mr6,
+      },
+      {
+        who: 'UADA',
+        kind: 'mr_commented',
+        key: 'note:7004',
+        url: `${billing}/merge_requests/6#note_7004`,
+        duration: null,
+        pickup: null,
+        ...mr6,
+      },
+      // A comment on her own MR is not a review.
+      {
+        who: 'UADA',
+        kind: 'mr_commented',
+        key: 'note:7005',
+        title: 'Invoices export',
+        url: `${billing}/merge_requests/5#note_7005`,
+        project: 'acme/billing',
+        lines: null,
+        duration: null,
+        spent: null,
+        jira: ['PAY-12'],
+        pickup: null,
+      },
+      {
+        who: 'UADA',
+        kind: 'mr_opened',
+        key: 'mr_opened:7:5',
+        title: 'Invoices export',
+        url: `${billing}/merge_requests/5`,
+        project: 'acme/billing',
+        lines: null,
+        duration: null,
+        spent: null,
+        jira: ['PAY-12'],
+        pickup: null,
+      },
+      {
+        who: 'UADA',
+        kind: 'mr_review_requested',
+        key: 'mr_review_requested:7:6:41',
+        url: `${billing}/merge_requests/6`,
+        duration: null,
+        pickup: null,
+        ...mr6,
+      },
+      {
+        who: 'UADA',
+        kind: 'pipeline_run',
+        key: 'pipeline:acme/billing:501',
+        title: 'Pipeline #501 success on feature/pay-12-invoices',
+        url: `${billing}/pipelines/501`,
+        project: 'acme/billing',
+        lines: null,
+        duration: 300,
+        spent: null,
+        jira: ['PAY-12'],
+        pickup: null,
+      },
+      {
+        who: 'UADA',
+        kind: 'time_logged',
+        key: 'timelog:301',
+        title: 'Crash on login OPS-9',
+        url: `${web}/issues/3`,
+        project: 'acme/web',
+        lines: null,
+        duration: null,
+        spent: 7200,
+        jira: ['OPS-9'],
+        pickup: null,
+      },
+      {
+        who: 'UGRACE',
+        kind: 'mr_merged',
+        key: 'mr_merged:7:5',
+        title: 'Invoices export',
+        url: `${billing}/merge_requests/5`,
+        project: 'acme/billing',
+        lines: null,
+        duration: null,
+        spent: null,
+        jira: ['PAY-12'],
+        pickup: null,
+      },
+      {
+        who: 'UGRACE',
+        kind: 'mr_opened',
+        key: 'mr_opened:7:6',
+        url: `${billing}/merge_requests/6`,
+        duration: null,
+        pickup: null,
+        ...mr6,
+      },
+      {
+        who: 'UGRACE',
+        kind: 'pipeline_run',
+        key: 'pipeline:acme/billing:502',
+        title: 'Pipeline #502 failed on feature/refunds',
+        url: `${billing}/pipelines/502`,
+        project: 'acme/billing',
+        lines: null,
+        duration: 600,
+        spent: null,
+        jira: [],
+        pickup: null,
+      },
+      {
+        who: 'UGRACE',
+        kind: 'time_logged',
+        key: 'timelog:302',
+        url: `${billing}/merge_requests/6`,
+        duration: null,
+        pickup: null,
+        ...mr6,
+        spent: 1800,
+      },
+    ]);
+    const [pipeline] = (await storedActivities(harness)).filter((row) => row.kind === 'pipeline_run');
+    expect(pipeline?.payload).toMatchObject({ status: 'success', ref: 'feature/pay-12-invoices' });
+
+    // Few requests: 3 contiguous pushes → 2 commit listings, both MRs in one listing per teammate,
+    // one reviewers call (the MR ada reviewed), one project lookup, ONE GraphQL request for all
+    // time logs and pipelines.
+    expect(fake.countsByEndpoint()).toEqual({
+      'GET /users': 4,
+      'GET /users/:id': 1,
+      'GET /users/:id/events': 3,
+      'GET /projects/:id': 1,
+      'GET /projects/:id/merge_requests': 2,
+      'GET /projects/:id/merge_requests/:iid/reviewers': 1,
+      'GET /projects/:id/repository/commits': 2,
+      'POST /api/graphql': 1,
+    });
+    const [run] = await harness.sql<{
+      status: string;
+      api_calls: number;
+      trigger: string;
+      requested_by: string;
+      failures: unknown[];
+      counts: Record<string, unknown>;
+    }>('select status, api_calls, trigger, requested_by, failures, counts from sync_run where id = ?', [
+      result!.syncRunId,
+    ]);
+    expect(run).toMatchObject({ status: 'partial', api_calls: 15, trigger: 'command', requested_by: 'UADA' });
+    expect(run?.failures).toHaveLength(2);
+    const [source] = await harness.sql<{ status: string; failure_count: number; last_sync_at: Date | null }>(
+      'select status, failure_count, last_sync_at from data_source where id = ?',
+      [sourceId],
+    );
+    expect(source).toMatchObject({ status: 'ok', failure_count: 0 });
+    expect(source?.last_sync_at).not.toBeNull();
+    const identities = await harness.sql<{ username: string; external_user_id: string | null }>(
+      'select username, external_user_id from external_identity where data_source_id = ? order by username',
+      [sourceId],
+    );
+    expect(
+      identities.map((row) => [
+        row.username,
+        row.external_user_id === null ? null : Number(row.external_user_id),
+      ]),
+    ).toEqual([
+      ['ada', 41],
+      ['ghost', null],
+      ['grace', 42],
+      ['hidden', 43],
+    ]);
+  });
+
+  it('changes nothing on a second run and costs about one request per teammate', async () => {
+    const sourceId = await mixedSource();
+    const service = harness.service();
+    await service.sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+    const before = await storedActivities(harness);
+    fake.requests.length = 0;
+
+    const { sources } = await service.sync({
+      workspaceId: harness.workspaceId,
+      dataSourceId: sourceId,
+      trigger: 'cron',
+    });
+
+    expect(sources[0]?.counts).toEqual({});
+    expect(await storedActivities(harness)).toEqual(before);
+    // Events once per resolved teammate, ghost's username looked up again, one GraphQL batch.
+    expect(fake.countsByEndpoint()).toEqual({
+      'GET /users/:id/events': 3,
+      'GET /users': 1,
+      'POST /api/graphql': 1,
+    });
+    expect(sources[0]?.apiCalls).toBe(5);
+  });
+});
+
+describe('SyncService when things go wrong', () => {
+  it('resumes after a crash between pages without losing or duplicating anything', async () => {
+    const scenario = mixedScenario();
+    // 250 issues opened by ada: three pages of events, and nothing else.
+    scenario.timelogs = [];
+    scenario.pipelines = [];
+    scenario.events = Array.from({ length: 250 }, (_, index) => ({
+      id: 5000 + index,
+      author: 'ada',
+      project_id: 8,
+      action_name: 'opened',
+      target_type: 'Issue',
+      target_id: 90_000 + index,
+      target_iid: 100 + index,
+      target_title: `Issue ${index}`,
+      created_at: new Date(Date.parse('2024-05-01T00:00:00Z') + index * 600_000).toISOString(),
+    }));
+    await start(scenario);
+    const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
+    await harness.addTeammate(sourceId, 'ada');
+    fake.setFault({
+      kind: 'status',
+      status: 500,
+      match: { endpoint: 'GET /users/:id/events', query: { page: '3' } },
+    });
+
+    const first = await harness
+      .service()
+      .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+    expect(first.sources[0]).toMatchObject({
+      status: 'failed',
+      failures: [{ slackUserId: 'UADA', code: 'GITLAB_SERVER_ERROR' }],
+      counts: { UADA: { issue_opened: 200 } },
+    });
+    expect(await storedActivities(harness)).toHaveLength(200);
+
+    fake.setFault();
+    const second = await harness
+      .service()
+      .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+    expect(second.sources[0]).toMatchObject({ status: 'succeeded', counts: { UADA: { issue_opened: 50 } } });
+    const rows = await storedActivities(harness);
+    expect(rows).toHaveLength(250);
+    expect(new Set(rows.map((row) => row.natural_key)).size).toBe(250);
+    expect(rows.map((row) => row.title).sort()).toEqual(
+      scenario.events.map((event) => event.target_title).sort(),
+    );
+  });
+
+  it('marks a source with an expired token failing and still syncs the other sources', async () => {
+    await start();
+    const broken = await harness.addSource({ baseUrl: fake.url, token: EXPIRED_TOKEN, name: 'old' });
+    const working = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN, name: 'new' });
+    await harness.addTeammate(broken, 'ada');
+    await harness.addTeammate(broken, 'grace');
+    await harness.addTeammate(working, 'grace');
+
+    const { sources } = await harness.service().sync({ workspaceId: harness.workspaceId, trigger: 'cron' });
+
+    const byName = Object.fromEntries(sources.map((entry) => [entry.dataSourceName, entry]));
+    expect(byName['old']).toMatchObject({
+      status: 'failed',
+      errorCode: 'GITLAB_TOKEN_EXPIRED',
+      failures: [],
+    });
+    expect(byName['old']?.error).toMatch(/expired/);
+    expect(byName['new']).toMatchObject({
+      status: 'succeeded',
+      counts: { UGRACE: { mr_opened: 1, mr_merged: 1 } },
+    });
+    const rows = await harness.sql<{
+      name: string;
+      status: string;
+      last_error_code: string | null;
+      last_error: string | null;
+    }>(
+      'select name, status, last_error_code, last_error from data_source where workspace_id = ? order by name',
+      [harness.workspaceId],
+    );
+    expect(rows.map((row) => [row.name, row.status, row.last_error_code])).toEqual([
+      ['new', 'ok', null],
+      ['old', 'failing', 'GITLAB_TOKEN_EXPIRED'],
+    ]);
+    expect(rows[1]?.last_error).toMatch(/token has expired/);
+  });
+
+  it('runs one sync of a source at a time, across connections: the other is skipped as locked', async () => {
+    await start();
+    const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
+    await harness.addTeammate(sourceId, 'ada');
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let entered!: () => void;
+    const inside = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const first = harness.service().sync({
+      workspaceId: harness.workspaceId,
+      dataSourceId: sourceId,
+      trigger: 'cron',
+      // Progress is reported while the lock is held: pause there.
+      onProgress: async () => {
+        entered();
+        await held;
+      },
+    });
+    await inside;
+    const other = harness.service();
+    expect(await other.isRunning(harness.workspaceId, sourceId)).toBe(true);
+    expect(await other.isRunning(harness.workspaceId)).toBe(true);
+    const second = await other.sync({
+      workspaceId: harness.workspaceId,
+      dataSourceId: sourceId,
+      trigger: 'command',
+    });
+    expect(second.sources[0]).toMatchObject({
+      status: 'skipped',
+      skippedReason: 'locked',
+      syncRunId: undefined,
+    });
+    release();
+    expect((await first).sources[0]?.status).toBe('succeeded');
+    expect(await other.isRunning(harness.workspaceId, sourceId)).toBe(false);
+  });
+
+  it('says time logs are unavailable on an old GitLab instead of inventing them, and keeps the rest', async () => {
+    const scenario = mixedScenario();
+    scenario.features = { graphqlTimelogs: false };
+    await start(scenario);
+    const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
+    await harness.addTeammate(sourceId, 'grace');
+
+    const { sources } = await harness
+      .service()
+      .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+
+    expect(sources[0]?.status).toBe('succeeded');
+    expect(sources[0]?.notes).toEqual([expect.stringMatching(/Time logged is not included/)]);
+    expect(sources[0]?.counts).toEqual({ UGRACE: { mr_opened: 1, mr_merged: 1, pipeline_run: 1 } });
+    const [run] = await harness.sql<{ notes: string[] }>('select notes from sync_run where id = ?', [
+      sources[0]?.syncRunId,
+    ]);
+    expect(run?.notes).toEqual(sources[0]?.notes);
+  });
+
+  it('waits out 429 answers inside a sync and counts the retries in the run', async () => {
+    await start();
+    const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
+    await harness.addTeammate(sourceId, 'grace');
+    fake.setFault(
+      { ...faults.rateLimited(2, { retryAfter: 1 }), match: { endpoint: 'GET /users/:id/events' } },
+      { ...faults.retryLater(1), match: { endpoint: 'POST /api/graphql' } },
+    );
+    const waits: number[] = [];
+
+    const { sources } = await harness
+      .service({ sleep: async (ms) => void waits.push(ms) })
+      .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+
+    expect(sources[0]).toMatchObject({
+      status: 'succeeded',
+      retries: 3,
+      counts: { UGRACE: { mr_opened: 1, time_logged: 1 } },
+    });
+    // Retry-After: 1 honoured twice; the bare 429 backed off.
+    expect(waits.filter((ms) => ms === 1000)).toHaveLength(2);
+    const [run] = await harness.sql<{ retries: number; api_calls: number }>(
+      'select retries, api_calls from sync_run where id = ?',
+      [sources[0]?.syncRunId],
+    );
+    expect(run).toEqual({ retries: 3, api_calls: sources[0]?.apiCalls });
+    expect(fake.requests.filter((request) => request.status === 429)).toHaveLength(3);
+  });
+});
