@@ -1,7 +1,10 @@
+import { hostname } from 'node:os';
 import type { Dispatcher } from 'undici';
 import { type Config, ConfigError, loadConfig } from './config/config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { createGitLabDispatcher } from './gitlab/index.ts';
+import { type CronJobs, startCronJobs } from './jobs/cron.ts';
+import { activityPulseJobs } from './jobs/jobs.ts';
 import { BackgroundTasks } from './lib/background-tasks.ts';
 import { resolveEncryptionKey } from './lib/encryption-key.ts';
 import { isCodedError } from './lib/errors.ts';
@@ -9,6 +12,9 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { SecretBox } from './lib/secret-box.ts';
 import { ActivityQueryService } from './modules/activity/activity-query.service.ts';
+import { DigestService } from './modules/digest/digest.service.ts';
+import { DigestBuilder } from './modules/digest/digest-builder.service.ts';
+import { DigestDeliveries } from './modules/digest/digest-delivery.service.ts';
 import { DataSourceRepository } from './modules/sources/data-source.repository.ts';
 import { SourceClients } from './modules/sources/source-clients.ts';
 import { SourcesService } from './modules/sources/sources.service.ts';
@@ -18,7 +24,10 @@ import { DashboardService } from './modules/workspaces/dashboard.service.ts';
 import { forgetInstallation, workspaceInstallationStore } from './modules/workspaces/installation-store.ts';
 import { WorkspacesService } from './modules/workspaces/workspaces.service.ts';
 import { createSlackApp } from './slack/app.ts';
+import { botClientResolver } from './slack/bot-client.ts';
+import { slackDigestPublisher } from './slack/digest-publisher.ts';
 import { healthRoutes } from './slack/health-routes.ts';
+import { slackUserNotifier } from './slack/user-notifier.ts';
 
 export interface StartOptions {
   env: NodeJS.ProcessEnv;
@@ -29,6 +38,8 @@ export interface StartOptions {
   now?: () => Date;
   /** See SlackDeps.ackBudgetMs (tests shorten it to exercise the slow path). */
   slackAckBudgetMs?: number;
+  /** Schedule the cron jobs (scheduled sync, digest tick); default on. Tests run them via `jobs.runNow`. */
+  startJobs?: boolean;
 }
 
 export interface RunningApp {
@@ -38,6 +49,8 @@ export interface RunningApp {
   logger: Logger;
   /** The GitLab sync engine (tests, the scheduled sync). */
   sync: SyncService;
+  /** The cron jobs (scheduled, unless `startJobs` is false; `runNow` works either way). */
+  jobs: CronJobs;
   stop(): Promise<void>;
 }
 
@@ -71,6 +84,24 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
     const teammatesService = new TeammatesService({ orm, repository: sources, clients, logger });
     const activityService = new ActivityQueryService(orm);
     const sync = new SyncService({ orm, sources, dispatcher: gitlabDispatcher, logger, metrics, now });
+    const installationStore = workspaceInstallationStore(database.orm, box);
+    // Jobs post and DM outside any Slack request: they need the bot token of each workspace.
+    const botClients = botClientResolver({
+      mode: config.slack,
+      slackApiUrl: config.slackApiUrl,
+      installationStore,
+    });
+    const replicaId = `${hostname()}:${process.pid}`;
+    const digestBuilder = new DigestBuilder({ orm, engine: sync, logger });
+    const digestDeliveries = new DigestDeliveries({
+      orm,
+      builder: digestBuilder,
+      publisher: slackDigestPublisher(botClients),
+      logger,
+      metrics,
+      replicaId,
+      now,
+    });
     const slackServices = {
       sync,
       workspaces: new WorkspacesService(orm),
@@ -83,6 +114,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         teammates: teammatesService,
         activity: activityService,
       }),
+      digests: new DigestService({ orm, builder: digestBuilder, deliveries: digestDeliveries }),
     };
 
     const app = createSlackApp({
@@ -106,13 +138,27 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         },
         ...(options.slackAckBudgetMs === undefined ? {} : { ackBudgetMs: options.slackAckBudgetMs }),
       },
-      installationStore: workspaceInstallationStore(database.orm, box),
+      installationStore,
     });
     const server = await app.start(config.port);
     const address =
       server && typeof server === 'object' && 'address' in server ? server.address() : undefined;
     const port = address && typeof address === 'object' ? address.port : config.port;
     logger.info({ port, mode: config.slack.kind }, 'ActivityPulse is listening');
+    const jobs = startCronJobs(
+      activityPulseJobs({
+        syncCron: config.syncCron,
+        orm,
+        engine: sync,
+        notifier: slackUserNotifier(botClients),
+        deliveries: digestDeliveries,
+        logger,
+        now,
+        replicaId,
+      }),
+      logger,
+      { schedule: options.startJobs !== false },
+    );
 
     let stopping: Promise<void> | undefined;
     const stop = () => {
@@ -121,6 +167,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         await app
           .stop()
           .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
+        if (!(await jobs.stop(15_000))) logger.warn('a scheduled job was still running at shutdown');
         const drained = await background.drain(20_000);
         if (!drained) logger.warn('background work still running at shutdown; it was abandoned');
         await ownDispatcher?.close().catch(() => undefined);
@@ -129,7 +176,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
       })();
       return stopping;
     };
-    return { config, port, database, logger, sync, stop };
+    return { config, port, database, logger, sync, jobs, stop };
   } catch (error) {
     await database.close();
     throw error;

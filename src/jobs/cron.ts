@@ -9,7 +9,7 @@ export interface CronJob {
 }
 
 export interface CronJobs {
-  /** Runs a job now (tests and `/metrics`-free manual runs), sharing the no-overlap guard. */
+  /** Runs a job now (tests drive jobs this way with their own clock), sharing the no-overlap guard. */
   runNow(name: string): Promise<void>;
   /** Stops scheduling, aborts what runs and waits for it up to `timeoutMs`. */
   stop(timeoutMs: number): Promise<boolean>;
@@ -18,10 +18,15 @@ export interface CronJobs {
 /**
  * Cron wiring only: schedules each job, never two runs of one job at once in this process (a tick
  * that finds the previous run still going is skipped), and stops cleanly at shutdown. Work across
- * replicas is coordinated by the jobs themselves (claims in PostgreSQL).
+ * replicas is coordinated by the jobs themselves (claims in PostgreSQL). With `schedule: false`
+ * nothing fires on its own and jobs run only through `runNow`.
  * https://nodecron.com/
  */
-export function startCronJobs(jobs: CronJob[], logger: Logger): CronJobs {
+export function startCronJobs(
+  jobs: CronJob[],
+  logger: Logger,
+  options: { schedule?: boolean } = {},
+): CronJobs {
   const controller = new AbortController();
   const running = new Map<string, Promise<void>>();
   const tasks: ScheduledTask[] = [];
@@ -45,7 +50,7 @@ export function startCronJobs(jobs: CronJob[], logger: Logger): CronJobs {
     return run;
   };
 
-  for (const job of jobs) {
+  for (const job of options.schedule === false ? [] : jobs) {
     const task = createTask(
       job.cron,
       async () => {

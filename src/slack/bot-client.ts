@@ -1,4 +1,4 @@
-import type { App, InstallationStore } from '@slack/bolt';
+import type { InstallationStore } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
 import type { SlackMode } from '../config/config.ts';
 
@@ -6,29 +6,29 @@ import type { SlackMode } from '../config/config.ts';
 export type BotClientFor = (teamId: string) => Promise<WebClient>;
 
 /**
- * Single-workspace and Socket Mode: the app's own client carries the bot token. OAuth: the token
- * stored for the team by the installation store. Jobs must finish in bounded time, so rate-limited
- * calls are retried a few times only.
+ * Single-workspace and Socket Mode: the configured bot token. OAuth: the token the installation
+ * store keeps for the team. Jobs must finish in bounded time, so a rate-limited call is retried a
+ * few times only, not for the ~30 minutes web-api allows by default.
  * https://docs.slack.dev/tools/node-slack-sdk/web-api#handle-rate-limits
  */
 export function botClientResolver(options: {
-  app: App;
   mode: SlackMode;
   slackApiUrl: string;
   installationStore?: InstallationStore;
 }): BotClientFor {
-  const { app, mode, installationStore } = options;
+  const { mode, installationStore } = options;
+  const clientOptions = { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 3, maxTimeout: 10_000 } };
+  if (mode.kind !== 'oauth') {
+    const client = new WebClient(mode.botToken, clientOptions);
+    return async () => client;
+  }
   return async (teamId) => {
-    if (mode.kind !== 'oauth') return app.client;
     if (!installationStore) throw new Error('the OAuth install needs an installation store');
     const installation = await installationStore.fetchInstallation({
       teamId,
       enterpriseId: undefined,
       isEnterpriseInstall: false,
     });
-    return new WebClient(installation.bot?.token, {
-      slackApiUrl: options.slackApiUrl,
-      retryConfig: { retries: 3, maxTimeout: 10_000 },
-    });
+    return new WebClient(installation.bot?.token, clientOptions);
   };
 }

@@ -2,6 +2,7 @@ import type { BackgroundTasks } from '../lib/background-tasks.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { ActivityQueryService } from '../modules/activity/activity-query.service.ts';
+import type { DigestService } from '../modules/digest/digest.service.ts';
 import type { SourcesService } from '../modules/sources/sources.service.ts';
 import type { SyncEngine } from '../modules/sync/sync.types.ts';
 import type { TeammatesService } from '../modules/teammates/teammates.service.ts';
@@ -19,6 +20,8 @@ export interface SlackServices {
   teammates: TeammatesService;
   activity: ActivityQueryService;
   dashboard: DashboardService;
+  /** `/pulse digest …`: schedules, previews and sends. */
+  digests: DigestService;
   /** Absent until the sync engine (src/modules/sync/sync.service.ts) is built; `/pulse fetch` says so. */
   sync?: SyncEngine;
 }

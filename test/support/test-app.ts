@@ -26,6 +26,8 @@ export async function startTestApp(
     now?: () => Date;
     /** Shortens the view-submission ack budget so a slow fake GitLab takes the "Testing…" path. */
     slackAckBudgetMs?: number;
+    /** Schedule the cron jobs; off by default: a test runs them with `app.jobs.runNow` on its own clock. */
+    startJobs?: boolean;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
@@ -47,6 +49,7 @@ export async function startTestApp(
     ...(options.gitlabDispatcher ? { gitlabDispatcher: options.gitlabDispatcher } : {}),
     ...(options.now ? { now: options.now } : {}),
     ...(options.slackAckBudgetMs === undefined ? {} : { slackAckBudgetMs: options.slackAckBudgetMs }),
+    startJobs: options.startJobs ?? false,
   });
   return {
     app,

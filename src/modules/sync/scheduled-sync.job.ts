@@ -139,13 +139,12 @@ async function syncClaimedSource(
   const connection = options.orm.em.fork().getConnection();
   const now = options.now();
   if (result.status === 'succeeded' || result.status === 'partial') {
-    // A working token again: a later expiry deserves a new notice.
+    // A working token again: a later expiry deserves a new notice. (last_sync_at is the engine's.)
     await connection.execute(
       `update data_source set failure_count = 0, next_sync_after = null, status = 'ok',
-         last_error_code = null, last_error = null, token_problem_notified_at = null,
-         last_sync_at = greatest(last_sync_at, ?::timestamptz)
+         last_error_code = null, last_error = null, token_problem_notified_at = null
        where id = ?`,
-      [now, source.id],
+      [source.id],
     );
     return outcome;
   }

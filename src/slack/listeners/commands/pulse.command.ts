@@ -5,6 +5,13 @@ import type { SlackDeps } from '../../deps.ts';
 import { presentHelp } from '../../ui/help.ui.ts';
 import { activityCommand } from './activity.command.ts';
 import { type CommandHandler, commandContext } from './command-context.ts';
+import {
+  digestListCommand,
+  digestOffCommand,
+  digestPreviewCommand,
+  digestSendCommand,
+  digestSetCommand,
+} from './digest.command.ts';
 import { fetchCommand } from './fetch.command.ts';
 import { helpCommand } from './help.command.ts';
 import { mapCommand } from './map.command.ts';
@@ -32,6 +39,11 @@ export const PULSE_SUBCOMMANDS: Record<string, CommandHandler> = {
   unmap: unmapCommand,
   fetch: fetchCommand,
   activity: activityCommand,
+  digest: digestListCommand,
+  'digest set': digestSetCommand,
+  'digest off': digestOffCommand,
+  'digest preview': digestPreviewCommand,
+  'digest send': digestSendCommand,
 };
 
 export function resolveSubcommand(
