@@ -1,4 +1,4 @@
-import { issue } from '../present.ts';
+import { issue, userBasic } from '../present.ts';
 import { json, list, notFound, type Route, sortBy, timeParam } from '../route.ts';
 
 const same = (a: string | null | undefined, b: string | null | undefined) =>
@@ -50,6 +50,63 @@ export const issueRoutes: Route[] = [
         (item) => item.project_id === project.id && item.iid === Number(params['iid']),
       );
       return found ? json(issue(world, found)) : notFound('Issue');
+    },
+  },
+  {
+    // Comments on an issue: the scenario records them as `commented on` events.
+    method: 'GET',
+    pattern: '/projects/:id/issues/:iid/notes',
+    access: 'read_api',
+    handle: ({ world, user, params, query }) => {
+      const project = world.visibleProject(user.id, params['id'] ?? '');
+      if (!project) return notFound('Project');
+      const iid = Number(params['iid']);
+      const notes = (world.scenario.events ?? []).filter(
+        (event) =>
+          event.project_id === project.id &&
+          event.note &&
+          ['Issue', 'WorkItem'].includes(event.note.noteable_type) &&
+          event.note.noteable_iid === iid,
+      );
+      const sorted = sortBy(
+        notes,
+        (event) => event.created_at,
+        (event) => event.note?.id ?? 0,
+        query.get('sort'),
+      );
+      return list(sorted, (event) => ({
+        id: event.note?.id,
+        type: event.note?.type ?? null,
+        body: event.note?.body,
+        author: userBasic(world, world.userNamed(event.author)),
+        created_at: event.note?.created_at,
+        updated_at: event.note?.created_at,
+        system: false,
+        noteable_id: event.note?.noteable_id ?? null,
+        noteable_type: 'Issue',
+        noteable_iid: iid,
+        project_id: project.id,
+      }));
+    },
+  },
+  {
+    // REST knows only totals per issue (single entries need GraphQL).
+    method: 'GET',
+    pattern: '/projects/:id/issues/:iid/time_stats',
+    access: 'read_api',
+    handle: ({ world, user, params }) => {
+      const project = world.visibleProject(user.id, params['id'] ?? '');
+      if (!project) return notFound('Project');
+      const iid = Number(params['iid']);
+      const spent = (world.scenario.timelogs ?? [])
+        .filter((log) => log.issue?.project_id === project.id && log.issue.iid === iid)
+        .reduce((sum, log) => sum + log.time_spent, 0);
+      return json({
+        time_estimate: 0,
+        total_time_spent: spent,
+        human_time_estimate: null,
+        human_total_time_spent: spent > 0 ? `${Math.round(spent / 60)}m` : null,
+      });
     },
   },
 ];
