@@ -27,21 +27,18 @@ describe('/pulse digest commands through signed requests', () => {
     return String(ack?.['text']);
   };
   const schedule = async (channelId = CHANNEL) => {
-    const found = await orm.em
-      .fork()
-      .getConnection()
-      .execute<
-        Array<{
-          local_time: string;
-          timezone: string;
-          weekdays: number[];
-          enabled: boolean;
-          created_by: string;
-        }>
-      >(
-        'select local_time, timezone, weekdays, enabled, created_by from digest_schedule where workspace_id = ? and channel_id = ?',
-        [TEAM, channelId],
-      );
+    const found = await orm.em.fork().getConnection().execute<
+      Array<{
+        local_time: string;
+        timezone: string;
+        weekdays: number[];
+        enabled: boolean;
+        created_by: string;
+      }>
+    >(
+      'select local_time, timezone, weekdays, enabled, created_by from digest_schedule where workspace_id = ? and channel_id = ?',
+      [TEAM, channelId],
+    );
     return found[0];
   };
 
