@@ -1,0 +1,195 @@
+import type { KnownBlock } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import { presentActivity } from '../../../src/slack/ui/activity.ui.ts';
+import { presentFetchSummary } from '../../../src/slack/ui/fetch.ui.ts';
+import { presentHome } from '../../../src/slack/ui/home.ui.ts';
+import {
+  presentSourceForm,
+  presentSourceList,
+  presentSourceSaved,
+} from '../../../src/slack/ui/sources.ui.ts';
+import { presentTeammateForm, presentTeammates } from '../../../src/slack/ui/teammates.ui.ts';
+import { fitBlocks, modal } from '../../../src/slack/ui/views.ts';
+import { buildConnection, buildItem, buildSourceView, buildSummary } from './factories.ts';
+
+const NOW = new Date('2026-03-10T12:00:00Z');
+const WINDOW = {
+  start: new Date('2026-03-04T00:00:00Z'),
+  end: new Date('2026-03-11T00:00:00Z'),
+  label: 'last 7 days',
+  timeZone: 'UTC',
+};
+
+function sectionTexts(blocks: KnownBlock[]): string[] {
+  return blocks.flatMap((block) => {
+    const text = (block as { text?: { text?: string } }).text?.text;
+    return text === undefined ? [] : [text];
+  });
+}
+
+describe("Slack's limits, enforced by the builders", () => {
+  it('cuts modal titles, submit and close labels to 24 characters', () => {
+    const view = modal({
+      title: 'A title that is far too long for Slack',
+      submit: 'Submit with a very long label',
+      close: 'Close with a very long label',
+      blocks: [],
+    });
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
+    expect(view.title.text.endsWith('…')).toBe(true);
+    expect(view.submit?.text.length).toBeLessThanOrEqual(24);
+    expect(view.close?.text.length).toBeLessThanOrEqual(24);
+  });
+
+  it('keeps every modal title of ours whole (they are written to fit)', () => {
+    const views = [
+      presentSourceForm({ metadata: { mode: 'add' } }),
+      presentSourceForm({ metadata: { mode: 'edit', sourceId: 'x' } }),
+      presentSourceSaved({ source: buildSourceView(), connection: buildConnection(), created: true }),
+      presentTeammateForm({ sources: [buildSourceView()], identities: [] }),
+    ];
+    for (const view of views) {
+      expect(view.title.text.length).toBeLessThanOrEqual(24);
+      expect(view.title.text).not.toContain('…');
+    }
+  });
+
+  it('refuses private_metadata over 3,000 characters rather than cutting JSON', () => {
+    expect(() => modal({ title: 'x', blocks: [], privateMetadata: 'x'.repeat(3001) })).toThrow(/3,000/);
+  });
+
+  it('caps modals at 100 blocks and says what was left out', () => {
+    const sources = Array.from({ length: 150 }, (_, index) =>
+      buildSourceView({ id: `id-${index}`, name: `source-${index}` }),
+    );
+    const view = presentTeammateForm({ sources, identities: [] });
+    expect(view.blocks).toHaveLength(100);
+    expect(JSON.stringify(view.blocks.at(-1))).toContain('…and 52 more blocks not shown');
+  });
+
+  it('fitBlocks leaves short lists alone', () => {
+    const blocks: KnownBlock[] = [{ type: 'divider' }];
+    expect(fitBlocks(blocks, 100)).toBe(blocks);
+  });
+
+  it('keeps a long source list within 50 blocks and the message size budget', () => {
+    const sources = Array.from({ length: 60 }, (_, index) =>
+      buildSourceView({
+        id: `id-${index}`,
+        name: `source-${index}`,
+        lastError: 'x'.repeat(200),
+        status: 'failing',
+      }),
+    );
+    const message = presentSourceList(sources, { now: NOW, timeZone: 'UTC', canManage: true });
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    expect(JSON.stringify(message.blocks).length).toBeLessThanOrEqual(11_000);
+    expect(message.text.length).toBeGreaterThan(0);
+    expect(message.text.length).toBeLessThanOrEqual(4000);
+    expect(JSON.stringify(message.blocks.at(-1))).toMatch(/more blocks? not shown/);
+  });
+
+  it('splits one huge group of activity into sections of at most 3,000 characters within 50 blocks', () => {
+    const items = Array.from({ length: 400 }, (_, index) =>
+      buildItem({
+        title: `A long commit title number ${index} ${'x'.repeat(120)}`,
+        url: `https://g.example/${'p'.repeat(60)}/${index}`,
+      }),
+    );
+    const message = presentActivity(
+      {
+        status: 'ok',
+        slackUserId: 'U1',
+        window: WINDOW,
+        summary: buildSummary({ commit_pushed: 400 }),
+        items,
+        sources: ['gitlab'],
+      },
+      { now: NOW, timeZone: 'UTC' },
+    );
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    for (const text of sectionTexts(message.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
+    expect(JSON.stringify(message.blocks).length).toBeLessThanOrEqual(10_000);
+    const shown = sectionTexts(message.blocks).join('\n').split('\n• ').length - 1;
+    expect(JSON.stringify(message.blocks.at(-1))).toContain(`…and ${400 - shown} more items not shown`);
+  });
+
+  it('counts items beyond what was loaded as not shown', () => {
+    const message = presentActivity(
+      {
+        status: 'ok',
+        slackUserId: 'U1',
+        window: WINDOW,
+        summary: buildSummary({ mr_opened: 3 }),
+        items: [buildItem({ kind: 'mr_opened' })],
+        sources: ['gitlab'],
+      },
+      { now: NOW, timeZone: 'UTC' },
+    );
+    expect(JSON.stringify(message.blocks.at(-1))).toContain('…and 2 more items not shown');
+  });
+
+  it('keeps a fetch summary for a large team within 50 blocks', () => {
+    const counts = Object.fromEntries(
+      Array.from({ length: 300 }, (_, index) => [`U${index}`, { commit_pushed: 2, mr_opened: 1 }]),
+    );
+    const sources = Array.from({ length: 60 }, (_, index) => ({
+      syncRunId: `r${index}`,
+      dataSourceId: `s${index}`,
+      dataSourceName: `source-${index}`,
+      status: 'succeeded' as const,
+      counts,
+      apiCalls: 10,
+      retries: 0,
+      durationMs: 1000,
+      failures: [],
+      notes: [],
+    }));
+    const message = presentFetchSummary({ sources });
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    for (const text of sectionTexts(message.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
+  });
+
+  it('keeps the teammates list within 50 blocks', () => {
+    const teammates = Array.from({ length: 80 }, (_, index) => ({
+      slackUserId: `U${index}`,
+      displayName: `Person ${index}`,
+      timezone: null,
+      identities: [{ sourceId: 's', sourceName: 'gitlab', username: `p${index}`, gitlabUserId: index }],
+    }));
+    const message = presentTeammates(teammates, { canManage: true });
+    expect(message.blocks.length).toBeLessThanOrEqual(50);
+    expect(message.text).toBe('80 teammates mapped');
+  });
+
+  it('keeps the App Home within 100 blocks', () => {
+    const sources = Array.from({ length: 40 }, (_, index) =>
+      buildSourceView({ id: `id-${index}`, name: `s${index}` }),
+    );
+    const teammates = Array.from({ length: 60 }, (_, index) => ({
+      slackUserId: `U${index}`,
+      displayName: null,
+      timezone: null,
+      identities: [],
+    }));
+    const view = presentHome(
+      {
+        sources,
+        teammates,
+        mine: { status: 'unmapped', slackUserId: 'U1' },
+        digests: Array.from({ length: 30 }, (_, index) => ({
+          channelId: `C${index}`,
+          localTime: '09:00',
+          timezone: 'UTC',
+          weekdays: [1, 2, 3, 4, 5],
+          enabled: true,
+          lastError: null,
+        })),
+        lastSync: null,
+      },
+      { now: NOW, timeZone: 'UTC', canManage: true, slackUserId: 'U1' },
+    );
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    for (const text of sectionTexts(view.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
+  });
+});
