@@ -24,7 +24,7 @@ describe('source builders', () => {
       metadata: { mode: 'edit', sourceId: 'id-1' },
       values: { name: 'gitlab', baseUrl: 'https://gitlab.example.com', jiraUrl: null },
     });
-    const token = view.blocks.find((block) => block.block_id === 'source_token') as {
+    const token = view.blocks.find((block) => block.block_id === 'source_token') as unknown as {
       element: Record<string, unknown>;
       optional: boolean;
     };

@@ -1,4 +1,4 @@
-import type { KnownBlock } from '@slack/types';
+import type { Block, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { presentActivity } from '../../../src/slack/ui/activity.ui.ts';
 import { presentFetchSummary } from '../../../src/slack/ui/fetch.ui.ts';
@@ -20,7 +20,7 @@ const WINDOW = {
   timeZone: 'UTC',
 };
 
-function sectionTexts(blocks: KnownBlock[]): string[] {
+function sectionTexts(blocks: ReadonlyArray<KnownBlock | Block>): string[] {
   return blocks.flatMap((block) => {
     const text = (block as { text?: { text?: string } }).text?.text;
     return text === undefined ? [] : [text];
