@@ -22,8 +22,8 @@ export interface SlackServices {
   dashboard: DashboardService;
   /** `/pulse digest …`: schedules, previews and sends. */
   digests: DigestService;
-  /** Absent until the sync engine (src/modules/sync/sync.service.ts) is built; `/pulse fetch` says so. */
-  sync?: SyncEngine;
+  /** `/pulse fetch` and the Fetch now buttons. */
+  sync: SyncEngine;
 }
 
 /** What listeners receive from the composition root. */

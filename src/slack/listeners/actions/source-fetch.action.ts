@@ -10,20 +10,13 @@ import { buttonListener } from './action-context.ts';
  */
 export function sourceFetchAction(deps: SlackDeps) {
   return buttonListener(deps, 'source_fetch', async (ctx) => {
-    const engine = deps.services.sync;
-    const text = 'Fetching is not available in this build yet (the sync engine is not installed).';
-    if (!engine) {
-      if (ctx.respond) await ctx.respond({ response_type: 'ephemeral', replace_original: false, text });
-      else await ctx.client.chat.postMessage({ channel: ctx.userId, text });
-      return;
-    }
     const [source, asker] = await Promise.all([
       deps.services.sources.get(ctx.teamId, { id: ctx.value ?? '' }),
       whoIsAsking(deps, ctx.client, ctx.teamId, ctx.userId),
     ]);
     deps.background.run('fetch', () =>
       runFetch({
-        engine,
+        engine: deps.services.sync,
         request: {
           workspaceId: ctx.teamId,
           dataSourceId: source.id,

@@ -18,14 +18,6 @@ export async function fetchCommand(ctx: CommandContext): Promise<void> {
     await ctx.ack({ response_type: 'ephemeral', text: USAGE });
     return;
   }
-  const engine = deps.services.sync;
-  if (!engine) {
-    await ctx.ack({
-      response_type: 'ephemeral',
-      text: 'Fetching is not available in this build yet (the sync engine is not installed); stored activity can still be read.',
-    });
-    return;
-  }
   await ctx.ack();
   const asker = await whoIsAsking(deps, ctx.client, ctx.teamId, ctx.userId);
   let since: Date | undefined;
@@ -41,7 +33,7 @@ export async function fetchCommand(ctx: CommandContext): Promise<void> {
   const sink = responseUrlSink(ctx.respond);
   deps.background.run('fetch', () =>
     runFetch({
-      engine,
+      engine: deps.services.sync,
       request: {
         workspaceId: ctx.teamId,
         trigger: 'command',
