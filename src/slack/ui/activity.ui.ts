@@ -63,7 +63,6 @@ export function presentActivity(
   answer: ActivityAnswer,
   options: { now: Date; timeZone: string },
 ): SlackMessage {
-  void options.now;
   if (answer.status === 'unmapped') {
     return {
       text: `<@${answer.slackUserId}> is not mapped to a GitLab user yet.`,
