@@ -6,7 +6,8 @@ import type { FakeCommit, FakeScenario } from '../support/fake-gitlab/index.ts';
  *   2 commits to the existing `fix/ops-9-login`, opens MR !5, comments on it herself, reviews
  *   grace's MR !6 (review requested 08:00; comments 10:00, 10:20, 14:00; approves 15:00), opens
  *   issue #3 and comments on it, closes work item #4, logs 2 h, runs a pipeline;
- * - grace opens MR !6, merges ada's !5, logs 30 min, runs a failing pipeline;
+ * - grace pushes a new branch `feature/refunds` (1 commit), opens MR !6 from it, merges ada's !5,
+ *   logs 30 min, runs a failing pipeline;
  * - hidden has a private profile; ghost does not exist on GitLab.
  */
 export const SYNC_TOKEN = 'glpat-SyncBotReadApi00001';
@@ -43,6 +44,7 @@ export const SHA = {
   x1: sha('e1e1'),
   x2: sha('e2e2'),
   x3: sha('e3e3'),
+  refunds: sha('f00d'),
 };
 
 export function mixedScenario(): FakeScenario {
@@ -71,6 +73,11 @@ export function mixedScenario(): FakeScenario {
       commit(SHA.x1, [fix], SHA.base, 'Start login fix', '2024-04-02T08:00:00Z', 1, 1),
       commit(SHA.x2, [fix], SHA.x1, 'Guard null session', '2024-05-06T11:00:00Z', 4, 0),
       commit(SHA.x3, [fix], SHA.x2, 'Add test for the CVE-2024-1234 fix', '2024-05-06T11:05:00Z', 20, 0),
+      {
+        ...commit(SHA.refunds, ['feature/refunds'], SHA.base, 'Refunds', '2024-05-07T06:55:00Z', 50, 10),
+        author_name: 'Grace Example',
+        author_email: 'grace@example.test',
+      },
     ],
     mergeRequests: [
       {
@@ -258,6 +265,14 @@ export function mixedScenario(): FakeScenario {
         created_at: '2024-05-08T11:00:00Z',
       },
       // grace
+      pushEvent(2000, 'grace', '2024-05-07T06:58:00Z', {
+        action: 'created',
+        ref: 'feature/refunds',
+        from: null,
+        to: SHA.refunds,
+        count: 1,
+        title: 'Refunds',
+      }),
       {
         id: 2001,
         author: 'grace',

@@ -89,7 +89,7 @@ describe('SyncService on a mixed week', () => {
           time_logged: 1,
           pipeline_run: 1,
         },
-        UGRACE: { mr_opened: 1, mr_merged: 1, time_logged: 1, pipeline_run: 1 },
+        UGRACE: { commit_pushed: 1, mr_opened: 1, mr_merged: 1, time_logged: 1, pipeline_run: 1 },
       },
     });
     const billing = '/acme/billing/-';
@@ -262,6 +262,19 @@ describe('SyncService on a mixed week', () => {
       },
       {
         who: 'UGRACE',
+        kind: 'commit_pushed',
+        key: `commit:7:${'f00d'.padEnd(40, '0')}`,
+        title: 'Refunds',
+        url: `${billing}/commit/${'f00d'.padEnd(40, '0')}`,
+        project: 'acme/billing',
+        lines: [50, 10],
+        duration: null,
+        spent: null,
+        jira: [],
+        pickup: null,
+      },
+      {
+        who: 'UGRACE',
         kind: 'mr_merged',
         key: 'mr_merged:7:5',
         title: 'Invoices export',
@@ -309,17 +322,17 @@ describe('SyncService on a mixed week', () => {
     const [pipeline] = (await storedActivities(harness)).filter((row) => row.kind === 'pipeline_run');
     expect(pipeline?.payload).toMatchObject({ status: 'success', ref: 'feature/pay-12-invoices' });
 
-    // Few requests: 3 contiguous pushes → 2 commit listings, both MRs in one listing per teammate,
-    // one reviewers call (the MR ada reviewed), one project lookup, ONE GraphQL request for all
-    // time logs and pipelines.
+    // Few requests: ada's 3 pushes on 2 branches → 2 commit listings (grace's push: 1); both MRs in
+    // one listing shared by the two teammates; one reviewers call (the MR ada reviewed); one project
+    // lookup; ONE GraphQL request for all time logs and pipelines.
     expect(fake.countsByEndpoint()).toEqual({
       'GET /users': 4,
       'GET /users/:id': 1,
       'GET /users/:id/events': 3,
       'GET /projects/:id': 1,
-      'GET /projects/:id/merge_requests': 2,
+      'GET /projects/:id/merge_requests': 1,
       'GET /projects/:id/merge_requests/:iid/reviewers': 1,
-      'GET /projects/:id/repository/commits': 2,
+      'GET /projects/:id/repository/commits': 3,
       'POST /api/graphql': 1,
     });
     const [run] = await harness.sql<{
@@ -522,7 +535,9 @@ describe('SyncService when things go wrong', () => {
 
     expect(sources[0]?.status).toBe('succeeded');
     expect(sources[0]?.notes).toEqual([expect.stringMatching(/Time logged is not included/)]);
-    expect(sources[0]?.counts).toEqual({ UGRACE: { mr_opened: 1, mr_merged: 1, pipeline_run: 1 } });
+    expect(sources[0]?.counts).toEqual({
+      UGRACE: { commit_pushed: 1, mr_opened: 1, mr_merged: 1, pipeline_run: 1 },
+    });
     const [run] = await harness.sql<{ notes: string[] }>('select notes from sync_run where id = ?', [
       sources[0]?.syncRunId,
     ]);
@@ -556,5 +571,29 @@ describe('SyncService when things go wrong', () => {
     );
     expect(run).toEqual({ retries: 3, api_calls: sources[0]?.apiCalls });
     expect(fake.requests.filter((request) => request.status === 429)).toHaveLength(3);
+  });
+
+  it('shrinks GraphQL batches GitLab finds too complex, and keeps the smaller size for the run', async () => {
+    const scenario = mixedScenario();
+    scenario.features = { graphqlMaxComplexity: 20 };
+    await start(scenario);
+    const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
+    await harness.addTeammate(sourceId, 'ada');
+    await harness.addTeammate(sourceId, 'grace');
+
+    const { sources } = await harness.service({ graphqlBatchSize: 20 }).sync({
+      workspaceId: harness.workspaceId,
+      dataSourceId: sourceId,
+      trigger: 'cron',
+    });
+
+    // 2 time-log lists + 1 pipelines list per pusher (both pushed to acme/billing) = 4 lists; 2 fit.
+    expect(sources[0]).toMatchObject({
+      status: 'succeeded',
+      counts: { UADA: { time_logged: 1, pipeline_run: 1 }, UGRACE: { time_logged: 1, pipeline_run: 1 } },
+    });
+    const graphql = fake.requests.filter((request) => request.endpoint === 'POST /api/graphql');
+    // The rejected batch of 4, then two batches of 2.
+    expect(graphql).toHaveLength(3);
   });
 });

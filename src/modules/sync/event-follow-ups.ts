@@ -3,13 +3,14 @@ import {
   type GitLabCommit,
   type GitLabEvent,
   type GitLabMergeRequest,
+  type GitLabMergeRequestReviewer,
   isGitLabError,
   listCommits,
   listMergeRequestReviewers,
   mergeRequestSchema,
 } from '../../gitlab/index.ts';
 import { projectPath } from '../../gitlab/project-path.ts';
-import type { MergeRequestFacts } from './gitlab-activity.mapper.ts';
+import { type MergeRequestFacts, mergeRequestRef } from './gitlab-activity.mapper.ts';
 
 /**
  * The few follow-up requests one page of events needs, each batched as far as GitLab allows:
@@ -129,21 +130,54 @@ export async function mergeRequestsByIid(
   return found;
 }
 
-/** When review was requested of `userId` on a merge request (null when GitLab does not say). */
-export async function reviewRequestedAt(
-  client: GitLabClient,
-  projectId: number,
-  iid: number,
-  userId: number,
-): Promise<{ requested: boolean; at: string | null }> {
-  try {
-    const reviewers = await listMergeRequestReviewers(client, projectId, iid);
-    const mine = reviewers.find((reviewer) => reviewer.user.id === userId);
-    return { requested: !!mine, at: mine?.created_at ?? null };
-  } catch (error) {
-    if (isGitLabError(error, 'GITLAB_NOT_FOUND') || isGitLabError(error, 'GITLAB_FORBIDDEN')) {
-      return { requested: false, at: null };
+/**
+ * Merge request facts and reviewer lists, shared by every teammate of one run: an MR several
+ * teammates touched (author, reviewers, merger) is asked about once.
+ */
+export class MergeRequestLookups {
+  readonly #client: GitLabClient;
+  readonly #facts = new Map<string, Promise<MergeRequestFacts | undefined>>();
+  readonly #reviewers = new Map<string, Promise<GitLabMergeRequestReviewer[]>>();
+
+  constructor(client: GitLabClient) {
+    this.#client = client;
+  }
+
+  /** Facts of these MRs of one project: the unknown ones in one listing. */
+  async facts(projectId: number, iids: readonly number[]): Promise<MergeRequestFacts[]> {
+    const missing = iids.filter((iid) => !this.#facts.has(mergeRequestRef(projectId, iid)));
+    if (missing.length > 0) {
+      const listing = mergeRequestsByIid(this.#client, projectId, missing);
+      for (const iid of missing) {
+        this.#facts.set(
+          mergeRequestRef(projectId, iid),
+          listing.then((found) => {
+            const mr = found.find((entry) => entry.iid === iid);
+            return mr ? factsOf(mr) : undefined;
+          }),
+        );
+      }
     }
-    throw error;
+    const all = await Promise.all(iids.map((iid) => this.#facts.get(mergeRequestRef(projectId, iid))));
+    return all.filter((facts) => facts !== undefined);
+  }
+
+  /** When review was requested of `userId` on a merge request (at: null when GitLab does not say). */
+  async reviewRequest(
+    projectId: number,
+    iid: number,
+    userId: number,
+  ): Promise<{ requested: boolean; at: string | null }> {
+    const ref = mergeRequestRef(projectId, iid);
+    let reviewers = this.#reviewers.get(ref);
+    if (!reviewers) {
+      reviewers = listMergeRequestReviewers(this.#client, projectId, iid).catch((error: unknown) => {
+        if (isGitLabError(error, 'GITLAB_NOT_FOUND') || isGitLabError(error, 'GITLAB_FORBIDDEN')) return [];
+        throw error;
+      });
+      this.#reviewers.set(ref, reviewers);
+    }
+    const mine = (await reviewers).find((reviewer) => reviewer.user.id === userId);
+    return { requested: !!mine, at: mine?.created_at ?? null };
   }
 }

@@ -101,12 +101,10 @@ export async function syncGraphqlStreams(
   });
 
   const pending = [...timelogs, ...pipelines];
-  const queue: Wanted[][] = [];
-  for (let index = 0; index < pending.length; index += context.batchSize) {
-    queue.push(pending.slice(index, index + context.batchSize));
-  }
-  while (queue.length > 0) {
-    let batch = queue.shift()!;
+  // The batch size shrinks (for the rest of the run) when GitLab finds a batch too complex.
+  let size = Math.max(1, context.batchSize);
+  while (pending.length > 0) {
+    let batch = pending.splice(0, size);
     if (outcome.timelogsUnavailable) batch = batch.filter((entry) => entry.kind !== 'timelogs');
     if (batch.length === 0) continue;
     let result: ActivityBatchResult;
@@ -120,13 +118,12 @@ export async function syncGraphqlStreams(
       if (error instanceof GitLabGraphqlError && error.isUnknownField('timelogs')) {
         // An old GitLab: say so in the run and go on with pipelines.
         outcome.timelogsUnavailable = true;
-        queue.unshift(batch);
+        pending.unshift(...batch);
         continue;
       }
       if (error instanceof GitLabGraphqlError && batch.length > 1) {
-        // Too complex for this GitLab (or one list it rejects): halve until it passes or is alone.
-        const half = Math.ceil(batch.length / 2);
-        queue.unshift(batch.slice(0, half), batch.slice(half));
+        size = smallerBatch(batch.length, error.graphqlMessages);
+        pending.unshift(...batch);
         continue;
       }
       throw error;
@@ -134,6 +131,19 @@ export async function syncGraphqlStreams(
     await storeBatch(context, batch, result, outcome);
   }
   return outcome;
+}
+
+/**
+ * A batch size GitLab should accept after "Query has complexity of X, which exceeds max complexity
+ * of Y": scaled by Y/X, else halved.
+ */
+export function smallerBatch(current: number, messages: readonly string[]): number {
+  for (const message of messages) {
+    const match = /complexity of (\d+), which exceeds max complexity of (\d+)/i.exec(message);
+    if (match)
+      return Math.max(1, Math.min(current - 1, Math.floor((current * Number(match[2])) / Number(match[1]))));
+  }
+  return Math.max(1, Math.ceil(current / 2));
 }
 
 async function storeBatch(

@@ -17,6 +17,7 @@ import type { StoredActivity } from '../activity/activity-store.ts';
 import type { IDataSource } from '../sources/data-source.entity.ts';
 import { DataSource } from '../sources/data-source.entity.ts';
 import type { DataSourceRepository } from '../sources/data-source.repository.ts';
+import { MergeRequestLookups } from './event-follow-ups.ts';
 import { PIPELINE_INTEREST_MS, type PipelineInterest, syncGraphqlStreams } from './graphql-streams.ts';
 import { ProjectDirectory } from './project-directory.ts';
 import type { SyncEngine, SyncRequest, SyncResult, SyncSourceResult, TeammateFailure } from './sync.types.ts';
@@ -207,6 +208,7 @@ export class SyncService implements SyncEngine {
         host: gitlab.host,
         baseUrl: gitlab.baseUrl,
         projects,
+        mergeRequests: new MergeRequestLookups(gitlab),
         cursors,
         runStartedAt,
         firstSyncFrom,

@@ -8,13 +8,7 @@ import {
   setReviewTime,
   upsertActivities,
 } from '../activity/activity-store.ts';
-import {
-  commitsOfPushGroup,
-  factsOf,
-  groupPushes,
-  mergeRequestsByIid,
-  reviewRequestedAt,
-} from './event-follow-ups.ts';
+import { commitsOfPushGroup, groupPushes, type MergeRequestLookups } from './event-follow-ups.ts';
 import {
   type MapContext,
   type MergeRequestFacts,
@@ -49,6 +43,7 @@ export interface EventsSyncContext {
   host: string;
   baseUrl: string;
   projects: ProjectDirectory;
+  mergeRequests: MergeRequestLookups;
   cursors: CursorMap;
   /** When this run started: where the events cursor rests after a complete read. */
   runStartedAt: Date;
@@ -61,7 +56,7 @@ export interface EventsSyncContext {
 }
 
 export interface EventsSyncOutcome {
-  /** Projects the teammate was active in during the window (for pipelines). */
+  /** Projects the teammate pushed to during the window (for pipelines). */
   activeProjects: Set<number>;
   eventsRead: number;
   /** Whether the whole stream was read (false when stopped by the signal). */
@@ -85,8 +80,6 @@ export async function syncTeammateEvents(
   const storedUpTo = !context.since && cursor?.token ? Number(cursor.token) : undefined;
   const outcome: EventsSyncOutcome = { activeProjects: new Set(), eventsRead: 0, complete: false };
   let lastId = storedUpTo;
-  // Review requests already looked up in this run, per MR ref.
-  const requests = new Map<string, { requested: boolean; at: string | null }>();
 
   // https://docs.gitlab.com/api/events/#get-contribution-events-for-a-user
   for await (const page of listUserEvents(context.client, teammate.userId, {
@@ -96,8 +89,10 @@ export async function syncTeammateEvents(
       storedUpTo !== undefined ? event.id > storedUpTo : Date.parse(event.created_at) >= from.getTime(),
     );
     outcome.eventsRead += fresh.length;
-    for (const event of fresh) if (event.project_id) outcome.activeProjects.add(event.project_id);
-    const drafts = await draftsOfPage(context, teammate, fresh, requests);
+    // Pipelines run on pushes: only projects the teammate pushed to are worth asking about.
+    for (const event of fresh)
+      if (event.project_id && event.push_data) outcome.activeProjects.add(event.project_id);
+    const drafts = await draftsOfPage(context, teammate, fresh);
     const pageLast = fresh.reduce((max, event) => Math.max(max, event.id), lastId ?? 0);
     const pagePosition = fresh.reduce(
       (max, event) => Math.max(max, Date.parse(event.created_at)),
@@ -140,7 +135,6 @@ async function draftsOfPage(
   context: EventsSyncContext,
   teammate: TeammateRef,
   events: GitLabEvent[],
-  requests: Map<string, { requested: boolean; at: string | null }>,
 ): Promise<ActivityDraft[]> {
   if (events.length === 0) return [];
   const { client, projects } = context;
@@ -165,9 +159,9 @@ async function draftsOfPage(
   const [, commitLists] = await Promise.all([
     Promise.all(
       [...wantedByProject].map(async ([projectId, iids]) => {
-        for (const mr of await mergeRequestsByIid(client, projectId, [...iids])) {
-          mergeRequests.set(mergeRequestRef(mr.project_id, mr.iid), factsOf(mr));
-          projects.learn(mr.project_id, projectPathOf(mr.web_url, context.baseUrl));
+        for (const facts of await context.mergeRequests.facts(projectId, [...iids])) {
+          mergeRequests.set(mergeRequestRef(facts.projectId, facts.iid), facts);
+          projects.learn(facts.projectId, projectPathOf(facts.webUrl, context.baseUrl));
         }
       }),
     ),
@@ -216,13 +210,13 @@ async function draftsOfPage(
     if (mr && mapped.payload['review'] === true) reviewed.push({ draft: mapped, ...mr });
   }
 
-  // Review requests: only for MRs the teammate reviewed on this page, once per MR per run.
+  // Review requests: only for MRs the teammate reviewed on this page (reviewers asked once per MR per run).
   const reviewedRefs = [...new Set(reviewed.map((entry) => mergeRequestRef(entry.projectId, entry.iid)))];
+  const requests = new Map<string, { requested: boolean; at: string | null }>();
   await Promise.all(
     reviewedRefs.map(async (ref) => {
-      if (requests.has(ref)) return;
       const [projectId, iid] = ref.split('!').map(Number) as [number, number];
-      requests.set(ref, await reviewRequestedAt(client, projectId, iid, teammate.userId));
+      requests.set(ref, await context.mergeRequests.reviewRequest(projectId, iid, teammate.userId));
     }),
   );
   for (const entry of reviewed) {

@@ -170,5 +170,9 @@ export interface FakeScenario {
   pipelines?: FakePipeline[];
   version?: { version: string; revision: string; enterprise?: boolean };
   /** Simulate older GitLab versions. */
-  features?: { graphqlTimelogs?: boolean };
+  features?: {
+    graphqlTimelogs?: boolean;
+    /** GraphQL complexity limit; each list (timelogs, pipelines) in a query counts 10. */
+    graphqlMaxComplexity?: number;
+  };
 }

@@ -27,6 +27,21 @@ export const graphqlRoute: Route = {
     if (timelogCalls.length > 0 && context.world.scenario.features?.graphqlTimelogs === false) {
       return json({ errors: [unknownTimelogsField()] });
     }
+    const maxComplexity = context.world.scenario.features?.graphqlMaxComplexity;
+    if (maxComplexity !== undefined) {
+      const lists =
+        timelogCalls.length +
+        projectCalls.reduce((sum, call) => sum + fieldCalls(call.body, 'pipelines', variables).length, 0);
+      if (lists * 10 > maxComplexity) {
+        return json({
+          errors: [
+            {
+              message: `Query has complexity of ${lists * 10}, which exceeds max complexity of ${maxComplexity}`,
+            },
+          ],
+        });
+      }
+    }
     const data: Record<string, unknown> = {};
     for (const call of timelogCalls) data[call.alias] = timelogs(context, call.args);
     for (const call of projectCalls) {
