@@ -10,7 +10,10 @@ describe('/pulse fetch and the Fetch now button, through the real sync engine', 
   let t: TestApp;
   let gitlab: FakeGitLab;
   let team = 0;
-  const nextTeam = () => `TFETCH${String((team += 1)).padStart(2, '0')}`;
+  const nextTeam = () => {
+    team += 1;
+    return `TFETCH${String(team).padStart(2, '0')}`;
+  };
 
   const mapped = async (teamId: string) => {
     const sourceId = await addSourceThroughModal(t, {

@@ -22,7 +22,10 @@ describe('the Add/Edit GitLab source modal', () => {
   let t: TestApp;
   let gitlab: FakeGitLab;
   let team = 0;
-  const nextTeam = () => `TFORM${String((team += 1)).padStart(3, '0')}`;
+  const nextTeam = () => {
+    team += 1;
+    return `TFORM${String(team).padStart(3, '0')}`;
+  };
 
   const countSources = async (teamId: string) => {
     const rows = await t.app.database.orm.em
@@ -309,7 +312,7 @@ describe('the Add/Edit GitLab source modal', () => {
       { teamId, metadata: String(form['private_metadata']) },
     );
     expect(body?.['response_action']).toBe('errors');
-    expect((body?.['errors'] as Record<string, string>)['source_token']).toMatch(/another server/);
+    expect(body?.['errors']).toEqual({ source_token: expect.stringMatching(/another server/) });
   });
 
   it('answers `source edit` for an unknown name inside the modal, listing the sources', async () => {

@@ -12,7 +12,10 @@ describe('/pulse sources, source test, source remove and the source buttons', ()
   let t: TestApp;
   let gitlab: FakeGitLab;
   let team = 0;
-  const nextTeam = () => `TSRC${String((team += 1)).padStart(3, '0')}`;
+  const nextTeam = () => {
+    team += 1;
+    return `TSRC${String(team).padStart(3, '0')}`;
+  };
 
   beforeAll(async () => {
     const scenario = buildScenario();

@@ -17,7 +17,10 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
   let t: TestApp;
   let gitlab: FakeGitLab;
   let team = 0;
-  const nextTeam = () => `TMATE${String((team += 1)).padStart(3, '0')}`;
+  const nextTeam = () => {
+    team += 1;
+    return `TMATE${String(team).padStart(3, '0')}`;
+  };
 
   const reply = async (text: string, teamId: string, userId = 'U0ADMIN') => {
     const { respondId } = await sendCommand(t.baseUrl, { text, teamId, userId });

@@ -143,20 +143,18 @@ export class ActivityQueryService {
       sourceFilter = ` and data_source_id in (${sourceIds.map(() => '?').join(', ')})`;
       params.push(...sourceIds);
     }
-    const rows = await this.#orm.em
-      .getConnection()
-      .execute<
-        Array<{
-          kind: ActivityKind;
-          n: number;
-          added: number;
-          removed: number;
-          spent: number;
-          passed: number;
-          failed: number;
-        }>
-      >(
-        `select kind,
+    const rows = await this.#orm.em.getConnection().execute<
+      Array<{
+        kind: ActivityKind;
+        n: number;
+        added: number;
+        removed: number;
+        spent: number;
+        passed: number;
+        failed: number;
+      }>
+    >(
+      `select kind,
               count(*)::int as n,
               coalesce(sum(lines_added), 0)::int as added,
               coalesce(sum(lines_removed), 0)::int as removed,
@@ -166,8 +164,8 @@ export class ActivityQueryService {
          from activity
         where workspace_id = ? and teammate_id = ? and occurred_at >= ? and occurred_at < ?${sourceFilter}
         group by kind`,
-        params,
-      );
+      params,
+    );
     const counts = Object.fromEntries(ACTIVITY_KINDS.map((kind) => [kind, 0])) as Record<
       ActivityKind,
       number
