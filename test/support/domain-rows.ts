@@ -34,6 +34,7 @@ export interface SourceRow {
   createdBy: string;
   lastSyncAt: Date | null;
   nextSyncAfter: Date | null;
+  status: 'untested' | 'ok' | 'failing';
 }
 
 export interface TeammateRow {
@@ -108,12 +109,13 @@ export function rows(orm: Orm): Rows {
         createdBy: 'U0ADMIN',
         lastSyncAt: null,
         nextSyncAfter: null,
+        status: 'ok',
         ...overrides,
       };
       await sql(
         `insert into data_source (id, workspace_id, name, name_key, base_url, token_sealed, jira_url, status,
            created_by, last_sync_at, next_sync_after)
-         values (?, ?, ?, ?, ?, 'sealed-placeholder', ?, 'ok', ?, ?, ?)`,
+         values (?, ?, ?, ?, ?, 'sealed-placeholder', ?, ?, ?, ?, ?)`,
         [
           row.id,
           workspaceId,
@@ -121,6 +123,7 @@ export function rows(orm: Orm): Rows {
           row.name.toLowerCase(),
           row.baseUrl,
           row.jiraUrl,
+          row.status,
           row.createdBy,
           row.lastSyncAt,
           row.nextSyncAfter,

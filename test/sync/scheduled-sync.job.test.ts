@@ -159,6 +159,7 @@ describe('the scheduled sync job', () => {
     const due = await make.source(workspace.id);
     await make.teammate(workspace.id, due.id);
     const waiting = await make.source(workspace.id, {
+      status: 'failing',
       nextSyncAfter: new Date(clock.getTime() + minutes(5)),
     });
     await make.teammate(workspace.id, waiting.id);
@@ -283,6 +284,34 @@ describe('the scheduled sync job', () => {
     const [second] = await runScheduledSync(options(engine));
     expect(second).toMatchObject({ ownerNotified: true });
     expect((await sourceState(source.id)).token_problem_notified_at).not.toBeNull();
+  });
+
+  it('does not make a fixed source wait out its back-off: a new token that passed its test syncs at the next tick', async () => {
+    const workspace = await make.workspace();
+    const source = await make.source(workspace.id);
+    await make.teammate(workspace.id, source.id);
+    const engine = new ScriptedEngine().script(source.id, expired);
+    await runScheduledSync(options(engine));
+    expect(await sourceState(source.id)).toMatchObject({ status: 'failing', failure_count: 1 });
+
+    clock = new Date(clock.getTime() + minutes(15));
+    expect(await runScheduledSync(options(engine))).toEqual([]);
+    // What a successful Test Connection records (sources.service.ts recordSuccess).
+    await orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        "update data_source set status = 'ok', last_error = null, last_error_code = null where id = ?",
+        [source.id],
+      );
+    expect(await runScheduledSync(options(engine))).toEqual([
+      { dataSourceId: source.id, status: 'succeeded' },
+    ]);
+    expect(await sourceState(source.id)).toMatchObject({
+      failure_count: 0,
+      next_sync_after: null,
+      token_problem_notified_at: null,
+    });
   });
 
   it('leaves a source alone when the engine skips it because another sync holds its lock', async () => {

@@ -64,7 +64,9 @@ interface ClaimedSource {
  * One tick of the scheduled sync (SYNC_CRON). Safe on any number of replicas at once: each source
  * is claimed with `FOR UPDATE SKIP LOCKED`, so replicas take different sources and a source is
  * synced once per tick; the engine's advisory lock still guards against a concurrent `/pulse fetch`.
- * Sources backing off (`next_sync_after` in the future) are left alone.
+ * Sources backing off (`next_sync_after` in the future) are left alone — unless they are `ok` again
+ * (a failure sets `failing`; a Test Connection after a new token, or a manual sync, sets `ok`), so a
+ * fixed source does not wait out its back-off.
  */
 export async function runScheduledSync(options: ScheduledSyncOptions): Promise<ScheduledSyncOutcome[]> {
   const outcomes: ScheduledSyncOutcome[] = [];
@@ -91,7 +93,7 @@ async function claimNextDueSource(options: ScheduledSyncOptions): Promise<Claime
       where ds.id = (
         select d.id from data_source d join workspace w on w.id = d.workspace_id
          where w.uninstalled_at is null
-           and (d.next_sync_after is null or d.next_sync_after <= ?)
+           and (d.next_sync_after is null or d.next_sync_after <= ? or d.status = 'ok')
            and (d.sync_claimed_at is null or d.sync_claimed_at <= ?)
            and exists (select 1 from external_identity ei where ei.data_source_id = d.id)
          order by d.sync_claimed_at asc nulls first, d.id
