@@ -16,10 +16,14 @@ const COMMANDS: Array<[string, string]> = [
     '`/pulse activity @user [gitlab] [today|yesterday|7d|30d|YYYY-MM-DD..YYYY-MM-DD]`',
     'what someone did, from stored activity',
   ],
-  ['`/pulse digest set #channel HH:MM [timezone]`', 'post a daily digest to a channel on weekdays'],
+  [
+    '`/pulse digest set #channel HH:MM [timezone]`',
+    'post a daily digest to a channel on weekdays, covering the previous working day (zone: yours unless given)',
+  ],
   ['`/pulse digest off #channel`', 'stop a channel’s digest'],
-  ['`/pulse digest preview`', 'see the digest, only you'],
-  ['`/pulse digest send`', 'post the digest now'],
+  ['`/pulse digest preview [#channel]`', 'see today’s digest exactly as it would be posted, only you'],
+  ['`/pulse digest send [#channel]`', 'post today’s digest now (it counts as today’s scheduled one)'],
+  ['`/pulse digest`', 'which channels get a digest'],
 ];
 
 /** The command list; `intro` explains why it is shown (unknown input, or a plain `help`). */
