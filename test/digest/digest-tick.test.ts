@@ -212,6 +212,53 @@ describe('the digest tick', () => {
     expect(String(dm?.body['text'])).toContain('is archived');
   });
 
+  it('posts a 200-person digest as one message and thread replies, each within Slack’s limits', async () => {
+    const { workspace, source, alice, schedule } = await newYorkTeam();
+    const people = [alice];
+    for (let index = 2; index <= 200; index += 1) {
+      people.push(
+        await make.teammate(workspace.id, source.id, {
+          displayName: `Teammate ${String(index).padStart(3, '0')}`,
+        }),
+      );
+    }
+    for (const [index, person] of people.entries()) {
+      if (index % 5 === 4) continue; // some are quiet
+      await make.activity({
+        workspaceId: workspace.id,
+        teammateId: person.id,
+        sourceId: source.id,
+        kind: 'mr_merged',
+        occurredAt: new Date('2026-03-09T15:00:00Z'),
+        title: `A merge request with a fairly long title, number ${index}`,
+        url: `https://gitlab.example.com/group/app/-/merge_requests/${index}`,
+        jiraKeys: [`APP-${index}`],
+      });
+    }
+    at('2026-03-10T13:00:00Z');
+    expect(await runner()()).toMatchObject([{ status: 'posted' }]);
+    const calls = slack
+      .callsTo('chat.postMessage')
+      .filter((call) => call.body['channel'] === schedule.channelId);
+    const [main, ...replies] = calls;
+    expect(replies.length).toBeGreaterThan(0);
+    const mainTs = (await delivery(schedule.id))?.message_ts;
+    expect(mainTs).toBeTruthy();
+    for (const reply of replies) expect(reply.body['thread_ts']).toBe(mainTs);
+    const seen = new Set<string>();
+    for (const call of calls) {
+      const blocks = call.body['blocks'] as Array<{ type: string; text?: { text: string } }>;
+      expect(blocks.length).toBeLessThanOrEqual(50);
+      expect(JSON.stringify(blocks).length).toBeLessThanOrEqual(12_000);
+      for (const block of blocks) {
+        if (block.type === 'section') expect(block.text!.text.length).toBeLessThanOrEqual(3000);
+        for (const name of JSON.stringify(block).match(/Teammate \d{3}|Alice/g) ?? []) seen.add(name);
+      }
+    }
+    expect(main!.body['thread_ts']).toBeUndefined();
+    expect(seen.size).toBe(200);
+  });
+
   it('takes over a claim abandoned before posting, but never re-posts one that died while posting', async () => {
     const { workspace, schedule } = await newYorkTeam();
     const other = await make.schedule(workspace.id, { timezone: 'America/New_York', localTime: '09:00' });
