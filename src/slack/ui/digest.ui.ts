@@ -8,6 +8,7 @@ import type {
   DigestTotals,
 } from '../../modules/digest/digest.types.ts';
 import { context, divider, escapeMrkdwn, header, LIMITS, type SlackMessage, section } from './blocks.ts';
+import { formatDuration, link } from './format.ts';
 import { splitBlocks } from './message-split.ts';
 
 /** Stated wherever review time is shown: these figures are estimates with a precise meaning. */
@@ -24,23 +25,8 @@ const HIGHLIGHT_VERBS: Record<DigestHighlight['kind'], string> = {
   issue_opened: 'opened issue',
 };
 
-function duration(seconds: number): string {
-  const total = Math.max(0, Math.round(seconds));
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  if (hours > 0) return minutes > 0 ? `${hours}h ${minutes}m` : `${hours}h`;
-  return minutes > 0 ? `${minutes}m` : `${total}s`;
-}
-
 function count(n: number, one: string, many = `${one}s`): string {
   return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
-
-/** A Slack link whose label cannot break `<url|label>`; a URL that is not http(s) is left out. */
-function linkTo(url: string | null, label: string): string {
-  const safe = escapeMrkdwn(label).replace(/\|/g, '¦');
-  if (!url || !/^https?:\/\/[^\s<>|]+$/i.test(url)) return safe;
-  return `<${url}|${safe}>`;
 }
 
 function dayLabel(localDate: string): string {
@@ -69,8 +55,9 @@ export function totalsLine(totals: DigestTotals): string {
     const approvals = totals.approvals > 0 ? ` (${count(totals.approvals, 'approval')})` : '';
     parts.push(`${count(totals.reviews, 'MR')} reviewed${approvals}`);
   }
-  if (totals.pickupSeconds !== null) parts.push(`pickup ${duration(totals.pickupSeconds)}`);
-  if (totals.reviewEffortSeconds > 0) parts.push(`review effort ${duration(totals.reviewEffortSeconds)}`);
+  if (totals.pickupSeconds !== null) parts.push(`pickup ${formatDuration(totals.pickupSeconds)}`);
+  if (totals.reviewEffortSeconds > 0)
+    parts.push(`review effort ${formatDuration(totals.reviewEffortSeconds)}`);
   if (totals.commits > 0) {
     parts.push(
       `${count(totals.commits, 'commit')} (+${totals.linesAdded.toLocaleString('en-US')} / −${totals.linesRemoved.toLocaleString('en-US')})`,
@@ -79,7 +66,7 @@ export function totalsLine(totals: DigestTotals): string {
   if (totals.issuesOpened > 0) parts.push(`${count(totals.issuesOpened, 'issue')} opened`);
   if (totals.issuesClosed > 0) parts.push(`${count(totals.issuesClosed, 'issue')} closed`);
   if (totals.comments > 0) parts.push(count(totals.comments, 'comment'));
-  if (totals.timeLoggedSeconds !== 0) parts.push(`${duration(totals.timeLoggedSeconds)} logged`);
+  if (totals.timeLoggedSeconds !== 0) parts.push(`${formatDuration(totals.timeLoggedSeconds)} logged`);
   if (totals.pipelinesPassed + totals.pipelinesFailed > 0) {
     parts.push(`pipelines ${totals.pipelinesPassed} passed, ${totals.pipelinesFailed} failed`);
   }
@@ -90,10 +77,10 @@ function personSection(person: DigestPerson): KnownBlock {
   const head = `*${personName(person)}* — ${totalsLine(person.totals) || `${count(person.totals.activities, 'activity', 'activities')}`}`;
   const lines = person.highlights.map((item) => {
     const where = item.project ? ` · ${escapeMrkdwn(item.project)}` : '';
-    return `• ${HIGHLIGHT_VERBS[item.kind]} ${linkTo(item.url, item.title)}${where}`;
+    return `• ${HIGHLIGHT_VERBS[item.kind]} ${link(item.url, item.title)}${where}`;
   });
   const jira =
-    person.jira.length > 0 ? `Jira: ${person.jira.map((key) => linkTo(key.url, key.key)).join(' ')}` : '';
+    person.jira.length > 0 ? `Jira: ${person.jira.map((key) => link(key.url, key.key)).join(' ')}` : '';
   let more = person.moreHighlights;
   const text = () =>
     [head, ...lines, ...(more > 0 ? [`• …and ${more} more`] : []), ...(jira ? [jira] : [])].join('\n');
