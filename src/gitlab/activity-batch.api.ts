@@ -5,9 +5,23 @@ import type { CursorPage } from './graphql-pagination.ts';
 import { pageInfoSchema, pipelineNodeSchema, timelogNodeSchema } from './graphql-schemas.ts';
 import type { GitLabPipelineNode, GitLabTimelog } from './schemas.ts';
 
+/** A merge request someone was asked to review (GraphQL `User.reviewRequestedMergeRequests`). */
+export const reviewRequestNodeSchema = z.looseObject({
+  iid: z.string(),
+  projectId: z.number().int(),
+  title: z.string(),
+  webUrl: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string().nullable().optional(),
+  sourceBranch: z.string().nullable().optional(),
+  author: z.looseObject({ username: z.string() }).nullable().optional(),
+});
+export type GitLabReviewRequestNode = z.infer<typeof reviewRequestNodeSchema>;
+
 /**
  * Several users' time logs and several (project, user) pipeline lists in ONE GraphQL request, using
- * aliases (`t0: timelogs(…)`, `p0: project(…) { q0: pipelines(…) }`). A sync that asked once per
+ * aliases (`t0: timelogs(…)`, `p0: project(…) { q0: pipelines(…) }`, `r0: user(…) {
+ * reviewRequestedMergeRequests(…) }`). A sync that asked once per
  * user and project would spend most of its requests here; batched, an incremental sync of a whole
  * team costs one or two requests. Only the first page of each list comes back; callers continue a
  * list that has more with listTimelogs / listProjectPipelines from its endCursor.
@@ -29,11 +43,31 @@ export interface PipelinesWanted {
   updatedAfter: string;
 }
 
+export interface ReviewRequestsWanted {
+  key: string;
+  username: string;
+  /** ISO 8601. */
+  updatedAfter: string;
+  /** Continue after this cursor (a list longer than one page). */
+  after?: string | null;
+}
+
+export interface ActivityBatch {
+  timelogs?: readonly TimelogsWanted[];
+  pipelines?: readonly PipelinesWanted[];
+  reviewRequests?: readonly ReviewRequestsWanted[];
+}
+
 export interface ActivityBatchResult {
   timelogs: Map<string, CursorPage<GitLabTimelog>>;
   /** Absent when the project does not exist or the token cannot see it. */
   pipelines: Map<string, CursorPage<GitLabPipelineNode>>;
+  /** Absent when the user does not exist. */
+  reviewRequests: Map<string, CursorPage<GitLabReviewRequestNode>>;
 }
+
+const REVIEW_REQUEST_FIELDS = `nodes { iid projectId title webUrl createdAt updatedAt sourceBranch author { username } }
+      pageInfo { hasNextPage endCursor }`;
 
 const TIMELOG_FIELDS = `nodes {
       id spentAt timeSpent summary
@@ -47,10 +81,12 @@ const PIPELINE_FIELDS = `nodes { id iid status duration startedAt finishedAt cre
       pageInfo { hasNextPage endCursor }`;
 
 /** The query text and variables for one batch (exported for tests and the fake GitLab). */
-export function buildActivityBatchQuery(
-  timelogs: readonly TimelogsWanted[],
-  pipelines: readonly PipelinesWanted[],
-): { query: string; variables: Record<string, unknown> } {
+export function buildActivityBatchQuery(batch: ActivityBatch): {
+  query: string;
+  variables: Record<string, unknown>;
+} {
+  const timelogs = batch.timelogs ?? [];
+  const pipelines = batch.pipelines ?? [];
   const declarations: string[] = [];
   const selections: string[] = [];
   const variables: Record<string, unknown> = {};
@@ -84,6 +120,17 @@ export function buildActivityBatchQuery(
     selections.push(`  p${projectIndex}: project(fullPath: $pp${projectIndex}) {\n${inner.join('\n')}\n  }`);
     projectIndex += 1;
   }
+  (batch.reviewRequests ?? []).forEach((wanted, index) => {
+    declarations.push(`$ru${index}: String!`, `$ra${index}: Time`, `$rc${index}: String`);
+    Object.assign(variables, {
+      [`ru${index}`]: wanted.username,
+      [`ra${index}`]: wanted.updatedAfter,
+      [`rc${index}`]: wanted.after ?? null,
+    });
+    selections.push(
+      `  r${index}: user(username: $ru${index}) {\n    reviewRequestedMergeRequests(updatedAfter: $ra${index}, first: 100, after: $rc${index}) {\n      ${REVIEW_REQUEST_FIELDS}\n    }\n  }`,
+    );
+  });
   const query = `query ActivityPulseSyncBatch(${declarations.join(', ')}) {\n${selections.join('\n')}\n}`;
   return { query, variables };
 }
@@ -97,14 +144,21 @@ const connection = <T extends z.ZodType>(node: T) =>
 /** Runs one batch. GraphQL errors (an old GitLab without `timelogs`, complexity limits) are thrown. */
 export async function fetchActivityBatch(
   client: GitLabClient,
-  timelogs: readonly TimelogsWanted[],
-  pipelines: readonly PipelinesWanted[],
+  batch: ActivityBatch,
 ): Promise<ActivityBatchResult> {
-  const result: ActivityBatchResult = { timelogs: new Map(), pipelines: new Map() };
-  if (timelogs.length === 0 && pipelines.length === 0) return result;
-  const { query, variables } = buildActivityBatchQuery(timelogs, pipelines);
+  const timelogs = batch.timelogs ?? [];
+  const pipelines = batch.pipelines ?? [];
+  const reviewRequests = batch.reviewRequests ?? [];
+  const result: ActivityBatchResult = {
+    timelogs: new Map(),
+    pipelines: new Map(),
+    reviewRequests: new Map(),
+  };
+  if (timelogs.length === 0 && pipelines.length === 0 && reviewRequests.length === 0) return result;
+  const { query, variables } = buildActivityBatchQuery(batch);
   // https://docs.gitlab.com/api/graphql/reference/#querytimelogs
   // https://docs.gitlab.com/api/graphql/reference/#projectpipelines
+  // https://docs.gitlab.com/api/graphql/reference/#userreviewrequestedmergerequests
   const data = await client.graphql(query, variables, z.record(z.string(), z.unknown()), {
     endpoint: 'POST /api/graphql (activity batch)',
   });
@@ -133,6 +187,24 @@ export async function fetchActivityBatch(
     const page = parse(pipelineConnection, (project as Record<string, unknown>)[`q${index}`], `q${index}`);
     if (page) {
       result.pipelines.set(wanted.key, {
+        items: page.nodes,
+        page: 1,
+        endCursor: page.pageInfo.endCursor,
+        hasNextPage: page.pageInfo.hasNextPage,
+      });
+    }
+  });
+  const reviewConnection = connection(reviewRequestNodeSchema);
+  reviewRequests.forEach((wanted, index) => {
+    const user = data[`r${index}`];
+    if (!user || typeof user !== 'object') return;
+    const page = parse(
+      reviewConnection,
+      (user as Record<string, unknown>)['reviewRequestedMergeRequests'],
+      `r${index}`,
+    );
+    if (page) {
+      result.reviewRequests.set(wanted.key, {
         items: page.nodes,
         page: 1,
         endCursor: page.pageInfo.endCursor,

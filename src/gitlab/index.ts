@@ -3,10 +3,14 @@
  * response schemas. Knows nothing of ActivityPulse's domain; may import only config and lib.
  */
 export {
+  type ActivityBatch,
   type ActivityBatchResult,
   buildActivityBatchQuery,
   fetchActivityBatch,
+  type GitLabReviewRequestNode,
   type PipelinesWanted,
+  type ReviewRequestsWanted,
+  reviewRequestNodeSchema,
   type TimelogsWanted,
 } from './activity-batch.api.ts';
 export { type NormalizedGitLabUrl, normalizeGitLabUrl, normalizeJiraUrl } from './base-url.ts';

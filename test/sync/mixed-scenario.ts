@@ -8,6 +8,7 @@ import type { FakeCommit, FakeScenario } from '../support/fake-gitlab/index.ts';
  *   issue #3 and comments on it, closes work item #4, logs 2 h, runs a pipeline;
  * - grace pushes a new branch `feature/refunds` (1 commit), opens MR !6 from it, merges ada's !5,
  *   logs 30 min, runs a failing pipeline;
+ * - grace asks ada to review MR !7 (not reviewed yet);
  * - hidden has a private profile; ghost does not exist on GitLab.
  */
 export const SYNC_TOKEN = 'glpat-SyncBotReadApi00001';
@@ -122,6 +123,18 @@ export function mixedScenario(): FakeScenario {
           },
           { id: 7004, author: 'ada', body: 'Looks good now', created_at: '2024-05-07T14:00:00Z' },
         ],
+      },
+      {
+        // Waiting for ada's review: she has not acted on it yet.
+        project_id: 7,
+        iid: 7,
+        title: 'Ledger cleanup',
+        state: 'opened',
+        author: 'grace',
+        source_branch: 'chore/ops-31-ledger',
+        created_at: '2024-05-09T08:00:00Z',
+        updated_at: '2024-05-09T09:00:00Z',
+        reviewers: [{ username: 'ada', created_at: '2024-05-09T09:00:00Z', state: 'unreviewed' }],
       },
     ],
     issues: [

@@ -82,14 +82,21 @@ describe('SyncService on a mixed week', () => {
           mr_opened: 1,
           mr_commented: 4,
           mr_approved: 1,
-          mr_review_requested: 1,
+          mr_review_requested: 2,
           issue_opened: 1,
           issue_closed: 1,
           issue_commented: 1,
           time_logged: 1,
           pipeline_run: 1,
         },
-        UGRACE: { commit_pushed: 1, mr_opened: 1, mr_merged: 1, time_logged: 1, pipeline_run: 1 },
+        UGRACE: {
+          commit_pushed: 1,
+          mr_opened: 1,
+          mr_merged: 1,
+          mr_review_requested: 1,
+          time_logged: 1,
+          pipeline_run: 1,
+        },
       },
     });
     const billing = '/acme/billing/-';
@@ -234,6 +241,20 @@ describe('SyncService on a mixed week', () => {
         pickup: null,
         ...mr6,
       },
+      // Asked to review !7 and not reviewed yet: found through GraphQL, timed by the reviewers endpoint.
+      {
+        who: 'UADA',
+        kind: 'mr_review_requested',
+        key: 'mr_review_requested:7:7:41',
+        title: 'Ledger cleanup',
+        url: `${billing}/merge_requests/7`,
+        project: 'acme/billing',
+        lines: null,
+        duration: null,
+        spent: null,
+        jira: ['OPS-31'],
+        pickup: null,
+      },
       {
         who: 'UADA',
         kind: 'pipeline_run',
@@ -297,6 +318,19 @@ describe('SyncService on a mixed week', () => {
       },
       {
         who: 'UGRACE',
+        kind: 'mr_review_requested',
+        key: 'mr_review_requested:7:5:42',
+        title: 'Invoices export',
+        url: `${billing}/merge_requests/5`,
+        project: 'acme/billing',
+        lines: null,
+        duration: null,
+        spent: null,
+        jira: ['PAY-12'],
+        pickup: null,
+      },
+      {
+        who: 'UGRACE',
         kind: 'pipeline_run',
         key: 'pipeline:acme/billing:502',
         title: 'Pipeline #502 failed on feature/refunds',
@@ -323,15 +357,16 @@ describe('SyncService on a mixed week', () => {
     expect(pipeline?.payload).toMatchObject({ status: 'success', ref: 'feature/pay-12-invoices' });
 
     // Few requests: ada's 3 pushes on 2 branches → 2 commit listings (grace's push: 1); both MRs in
-    // one listing shared by the two teammates; one reviewers call (the MR ada reviewed); one project
-    // lookup; ONE GraphQL request for all time logs and pipelines.
+    // one listing shared by the two teammates; reviewers only for MRs reviewed (!6) or newly awaiting
+    // review (!5, !7); one project lookup; ONE GraphQL request for all time logs, review requests and
+    // pipelines.
     expect(fake.countsByEndpoint()).toEqual({
       'GET /users': 4,
       'GET /users/:id': 1,
       'GET /users/:id/events': 3,
       'GET /projects/:id': 1,
       'GET /projects/:id/merge_requests': 1,
-      'GET /projects/:id/merge_requests/:iid/reviewers': 1,
+      'GET /projects/:id/merge_requests/:iid/reviewers': 3,
       'GET /projects/:id/repository/commits': 3,
       'POST /api/graphql': 1,
     });
@@ -345,7 +380,7 @@ describe('SyncService on a mixed week', () => {
     }>('select status, api_calls, trigger, requested_by, failures, counts from sync_run where id = ?', [
       result!.syncRunId,
     ]);
-    expect(run).toMatchObject({ status: 'partial', api_calls: 15, trigger: 'command', requested_by: 'UADA' });
+    expect(run).toMatchObject({ status: 'partial', api_calls: 17, trigger: 'command', requested_by: 'UADA' });
     expect(run?.failures).toHaveLength(2);
     const [source] = await harness.sql<{ status: string; failure_count: number; last_sync_at: Date | null }>(
       'select status, failure_count, last_sync_at from data_source where id = ?',
@@ -401,6 +436,7 @@ describe('SyncService when things go wrong', () => {
     // 250 issues opened by ada: three pages of events, and nothing else.
     scenario.timelogs = [];
     scenario.pipelines = [];
+    scenario.mergeRequests = [];
     scenario.events = Array.from({ length: 250 }, (_, index) => ({
       id: 5000 + index,
       author: 'ada',
@@ -536,7 +572,7 @@ describe('SyncService when things go wrong', () => {
     expect(sources[0]?.status).toBe('succeeded');
     expect(sources[0]?.notes).toEqual([expect.stringMatching(/Time logged is not included/)]);
     expect(sources[0]?.counts).toEqual({
-      UGRACE: { commit_pushed: 1, mr_opened: 1, mr_merged: 1, pipeline_run: 1 },
+      UGRACE: { commit_pushed: 1, mr_opened: 1, mr_merged: 1, mr_review_requested: 1, pipeline_run: 1 },
     });
     const [run] = await harness.sql<{ notes: string[] }>('select notes from sync_run where id = ?', [
       sources[0]?.syncRunId,
@@ -587,13 +623,13 @@ describe('SyncService when things go wrong', () => {
       trigger: 'cron',
     });
 
-    // 2 time-log lists + 1 pipelines list per pusher (both pushed to acme/billing) = 4 lists; 2 fit.
+    // Time logs and review requests of 2 teammates + 1 pipelines list per pusher = 6 lists; 2 fit.
     expect(sources[0]).toMatchObject({
       status: 'succeeded',
       counts: { UADA: { time_logged: 1, pipeline_run: 1 }, UGRACE: { time_logged: 1, pipeline_run: 1 } },
     });
     const graphql = fake.requests.filter((request) => request.endpoint === 'POST /api/graphql');
-    // The rejected batch of 4, then two batches of 2.
-    expect(graphql).toHaveLength(3);
+    // The rejected batch of 6, then three batches of 2.
+    expect(graphql).toHaveLength(4);
   });
 });

@@ -6,23 +6,32 @@ import {
   type GitLabClient,
   GitLabGraphqlError,
   type GitLabPipelineNode,
+  type GitLabReviewRequestNode,
   type GitLabTimelog,
   listProjectPipelines,
   listTimelogs,
   type PipelinesWanted,
+  type ReviewRequestsWanted,
   type TimelogsWanted,
 } from '../../gitlab/index.ts';
 import type { ActivityRow, StoredActivity } from '../activity/activity-store.ts';
 import { upsertActivities } from '../activity/activity-store.ts';
-import { mapPipeline, mapTimelog } from './gitlab-activity.mapper.ts';
+import type { MergeRequestLookups } from './event-follow-ups.ts';
+import {
+  mapPipeline,
+  mapReviewRequest,
+  mapTimelog,
+  projectPathFromWebUrl,
+} from './gitlab-activity.mapper.ts';
 import { type CursorMap, type CursorWrite, cursorKey, saveCursors } from './sync-cursors.ts';
 import type { TeammateRef } from './teammate-events.ts';
 
 /**
- * Time logs and pipelines of every teammate through GraphQL, many lists per request (aliases):
- * time logs for each teammate, pipelines for each (teammate, project) pair where the teammate was
- * active lately. A list longer than one page continues on its own. Each batch's rows and cursors
- * are stored in one transaction.
+ * Time logs, pipelines and pending review requests of every teammate through GraphQL, many lists
+ * per request (aliases): time logs and review requests for each teammate, pipelines for each
+ * (teammate, project) pair where the teammate pushed lately. A list longer than one page continues
+ * on its own. Each batch's rows and cursors are stored in one transaction. A review request new to
+ * us costs one reviewers call (GraphQL does not say when review was requested).
  */
 export interface StreamsContext {
   client: GitLabClient;
@@ -37,6 +46,7 @@ export interface StreamsContext {
   since: Date | undefined;
   /** Lists per GraphQL request (GitLab limits query complexity); a rejected batch is split. */
   batchSize: number;
+  mergeRequests: MergeRequestLookups;
   onStored(teammateId: string, stored: StoredActivity[]): void;
 }
 
@@ -47,6 +57,7 @@ export interface PipelineInterest {
 
 export interface StreamsOutcome {
   timelogsUnavailable: boolean;
+  reviewRequestsUnavailable: boolean;
 }
 
 /** Time logs can be added for past days: each sync re-reads this far back (one request anyway). */
@@ -56,18 +67,15 @@ export const PIPELINE_INTEREST_MS = 30 * 86_400_000;
 
 type Wanted =
   | { kind: 'timelogs'; wanted: TimelogsWanted; teammate: TeammateRef }
-  | {
-      kind: 'pipelines';
-      wanted: PipelinesWanted;
-      teammate: TeammateRef;
-    };
+  | { kind: 'pipelines'; wanted: PipelinesWanted; teammate: TeammateRef }
+  | { kind: 'reviews'; wanted: ReviewRequestsWanted; teammate: TeammateRef };
 
 export async function syncGraphqlStreams(
   context: StreamsContext,
   teammates: readonly TeammateRef[],
   interests: readonly PipelineInterest[],
 ): Promise<StreamsOutcome> {
-  const outcome: StreamsOutcome = { timelogsUnavailable: false };
+  const outcome: StreamsOutcome = { timelogsUnavailable: false, reviewRequestsUnavailable: false };
   const end = context.runStartedAt.toISOString();
   const timelogs: Wanted[] = teammates.map((teammate) => {
     const cursor = context.cursors.get(cursorKey(teammate.teammateId, 'timelogs'));
@@ -100,24 +108,43 @@ export async function syncGraphqlStreams(
     };
   });
 
-  const pending = [...timelogs, ...pipelines];
+  const reviews: Wanted[] = teammates.map((teammate) => {
+    const cursor = context.cursors.get(cursorKey(teammate.teammateId, 'review_requests'));
+    const after = context.since ?? cursor?.position ?? context.firstSyncFrom;
+    return {
+      kind: 'reviews',
+      teammate,
+      wanted: { key: teammate.teammateId, username: teammate.username, updatedAfter: after.toISOString() },
+    };
+  });
+
+  const pending = [...timelogs, ...reviews, ...pipelines];
   // The batch size shrinks (for the rest of the run) when GitLab finds a batch too complex.
   let size = Math.max(1, context.batchSize);
   while (pending.length > 0) {
     let batch = pending.splice(0, size);
     if (outcome.timelogsUnavailable) batch = batch.filter((entry) => entry.kind !== 'timelogs');
+    if (outcome.reviewRequestsUnavailable) batch = batch.filter((entry) => entry.kind !== 'reviews');
     if (batch.length === 0) continue;
     let result: ActivityBatchResult;
     try {
-      result = await fetchActivityBatch(
-        context.client,
-        batch.flatMap((entry) => (entry.kind === 'timelogs' ? [entry.wanted] : [])),
-        batch.flatMap((entry) => (entry.kind === 'pipelines' ? [entry.wanted] : [])),
-      );
+      result = await fetchActivityBatch(context.client, {
+        timelogs: batch.flatMap((entry) => (entry.kind === 'timelogs' ? [entry.wanted] : [])),
+        pipelines: batch.flatMap((entry) => (entry.kind === 'pipelines' ? [entry.wanted] : [])),
+        reviewRequests: batch.flatMap((entry) => (entry.kind === 'reviews' ? [entry.wanted] : [])),
+      });
     } catch (error) {
       if (error instanceof GitLabGraphqlError && error.isUnknownField('timelogs')) {
-        // An old GitLab: say so in the run and go on with pipelines.
+        // An old GitLab: say so in the run and go on with the rest.
         outcome.timelogsUnavailable = true;
+        pending.unshift(...batch);
+        continue;
+      }
+      if (
+        error instanceof GitLabGraphqlError &&
+        (error.isUnknownField('reviewRequestedMergeRequests') || error.isUnknownField('updatedAfter'))
+      ) {
+        outcome.reviewRequestsUnavailable = true;
         pending.unshift(...batch);
         continue;
       }
@@ -170,6 +197,17 @@ async function storeBatch(
         position: context.runStartedAt,
         token: null,
       });
+    } else if (entry.kind === 'reviews') {
+      const first = result.reviewRequests.get(entry.wanted.key);
+      if (!first) continue;
+      const nodes = await restOfReviewRequests(context, entry.wanted, first);
+      rows.push(...(await reviewRequestRows(context, entry.teammate, nodes)));
+      cursors.push({
+        scope: entry.teammate.teammateId,
+        resource: 'review_requests',
+        position: context.runStartedAt,
+        token: null,
+      });
     } else {
       const first = result.pipelines.get(entry.wanted.key);
       if (!first) continue;
@@ -203,6 +241,76 @@ async function storeBatch(
       byTeammate.set(row.teammateId, [...(byTeammate.get(row.teammateId) ?? []), row]);
     for (const [teammateId, list] of byTeammate) context.onStored(teammateId, list);
   });
+}
+
+/**
+ * Review requests not stored yet become mr_review_requested activities at the time GitLab says
+ * review was requested (reviewers endpoint), or the MR's opening when it does not say.
+ */
+async function reviewRequestRows(
+  context: StreamsContext,
+  teammate: TeammateRef,
+  nodes: GitLabReviewRequestNode[],
+): Promise<ActivityRow[]> {
+  if (nodes.length === 0) return [];
+  const keyOf = (node: GitLabReviewRequestNode) =>
+    `gitlab:${context.host}:mr_review_requested:${node.projectId}:${node.iid}:${teammate.userId}`;
+  const known = new Set(
+    (
+      await context.transaction((em) =>
+        em.execute<Array<{ natural_key: string }>>(
+          'select natural_key from activity where workspace_id = ? and natural_key = any(?::text[])',
+          [context.workspaceId, `{${nodes.map((node) => `"${keyOf(node)}"`).join(',')}}`],
+        ),
+      )
+    ).map((row) => row.natural_key),
+  );
+  const rows: ActivityRow[] = [];
+  for (const node of nodes) {
+    // Authors are not asked to review their own MR; GitLab re-filters nothing for us.
+    if (known.has(keyOf(node)) || node.author?.username.toLowerCase() === teammate.username.toLowerCase())
+      continue;
+    const iid = Number(node.iid);
+    const request = await context.mergeRequests.reviewRequest(node.projectId, iid, teammate.userId);
+    if (!request.requested) continue;
+    const facts = {
+      projectId: node.projectId,
+      iid,
+      title: node.title,
+      webUrl: node.webUrl,
+      sourceBranch: node.sourceBranch ?? null,
+      createdAt: node.createdAt,
+      authorId: null,
+    };
+    const activity = mapReviewRequest(
+      facts,
+      { userId: teammate.userId, requestedAt: request.at ?? node.createdAt },
+      context,
+    );
+    if (!request.at) activity.payload['requestedAtUnknown'] = true;
+    activity.project = activity.project ?? projectPathFromWebUrl(node.webUrl, context.baseUrl);
+    rows.push({ ...activity, teammateId: teammate.teammateId });
+  }
+  return rows;
+}
+
+async function restOfReviewRequests(
+  context: StreamsContext,
+  wanted: ReviewRequestsWanted,
+  first: CursorPage<GitLabReviewRequestNode>,
+): Promise<GitLabReviewRequestNode[]> {
+  const nodes = [...first.items];
+  let page = first;
+  while (page.hasNextPage && page.endCursor) {
+    const next = await fetchActivityBatch(context.client, {
+      reviewRequests: [{ ...wanted, after: page.endCursor }],
+    });
+    const found = next.reviewRequests.get(wanted.key);
+    if (!found) break;
+    nodes.push(...found.items);
+    page = found;
+  }
+  return nodes;
 }
 
 async function restOfTimelogs(

@@ -200,6 +200,7 @@ export class SyncService implements SyncEngine {
         }
       };
       const projects = new ProjectDirectory(gitlab, cursors);
+      const mergeRequests = new MergeRequestLookups(gitlab);
       const eventsContext: EventsSyncContext = {
         client: gitlab,
         transaction,
@@ -208,7 +209,7 @@ export class SyncService implements SyncEngine {
         host: gitlab.host,
         baseUrl: gitlab.baseUrl,
         projects,
-        mergeRequests: new MergeRequestLookups(gitlab),
+        mergeRequests,
         cursors,
         runStartedAt,
         firstSyncFrom,
@@ -284,11 +285,17 @@ export class SyncService implements SyncEngine {
               firstSyncFrom,
               since: request.since,
               batchSize: this.#options.graphqlBatchSize ?? 20,
+              mergeRequests,
               onStored,
             },
             ready,
             interests,
           );
+          if (streams.reviewRequestsUnavailable) {
+            notes.push(
+              'Review requests are included only once the reviewer comments or approves: this GitLab cannot list the merge requests awaiting someone’s review (GraphQL reviewRequestedMergeRequests).',
+            );
+          }
           if (streams.timelogsUnavailable) {
             notes.push(
               'Time logged is not included: this GitLab cannot list time-tracking entries per user (GraphQL timelogs); it appears after GitLab is upgraded.',

@@ -172,7 +172,7 @@ export interface FakeScenario {
   /** Simulate older GitLab versions. */
   features?: {
     graphqlTimelogs?: boolean;
-    /** GraphQL complexity limit; each list (timelogs, pipelines) in a query counts 10. */
+    /** GraphQL complexity limit; each list (timelogs, pipelines, review requests) in a query counts 10. */
     graphqlMaxComplexity?: number;
   };
 }

@@ -31,7 +31,8 @@ export const graphqlRoute: Route = {
     if (maxComplexity !== undefined) {
       const lists =
         timelogCalls.length +
-        projectCalls.reduce((sum, call) => sum + fieldCalls(call.body, 'pipelines', variables).length, 0);
+        projectCalls.reduce((sum, call) => sum + fieldCalls(call.body, 'pipelines', variables).length, 0) +
+        fieldCalls(query, 'reviewRequestedMergeRequests', variables).length;
       if (lists * 10 > maxComplexity) {
         return json({
           errors: [
@@ -53,6 +54,18 @@ export const graphqlRoute: Route = {
       const inner: Record<string, unknown> = {};
       for (const nested of fieldCalls(call.body, 'pipelines', variables)) {
         inner[nested.alias] = pipelines(context, project.id, project.path_with_namespace, nested.args);
+      }
+      data[call.alias] = inner;
+    }
+    for (const call of fieldCalls(query, 'user', variables)) {
+      const found = context.world.userByUsername(stringArg(call.args, 'username') ?? '');
+      if (!found) {
+        data[call.alias] = null;
+        continue;
+      }
+      const inner: Record<string, unknown> = {};
+      for (const nested of fieldCalls(call.body, 'reviewRequestedMergeRequests', variables)) {
+        inner[nested.alias] = reviewRequested(context, found.username, nested.args);
       }
       data[call.alias] = inner;
     }
@@ -180,6 +193,34 @@ function pipelines(context: RouteContext, projectId: number, path: string, args:
     .sort((a, b) => b.id - a.id);
   const page = cursorPage(selected, args);
   return { nodes: page.items.map((item) => pipelineNode(item, path)), pageInfo: page.pageInfo };
+}
+
+/** Merge requests where `username` is a reviewer, updated at or after `updatedAfter`, newest first. */
+function reviewRequested(context: RouteContext, username: string, args: Record<string, unknown>) {
+  const { world, user } = context;
+  const updatedAfter = stringArg(args, 'updatedAfter');
+  const after = updatedAfter ? Date.parse(updatedAfter) : undefined;
+  const selected = (world.scenario.mergeRequests ?? [])
+    .filter((mr) => world.canSee(user.id, mr.project_id))
+    .filter((mr) =>
+      (mr.reviewers ?? []).some((entry) => entry.username.toLowerCase() === username.toLowerCase()),
+    )
+    .filter((mr) => after === undefined || Date.parse(mr.updated_at) >= after)
+    .sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at) || b.iid - a.iid);
+  const page = cursorPage(selected, args);
+  return {
+    nodes: page.items.map((mr) => ({
+      iid: String(mr.iid),
+      projectId: mr.project_id,
+      title: mr.title,
+      webUrl: `${world.webUrl}/${world.projectPath(mr.project_id)}/-/merge_requests/${mr.iid}`,
+      createdAt: mr.created_at,
+      updatedAt: mr.updated_at,
+      sourceBranch: mr.source_branch,
+      author: { username: mr.author },
+    })),
+    pageInfo: page.pageInfo,
+  };
 }
 
 function pipelineNode(item: FakePipeline, path: string) {
