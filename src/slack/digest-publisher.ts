@@ -23,10 +23,15 @@ export function classifySlackError(error: unknown): Failure {
 }
 
 /**
- * Posts a digest: the first message in the channel, the rest as replies in its thread, in order.
+ * Posts a digest: the first message in the channel, the rest as replies in its thread, in order,
+ * about one a second (Slack's pace for one channel).
  * https://docs.slack.dev/reference/methods/chat.postMessage
  */
-export function slackDigestPublisher(clientFor: BotClientFor): DigestPublisher {
+export function slackDigestPublisher(
+  clientFor: BotClientFor,
+  options: { replyGapMs?: number } = {},
+): DigestPublisher {
+  const replyGapMs = options.replyGapMs ?? 1000;
   const notifier = slackUserNotifier(clientFor);
   return {
     async publish(target, content) {
@@ -54,6 +59,7 @@ export function slackDigestPublisher(clientFor: BotClientFor): DigestPublisher {
       }
       // The digest is out once the first message is: a failed reply is recorded, never re-posted.
       for (const reply of replies) {
+        if (replyGapMs > 0) await new Promise((resolve) => setTimeout(resolve, replyGapMs));
         try {
           await client.chat.postMessage({
             channel: target.channelId,

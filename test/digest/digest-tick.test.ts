@@ -25,7 +25,7 @@ describe('the digest tick', () => {
     const deliveries = new DigestDeliveries({
       orm: useOrm,
       builder,
-      publisher: slackDigestPublisher(async () => client),
+      publisher: slackDigestPublisher(async () => client, { replyGapMs: 0 }),
       logger,
       replicaId: options.replicaId ?? 'replica-a',
       now: () => clock,
