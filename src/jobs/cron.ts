@@ -56,7 +56,7 @@ export function startCronJobs(
       async () => {
         if (!controller.signal.aborted) await runOnce(job);
       },
-      { name: job.name, noOverlap: true },
+      { name: job.name, noOverlap: true, logger: cronLogger(logger, job.name) },
     );
     tasks.push(task);
     void task.start();
@@ -80,6 +80,22 @@ export function startCronJobs(
       clearTimeout(timer);
       return finished;
     },
+  };
+}
+
+/** node-cron's own messages (a tick skipped by overlap, a missed run) go to our JSON log, not the console. */
+function cronLogger(logger: Logger, job: string) {
+  const write = (level: 'debug' | 'info' | 'warn' | 'error', message: string | Error, err?: Error) =>
+    logger[level](
+      { job, ...(err || message instanceof Error ? { err: err ?? message } : {}) },
+      String(message),
+    );
+  return {
+    info: (message: string) => write('debug', message),
+    // A skipped overlapping tick is expected with long syncs: not worth a warning.
+    warn: (message: string) => write('debug', message),
+    error: (message: string | Error, err?: Error) => write('error', message, err),
+    debug: (message: string | Error, err?: Error) => write('debug', message, err),
   };
 }
 
