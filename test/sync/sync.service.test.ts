@@ -430,6 +430,77 @@ describe('SyncService on a mixed week', () => {
   });
 });
 
+describe('SyncService windows and stops', () => {
+  beforeEach(() => start());
+
+  it('re-reads from `since` when asked, without duplicating or rewinding the cursors', async () => {
+    const sourceId = await mixedSource();
+    const service = harness.service();
+    await service.sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+    const before = await storedActivities(harness);
+    const cursors = await harness.sql<{ resource: string; position: Date }>(
+      "select resource, position from sync_cursor where data_source_id = ? and resource = 'events' order by scope",
+      [sourceId],
+    );
+    fake.requests.length = 0;
+
+    const { sources } = await service.sync({
+      workspaceId: harness.workspaceId,
+      dataSourceId: sourceId,
+      trigger: 'command',
+      since: new Date('2024-05-07T00:00:00Z'),
+    });
+
+    expect(sources[0]?.counts).toEqual({});
+    expect(await storedActivities(harness)).toEqual(before);
+    // `after` excludes its whole day: the day before `since`.
+    const afters = fake.requests.filter((request) => request.endpoint === 'GET /users/:id/events');
+    expect(new Set(afters.map((request) => request.query['after']))).toEqual(new Set(['2024-05-06']));
+    expect(
+      await harness.sql(
+        "select resource, position from sync_cursor where data_source_id = ? and resource = 'events' order by scope",
+        [sourceId],
+      ),
+    ).toEqual(cursors);
+  });
+
+  it('stops between teammates when asked to, and the next run completes the rest', async () => {
+    const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
+    await harness.addTeammate(sourceId, 'ada');
+    await harness.addTeammate(sourceId, 'grace');
+    const controller = new AbortController();
+
+    const stopped = await harness.service({ concurrency: 1 }).sync({
+      workspaceId: harness.workspaceId,
+      dataSourceId: sourceId,
+      trigger: 'cron',
+      signal: controller.signal,
+      onProgress: () => controller.abort(),
+    });
+
+    expect(stopped.sources[0]).toMatchObject({
+      status: 'partial',
+      notes: [expect.stringMatching(/stopped early/)],
+    });
+    expect(Object.keys(stopped.sources[0]?.counts ?? {})).toEqual(['UADA']);
+    const resumed = await harness
+      .service()
+      .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+    expect(resumed.sources[0]?.status).toBe('succeeded');
+    expect(resumed.sources[0]?.counts['UGRACE']).toMatchObject({
+      mr_opened: 1,
+      mr_merged: 1,
+      commit_pushed: 1,
+    });
+    // Ada's events were complete: only her time logs, review requests and pipelines come now.
+    expect(resumed.sources[0]?.counts['UADA']).toEqual({
+      time_logged: 1,
+      mr_review_requested: 1,
+      pipeline_run: 1,
+    });
+  });
+});
+
 describe('SyncService when things go wrong', () => {
   it('resumes after a crash between pages without losing or duplicating anything', async () => {
     const scenario = mixedScenario();

@@ -184,6 +184,8 @@ export class SyncService implements SyncEngine {
     const failures: Array<TeammateFailure & { teammateId: string }> = [];
     const notes: string[] = [];
     let stopped: SourceStopped | undefined;
+    /** Something was not read this time (time logs and pipelines failed): the run is partial. */
+    let incomplete = false;
     let client: GitLabClient | undefined;
     try {
       client = await this.#client(em, source);
@@ -306,6 +308,7 @@ export class SyncService implements SyncEngine {
             stopped = new SourceStopped(error.code, error.userMessage);
           } else {
             logger.warn({ err: error, dataSourceId: source.id }, 'time logs and pipelines sync failed');
+            incomplete = true;
             notes.push(
               `Time logged and pipelines could not be read this time (${isCodedError(error) ? error.userMessage : 'unexpected error'}); the next sync tries again.`,
             );
@@ -334,7 +337,7 @@ export class SyncService implements SyncEngine {
       ? 'failed'
       : failures.length > 0 && failures.length >= identities.length
         ? 'failed'
-        : failures.length > 0 || notes.some((note) => note.includes('could not be read'))
+        : failures.length > 0 || incomplete || request.signal?.aborted
           ? 'partial'
           : 'succeeded';
     const durationMs = Math.round(performance.now() - started);
@@ -472,8 +475,9 @@ function earliestEventsCursor(identities: IdentityRow[], cursors: CursorMap): Da
 }
 
 /**
- * Projects whose pipelines to ask about for a teammate: the ones they were active in now, and the
- * ones polled before that saw activity within PIPELINE_INTEREST_MS.
+ * Projects whose pipelines to ask about for a teammate: the ones they pushed to now, the ones
+ * remembered but not read yet, and the ones polled before that saw activity within
+ * PIPELINE_INTEREST_MS.
  */
 function pipelineInterests(
   teammate: TeammateRef,
@@ -489,9 +493,11 @@ function pipelineInterests(
   }
   const prefix = `${teammate.teammateId}\u0000pipelines:`;
   for (const [key, value] of cursors) {
-    if (!key.startsWith(prefix) || !value.position) continue;
-    if (runStartedAt.getTime() - value.position.getTime() <= PIPELINE_INTEREST_MS)
+    if (!key.startsWith(prefix)) continue;
+    // Never read yet (position null), or read and active lately.
+    if (!value.position || runStartedAt.getTime() - value.position.getTime() <= PIPELINE_INTEREST_MS) {
       paths.add(key.slice(prefix.length));
+    }
   }
   return [...paths].sort().map((projectPath) => ({ teammate, projectPath }));
 }

@@ -108,6 +108,14 @@ export async function syncTeammateEvents(
       await setReviewTime(em, context.workspaceId, reviewUpdates);
       const cursors: CursorWrite[] = [
         ...context.projects.takeUnsaved(),
+        // Where the teammate pushed, pipelines are worth asking about: remembered now, so a run
+        // stopped before reading pipelines still reads them next time (position null = never read).
+        ...pushedPaths(fresh, context.projects).map((path) => ({
+          scope: teammate.teammateId,
+          resource: `pipelines:${path}`,
+          position: null,
+          token: null,
+        })),
         {
           scope: teammate.teammateId,
           resource: 'events',
@@ -294,6 +302,15 @@ async function placeReviewTime(
     }
   }
   return updates;
+}
+
+function pushedPaths(events: GitLabEvent[], projects: ProjectDirectory): string[] {
+  const paths = new Set<string>();
+  for (const event of events) {
+    const path = event.push_data && event.project_id ? projects.get(event.project_id) : undefined;
+    if (path) paths.add(path);
+  }
+  return [...paths];
 }
 
 function projectPathOf(webUrl: string, baseUrl: string): string | null {
