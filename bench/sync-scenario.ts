@@ -316,7 +316,8 @@ export function buildBenchScenario(options: { teammates: number; days: number; e
       if (age < 1 || mr.state !== 'opened') continue;
       const reviewer = mr.reviewers?.[0]?.username;
       if (!reviewer) continue;
-      if (age === 1) {
+      // Reviewed on the first workday after opening, merged on a later one.
+      if ((mr.approvals ?? []).length === 0) {
         let minute = between(0, 120);
         for (let index = between(1, 3); index > 0; index -= 1) {
           const id = noteId++;
