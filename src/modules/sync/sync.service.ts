@@ -1,15 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Dispatcher } from 'undici';
 import type { Orm } from '../../db/orm.ts';
-import {
-  findUserByUsername,
-  GitLabClient,
-  getUser,
-  isGitLabError,
-  RateLimitPacer,
-  type RetryOptions,
-} from '../../gitlab/index.ts';
-import { CodedError, isCodedError } from '../../lib/errors.ts';
+import { GitLabClient, RateLimitPacer, type RetryOptions } from '../../gitlab/index.ts';
+import { isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
 import type { ActivityKind } from '../activity/activity-kinds.ts';
@@ -18,11 +11,20 @@ import type { IDataSource } from '../sources/data-source.entity.ts';
 import { DataSource } from '../sources/data-source.entity.ts';
 import type { DataSourceRepository } from '../sources/data-source.repository.ts';
 import { MergeRequestLookups } from './event-follow-ups.ts';
-import { PIPELINE_INTEREST_MS, type PipelineInterest, syncGraphqlStreams } from './graphql-streams.ts';
+import { type PipelineInterest, syncGraphqlStreams } from './graphql-streams.ts';
 import { ProjectDirectory } from './project-directory.ts';
 import type { SyncEngine, SyncRequest, SyncResult, SyncSourceResult, TeammateFailure } from './sync.types.ts';
-import { type CursorMap, cursorKey, loadCursors } from './sync-cursors.ts';
+import { cursorKey, loadCursors } from './sync-cursors.ts';
 import { SOURCE_LOCKED_SQL, tryLockSource } from './sync-lock.ts';
+import { finishRun, startRun } from './sync-run.store.ts';
+import {
+  earliestEventsCursor,
+  type IdentityRow,
+  isPrivateProfile,
+  pipelineInterests,
+  resolveTeammate,
+  runPool,
+} from './sync-teammates.ts';
 import { type EventsSyncContext, syncTeammateEvents, type TeammateRef } from './teammate-events.ts';
 
 export interface SyncServiceOptions {
@@ -57,14 +59,6 @@ const SOURCE_STOPPING_CODES = new Set([
 ]);
 
 const SYNC_RETRY: Partial<RetryOptions> = { maxAttempts: 5, maxTotalWaitMs: 60_000 };
-
-interface IdentityRow {
-  identity_id: string;
-  teammate_id: string;
-  slack_user_id: string;
-  username: string;
-  external_user_id: string | number | null;
-}
 
 class SourceStopped extends Error {
   readonly code: string;
@@ -162,22 +156,14 @@ export class SyncService implements SyncEngine {
     );
     const cursors = await loadCursors(em, source.id);
     const windowStart = request.since ?? earliestEventsCursor(identities, cursors) ?? firstSyncFrom;
-    const runId = crypto.randomUUID();
-    await em.execute(
-      `insert into sync_run (id, workspace_id, data_source_id, trigger, requested_by, status, started_at,
-         window_start, window_end, counts, failures)
-       values (?, ?, ?, ?, ?, 'running', ?, ?, ?, '{}', '[]')`,
-      [
-        runId,
-        request.workspaceId,
-        source.id,
-        request.trigger,
-        request.requestedBy ?? null,
-        runStartedAt,
-        windowStart,
-        runStartedAt,
-      ],
-    );
+    const runId = await startRun(em, {
+      workspaceId: request.workspaceId,
+      sourceId: source.id,
+      trigger: request.trigger,
+      requestedBy: request.requestedBy ?? null,
+      runStartedAt,
+      windowStart,
+    });
     result.syncRunId = runId;
 
     const countsByTeammate: Record<string, Partial<Record<ActivityKind, number>>> = {};
@@ -226,7 +212,7 @@ export class SyncService implements SyncEngine {
       await runPool(identities, this.#options.concurrency ?? 4, async (identity) => {
         if (stopped || request.signal?.aborted) return;
         try {
-          const teammate = await this.#resolveTeammate(em, gitlab, identity);
+          const teammate = await resolveTeammate(em, gitlab, identity);
           const outcome = await syncTeammateEvents(eventsContext, teammate);
           ready.push(teammate);
           const hadCursor = cursors.has(cursorKey(teammate.teammateId, 'events'));
@@ -361,7 +347,16 @@ export class SyncService implements SyncEngine {
       result.errorCode = failures[0]?.code ?? 'SYNC_FAILED';
       result.error = failures[0]?.message ?? 'Every teammate failed.';
     }
-    await this.#finish(source.id, runId, result, countsByTeammate, failures, runStartedAt);
+    await finishRun(orm.em.fork(), {
+      sourceId: source.id,
+      runId,
+      result,
+      counts: countsByTeammate,
+      failures,
+      runStartedAt,
+      finishedAt: this.#now(),
+      sourceBroken: SOURCE_STOPPING_CODES,
+    });
     this.#options.metrics?.syncRuns.inc({ trigger: request.trigger, status });
     this.#options.metrics?.syncDuration.observe(durationMs / 1000);
     logger.info(
@@ -389,143 +384,4 @@ export class SyncService implements SyncEngine {
         }),
     });
   }
-
-  /** The teammate's GitLab user id, looked up (and stored) the first time. */
-  async #resolveTeammate(
-    em: EntityManager,
-    client: GitLabClient,
-    identity: IdentityRow,
-  ): Promise<TeammateRef> {
-    const known = identity.external_user_id === null ? undefined : Number(identity.external_user_id);
-    const ref = {
-      teammateId: identity.teammate_id,
-      slackUserId: identity.slack_user_id,
-      username: identity.username,
-    };
-    if (known !== undefined) return { ...ref, userId: known };
-    const user = await findUserByUsername(client, identity.username);
-    if (!user) {
-      throw new CodedError(
-        'GITLAB_NOT_FOUND',
-        `GitLab has no user named @${identity.username}: check the spelling and map the teammate again with /pulse map.`,
-      );
-    }
-    await em.execute('update external_identity set external_user_id = ?, updated_at = now() where id = ?', [
-      user.id,
-      identity.identity_id,
-    ]);
-    return { ...ref, username: user.username, userId: user.id };
-  }
-
-  async #finish(
-    sourceId: string,
-    runId: string,
-    result: SyncSourceResult,
-    counts: Record<string, Partial<Record<ActivityKind, number>>>,
-    failures: Array<TeammateFailure & { teammateId: string }>,
-    runStartedAt: Date,
-  ): Promise<void> {
-    const em = this.#options.orm.em.fork();
-    const finishedAt = this.#now();
-    await em.execute(
-      `update sync_run set status = ?, finished_at = ?, counts = ?::jsonb, failures = ?::jsonb,
-         notes = (select coalesce(array_agg(value), '{}') from jsonb_array_elements_text(?::jsonb)),
-         api_calls = ?, retries = ?, duration_ms = ?, error_code = ?, error = ?
-       where id = ?`,
-      [
-        result.status,
-        finishedAt,
-        JSON.stringify(counts),
-        JSON.stringify(failures.map(({ teammateId, code, message }) => ({ teammateId, code, message }))),
-        JSON.stringify(result.notes),
-        result.apiCalls,
-        result.retries,
-        result.durationMs,
-        result.errorCode ?? null,
-        result.error ?? null,
-        runId,
-      ],
-    );
-    if (result.status === 'failed' && result.errorCode && SOURCE_STOPPING_CODES.has(result.errorCode)) {
-      // Back-off (failure_count, next_sync_after) is the scheduled job's decision; this says why.
-      await em.execute(
-        `update data_source set status = 'failing', last_error_code = ?, last_error = ?, updated_at = now()
-         where id = ?`,
-        [result.errorCode, result.error ?? null, sourceId],
-      );
-    } else if (result.status === 'succeeded' || result.status === 'partial') {
-      await em.execute(
-        `update data_source set status = 'ok', last_error_code = null, last_error = null, failure_count = 0,
-           last_sync_at = greatest(last_sync_at, ?::timestamptz), updated_at = now()
-         where id = ?`,
-        [runStartedAt, sourceId],
-      );
-    }
-  }
-}
-
-function earliestEventsCursor(identities: IdentityRow[], cursors: CursorMap): Date | undefined {
-  let earliest: Date | undefined;
-  for (const identity of identities) {
-    const position = cursors.get(cursorKey(identity.teammate_id, 'events'))?.position;
-    if (!position) return undefined; // someone syncs for the first time: the window is the default
-    if (!earliest || position < earliest) earliest = position;
-  }
-  return earliest;
-}
-
-/**
- * Projects whose pipelines to ask about for a teammate: the ones they pushed to now, the ones
- * remembered but not read yet, and the ones polled before that saw activity within
- * PIPELINE_INTEREST_MS.
- */
-function pipelineInterests(
-  teammate: TeammateRef,
-  activeProjects: Set<number>,
-  projects: ProjectDirectory,
-  cursors: CursorMap,
-  runStartedAt: Date,
-): PipelineInterest[] {
-  const paths = new Set<string>();
-  for (const id of activeProjects) {
-    const path = projects.get(id);
-    if (path) paths.add(path);
-  }
-  const prefix = `${teammate.teammateId}\u0000pipelines:`;
-  for (const [key, value] of cursors) {
-    if (!key.startsWith(prefix)) continue;
-    // Never read yet (position null), or read and active lately.
-    if (!value.position || runStartedAt.getTime() - value.position.getTime() <= PIPELINE_INTEREST_MS) {
-      paths.add(key.slice(prefix.length));
-    }
-  }
-  return [...paths].sort().map((projectPath) => ({ teammate, projectPath }));
-}
-
-/** GitLab leaves `created_at` out of a user it will not show the profile of (private profile). */
-async function isPrivateProfile(client: GitLabClient, userId: number): Promise<boolean> {
-  try {
-    const user = await getUser(client, userId);
-    return !('created_at' in user) || user['created_at'] === undefined;
-  } catch (error) {
-    if (isGitLabError(error, 'GITLAB_NOT_FOUND')) return false;
-    throw error;
-  }
-}
-
-/** Runs `work` over `items`, at most `limit` at a time. */
-async function runPool<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next]!;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
