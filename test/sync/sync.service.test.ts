@@ -438,8 +438,8 @@ describe('SyncService windows and stops', () => {
     const service = harness.service();
     await service.sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
     const before = await storedActivities(harness);
-    const cursors = await harness.sql<{ resource: string; position: Date }>(
-      "select resource, position from sync_cursor where data_source_id = ? and resource = 'events' order by scope",
+    const cursors = await harness.sql<{ resource: string; position: Date; token: string }>(
+      "select resource, position, token from sync_cursor where data_source_id = ? and resource = 'events' order by scope",
       [sourceId],
     );
     fake.requests.length = 0;
@@ -458,7 +458,7 @@ describe('SyncService windows and stops', () => {
     expect(new Set(afters.map((request) => request.query['after']))).toEqual(new Set(['2024-05-06']));
     expect(
       await harness.sql(
-        "select resource, position from sync_cursor where data_source_id = ? and resource = 'events' order by scope",
+        "select resource, position, token from sync_cursor where data_source_id = ? and resource = 'events' order by scope",
         [sourceId],
       ),
     ).toEqual(cursors);

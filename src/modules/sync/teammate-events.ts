@@ -79,7 +79,8 @@ export async function syncTeammateEvents(
   // Events up to this id are stored already (a re-read of the cursor's day skips them for free).
   const storedUpTo = !context.since && cursor?.token ? Number(cursor.token) : undefined;
   const outcome: EventsSyncOutcome = { activeProjects: new Set(), eventsRead: 0, complete: false };
-  let lastId = storedUpTo;
+  // A `since` re-read never lowers the stored high-water mark.
+  let lastId = cursor?.token ? Number(cursor.token) : undefined;
 
   // https://docs.gitlab.com/api/events/#get-contribution-events-for-a-user
   for await (const page of listUserEvents(context.client, teammate.userId, {
