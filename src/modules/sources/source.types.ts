@@ -13,6 +13,10 @@ export interface SourceView {
   lastError: string | null;
   lastTestedAt: Date | null;
   lastSyncAt: Date | null;
+  /** Scheduled syncs that failed in a row; 0 after one that got through. */
+  failureCount: number;
+  /** A failing source is not synced on schedule before this (back-off, scheduled-sync.job.ts). */
+  nextSyncAfter: Date | null;
   tokenScopes: string[];
   tokenExpiresAt: Date | null;
   tokenUsername: string | null;

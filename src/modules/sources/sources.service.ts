@@ -344,6 +344,8 @@ export function toView(source: IDataSource): SourceView {
     lastError: source.lastError ?? null,
     lastTestedAt: source.lastTestedAt ?? null,
     lastSyncAt: source.lastSyncAt ?? null,
+    failureCount: source.failureCount ?? 0,
+    nextSyncAfter: source.nextSyncAfter ?? null,
     tokenScopes: [...(source.tokenScopes ?? [])],
     tokenExpiresAt: source.tokenExpiresAt ?? null,
     tokenUsername: source.tokenUsername ?? null,

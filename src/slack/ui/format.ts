@@ -16,6 +16,22 @@ export function formatAgo(date: Date, now: Date): string {
   return `${formatDistanceStrict(date, now)} ago`;
 }
 
+/** `in 2 hours`, from `now`; `now` when the moment has come. */
+export function formatIn(date: Date, now: Date): string {
+  if (date.getTime() <= now.getTime()) return 'now';
+  return `in ${formatDistanceStrict(date, now)}`;
+}
+
+/**
+ * A moment Slack shows in each reader's own zone and clock format (`today at 14:05`); clients
+ * that cannot render it show `fallback`, which the caller writes in the reader's zone.
+ * https://docs.slack.dev/messaging/formatting-message-text#date-formatting
+ */
+export function slackDate(date: Date, fallback: string): string {
+  const safe = fallback.replace(/[|<>]/g, ' ');
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} at {time}|${safe}>`;
+}
+
 /** `1h 30m`, `45m`, `20s`. */
 export function formatDuration(seconds: number): string {
   const total = Math.max(0, Math.round(seconds));

@@ -1,8 +1,10 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { ConnectionSummary, SourceView } from '../../modules/sources/source.types.ts';
+import { backoffUntil } from '../../modules/sources/source-backoff.ts';
 import { ACTIONS, SOURCE_FORM, VIEWS } from '../ids.ts';
 import { context, divider, escapeMrkdwn, fitMessage, header, type SlackMessage, section } from './blocks.ts';
-import { formatAgo, formatDay, plural } from './format.ts';
+import { formatAgo, formatDay, formatWhen, plural } from './format.ts';
+import { failingSourceLines } from './source-health.ui.ts';
 import { actions, button, modal, plain } from './views.ts';
 
 const EXPIRY_WARNING_DAYS = 30;
@@ -43,7 +45,11 @@ export function presentSourceList(
   }
   const failing = sources.filter((source) => source.status === 'failing').length;
   const text = `${plural(sources.length, 'data source')}${failing > 0 ? `, ${failing} failing` : ''}: ${sources
-    .map((source) => `${source.name} (${source.status})`)
+    .map((source) => {
+      const retryAt = backoffUntil(source, options.now);
+      const retry = retryAt ? `, next try ${formatWhen(retryAt, options.timeZone)}` : '';
+      return `${source.name} (${source.status}${retry})`;
+    })
     .join(', ')}`;
   return fitMessage(text, blocks);
 }
@@ -72,15 +78,21 @@ export function sourceButtons(source: SourceView, canManage: boolean) {
   return buttons;
 }
 
-/** One source's health: status and why, token owner and expiry, last sync. */
-export function sourceStatusText(source: SourceView, options: { now: Date; timeZone: string }): string {
+/**
+ * One source's health: status, and for a failing one why, when it is tried again and what to do;
+ * token owner and expiry, last sync. `canManage` decides whether the advice is "edit" or "ask an admin".
+ */
+export function sourceStatusText(
+  source: SourceView,
+  options: { now: Date; timeZone: string; canManage?: boolean },
+): string {
   const lines = [`*${escapeMrkdwn(source.name)}* · ${escapeMrkdwn(source.baseUrl)}`];
   if (source.status === 'ok') {
     lines.push(
       `:white_check_mark: OK${source.lastTestedAt ? ` (tested ${formatAgo(source.lastTestedAt, options.now)})` : ''}`,
     );
   } else if (source.status === 'failing') {
-    lines.push(`:x: Failing: ${escapeMrkdwn(source.lastError ?? 'unknown error')}`);
+    lines.push(...failingSourceLines(source, { ...options, canManage: options.canManage ?? false }));
   } else {
     lines.push(':grey_question: Not tested yet');
   }

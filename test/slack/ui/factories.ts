@@ -17,6 +17,8 @@ export function buildSourceView(overrides: Partial<SourceView> = {}): SourceView
     lastError: null,
     lastTestedAt: new Date('2026-03-10T10:00:00Z'),
     lastSyncAt: null,
+    failureCount: 0,
+    nextSyncAfter: null,
     tokenScopes: ['read_api'],
     tokenExpiresAt: new Date('2026-12-31T00:00:00Z'),
     tokenUsername: 'ada',
