@@ -5,7 +5,7 @@ import type { CursorPage } from './graphql-pagination.ts';
 import { pageInfoSchema, pipelineNodeSchema, timelogNodeSchema } from './graphql-schemas.ts';
 import type { GitLabPipelineNode, GitLabTimelog } from './schemas.ts';
 
-/** A merge request someone was asked to review (GraphQL `User.reviewRequestedMergeRequests`). */
+/** A merge request in a user's list (`User.reviewRequestedMergeRequests`, `User.authoredMergeRequests`). */
 export const reviewRequestNodeSchema = z.looseObject({
   iid: z.string(),
   projectId: z.number().int(),
@@ -14,14 +14,15 @@ export const reviewRequestNodeSchema = z.looseObject({
   createdAt: z.string(),
   updatedAt: z.string().nullable().optional(),
   sourceBranch: z.string().nullable().optional(),
-  author: z.looseObject({ username: z.string() }).nullable().optional(),
+  /** `id` is a global id such as gid://gitlab/User/41. */
+  author: z.looseObject({ id: z.string().optional(), username: z.string() }).nullable().optional(),
 });
 export type GitLabReviewRequestNode = z.infer<typeof reviewRequestNodeSchema>;
 
 /**
  * Several users' time logs and several (project, user) pipeline lists in ONE GraphQL request, using
  * aliases (`t0: timelogs(…)`, `p0: project(…) { q0: pipelines(…) }`, `r0: user(…) {
- * reviewRequestedMergeRequests(…) }`). A sync that asked once per
+ * reviewRequestedMergeRequests(…) }`, `a0: user(…) { authoredMergeRequests(…) }`). A sync that asked once per
  * user and project would spend most of its requests here; batched, an incremental sync of a whole
  * team costs one or two requests. Only the first page of each list comes back; callers continue a
  * list that has more with listTimelogs / listProjectPipelines from its endCursor.
@@ -56,6 +57,8 @@ export interface ActivityBatch {
   timelogs?: readonly TimelogsWanted[];
   pipelines?: readonly PipelinesWanted[];
   reviewRequests?: readonly ReviewRequestsWanted[];
+  /** Same shape: the user's own merge requests updated after the date. */
+  authoredMergeRequests?: readonly ReviewRequestsWanted[];
 }
 
 export interface ActivityBatchResult {
@@ -64,9 +67,10 @@ export interface ActivityBatchResult {
   pipelines: Map<string, CursorPage<GitLabPipelineNode>>;
   /** Absent when the user does not exist. */
   reviewRequests: Map<string, CursorPage<GitLabReviewRequestNode>>;
+  authoredMergeRequests: Map<string, CursorPage<GitLabReviewRequestNode>>;
 }
 
-const REVIEW_REQUEST_FIELDS = `nodes { iid projectId title webUrl createdAt updatedAt sourceBranch author { username } }
+const REVIEW_REQUEST_FIELDS = `nodes { iid projectId title webUrl createdAt updatedAt sourceBranch author { id username } }
       pageInfo { hasNextPage endCursor }`;
 
 const TIMELOG_FIELDS = `nodes {
@@ -131,6 +135,17 @@ export function buildActivityBatchQuery(batch: ActivityBatch): {
       `  r${index}: user(username: $ru${index}) {\n    reviewRequestedMergeRequests(updatedAfter: $ra${index}, first: 100, after: $rc${index}) {\n      ${REVIEW_REQUEST_FIELDS}\n    }\n  }`,
     );
   });
+  (batch.authoredMergeRequests ?? []).forEach((wanted, index) => {
+    declarations.push(`$au${index}: String!`, `$aa${index}: Time`, `$ac${index}: String`);
+    Object.assign(variables, {
+      [`au${index}`]: wanted.username,
+      [`aa${index}`]: wanted.updatedAfter,
+      [`ac${index}`]: wanted.after ?? null,
+    });
+    selections.push(
+      `  a${index}: user(username: $au${index}) {\n    authoredMergeRequests(updatedAfter: $aa${index}, first: 100, after: $ac${index}) {\n      ${REVIEW_REQUEST_FIELDS}\n    }\n  }`,
+    );
+  });
   const query = `query ActivityPulseSyncBatch(${declarations.join(', ')}) {\n${selections.join('\n')}\n}`;
   return { query, variables };
 }
@@ -149,16 +164,19 @@ export async function fetchActivityBatch(
   const timelogs = batch.timelogs ?? [];
   const pipelines = batch.pipelines ?? [];
   const reviewRequests = batch.reviewRequests ?? [];
+  const authored = batch.authoredMergeRequests ?? [];
   const result: ActivityBatchResult = {
     timelogs: new Map(),
     pipelines: new Map(),
     reviewRequests: new Map(),
+    authoredMergeRequests: new Map(),
   };
-  if (timelogs.length === 0 && pipelines.length === 0 && reviewRequests.length === 0) return result;
+  if (timelogs.length + pipelines.length + reviewRequests.length + authored.length === 0) return result;
   const { query, variables } = buildActivityBatchQuery(batch);
   // https://docs.gitlab.com/api/graphql/reference/#querytimelogs
   // https://docs.gitlab.com/api/graphql/reference/#projectpipelines
   // https://docs.gitlab.com/api/graphql/reference/#userreviewrequestedmergerequests
+  // https://docs.gitlab.com/api/graphql/reference/#userauthoredmergerequests
   const data = await client.graphql(query, variables, z.record(z.string(), z.unknown()), {
     endpoint: 'POST /api/graphql (activity batch)',
   });
@@ -194,23 +212,31 @@ export async function fetchActivityBatch(
       });
     }
   });
-  const reviewConnection = connection(reviewRequestNodeSchema);
-  reviewRequests.forEach((wanted, index) => {
-    const user = data[`r${index}`];
-    if (!user || typeof user !== 'object') return;
-    const page = parse(
-      reviewConnection,
-      (user as Record<string, unknown>)['reviewRequestedMergeRequests'],
-      `r${index}`,
-    );
-    if (page) {
-      result.reviewRequests.set(wanted.key, {
-        items: page.nodes,
-        page: 1,
-        endCursor: page.pageInfo.endCursor,
-        hasNextPage: page.pageInfo.hasNextPage,
-      });
-    }
-  });
+  const mergeRequestConnection = connection(reviewRequestNodeSchema);
+  const userLists = (
+    wantedList: readonly ReviewRequestsWanted[],
+    prefix: string,
+    field: string,
+    into: Map<string, CursorPage<GitLabReviewRequestNode>>,
+  ) =>
+    wantedList.forEach((wanted, index) => {
+      const user = data[`${prefix}${index}`];
+      if (!user || typeof user !== 'object') return;
+      const page = parse(
+        mergeRequestConnection,
+        (user as Record<string, unknown>)[field],
+        `${prefix}${index}`,
+      );
+      if (page) {
+        into.set(wanted.key, {
+          items: page.nodes,
+          page: 1,
+          endCursor: page.pageInfo.endCursor,
+          hasNextPage: page.pageInfo.hasNextPage,
+        });
+      }
+    });
+  userLists(reviewRequests, 'r', 'reviewRequestedMergeRequests', result.reviewRequests);
+  userLists(authored, 'a', 'authoredMergeRequests', result.authoredMergeRequests);
   return result;
 }

@@ -356,19 +356,18 @@ describe('SyncService on a mixed week', () => {
     const [pipeline] = (await storedActivities(harness)).filter((row) => row.kind === 'pipeline_run');
     expect(pipeline?.payload).toMatchObject({ status: 'success', ref: 'feature/pay-12-invoices' });
 
-    // Few requests: ada's 3 pushes on 2 branches → 2 commit listings (grace's push: 1); both MRs in
-    // one listing shared by the two teammates; reviewers only for MRs reviewed (!6) or newly awaiting
-    // review (!5, !7); one project lookup; ONE GraphQL request for all time logs, review requests and
-    // pipelines.
+    // Few requests: ada's 3 pushes on 2 branches → 2 commit listings (grace's push: 1); no MR
+    // listing (the GraphQL lists of authored and awaited MRs told their facts); reviewers only for
+    // MRs reviewed (!6) or newly awaiting review (!5, !7); one project lookup; TWO GraphQL requests:
+    // time logs, review requests and own MRs before the events, pipelines of new pushes after.
     expect(fake.countsByEndpoint()).toEqual({
       'GET /users': 4,
       'GET /users/:id': 1,
       'GET /users/:id/events': 3,
       'GET /projects/:id': 1,
-      'GET /projects/:id/merge_requests': 1,
       'GET /projects/:id/merge_requests/:iid/reviewers': 3,
       'GET /projects/:id/repository/commits': 3,
-      'POST /api/graphql': 1,
+      'POST /api/graphql': 2,
     });
     const [run] = await harness.sql<{
       status: string;
@@ -482,7 +481,9 @@ describe('SyncService windows and stops', () => {
       status: 'partial',
       notes: [expect.stringMatching(/stopped early/)],
     });
-    expect(Object.keys(stopped.sources[0]?.counts ?? {})).toEqual(['UADA']);
+    // Time logs and review requests of both come first; then ada's events, then the stop.
+    expect(stopped.sources[0]?.counts['UADA']).toMatchObject({ mr_opened: 1, commit_pushed: 5 });
+    expect(stopped.sources[0]?.counts['UGRACE']).toEqual({ time_logged: 1, mr_review_requested: 1 });
     const resumed = await harness
       .service()
       .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
@@ -492,12 +493,8 @@ describe('SyncService windows and stops', () => {
       mr_merged: 1,
       commit_pushed: 1,
     });
-    // Ada's events were complete: only her time logs, review requests and pipelines come now.
-    expect(resumed.sources[0]?.counts['UADA']).toEqual({
-      time_logged: 1,
-      mr_review_requested: 1,
-      pipeline_run: 1,
-    });
+    // Ada's events were complete: only her pipelines (never read: the run stopped first) come now.
+    expect(resumed.sources[0]?.counts['UADA']).toEqual({ pipeline_run: 1 });
   });
 });
 
@@ -694,13 +691,14 @@ describe('SyncService when things go wrong', () => {
       trigger: 'cron',
     });
 
-    // Time logs and review requests of 2 teammates + 1 pipelines list per pusher = 6 lists; 2 fit.
+    // Time logs, review requests and own MRs of 2 teammates = 6 lists, 2 fit; then the pipelines
+    // lists of the 2 pushers, in batches of the size learnt.
     expect(sources[0]).toMatchObject({
       status: 'succeeded',
       counts: { UADA: { time_logged: 1, pipeline_run: 1 }, UGRACE: { time_logged: 1, pipeline_run: 1 } },
     });
     const graphql = fake.requests.filter((request) => request.endpoint === 'POST /api/graphql');
-    // The rejected batch of 6, then three batches of 2.
-    expect(graphql).toHaveLength(4);
+    // The rejected batch of 6, three batches of 2, then one of 2 for the pipelines.
+    expect(graphql).toHaveLength(5);
   });
 });

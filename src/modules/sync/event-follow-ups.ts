@@ -143,6 +143,12 @@ export class MergeRequestLookups {
     this.#client = client;
   }
 
+  /** Facts learnt elsewhere (GraphQL lists): later look-ups need no request. */
+  prime(facts: MergeRequestFacts): void {
+    const ref = mergeRequestRef(facts.projectId, facts.iid);
+    if (!this.#facts.has(ref)) this.#facts.set(ref, Promise.resolve(facts));
+  }
+
   /** Facts of these MRs of one project: the unknown ones in one listing. */
   async facts(projectId: number, iids: readonly number[]): Promise<MergeRequestFacts[]> {
     const missing = iids.filter((iid) => !this.#facts.has(mergeRequestRef(projectId, iid)));

@@ -18,6 +18,8 @@ import type { ActivityRow, StoredActivity } from '../activity/activity-store.ts'
 import { upsertActivities } from '../activity/activity-store.ts';
 import type { MergeRequestLookups } from './event-follow-ups.ts';
 import {
+  gidNumber,
+  type MergeRequestFacts,
   mapPipeline,
   mapReviewRequest,
   mapTimelog,
@@ -44,8 +46,11 @@ export interface StreamsContext {
   runStartedAt: Date;
   firstSyncFrom: Date;
   since: Date | undefined;
-  /** Lists per GraphQL request (GitLab limits query complexity); a rejected batch is split. */
-  batchSize: number;
+  /**
+   * Lists per GraphQL request (GitLab limits query complexity). Shrunk in place when GitLab rejects
+   * a batch as too complex, so the rest of the run keeps the size that works.
+   */
+  batch: { size: number };
   mergeRequests: MergeRequestLookups;
   onStored(teammateId: string, stored: StoredActivity[]): void;
 }
@@ -68,16 +73,26 @@ export const PIPELINE_INTEREST_MS = 30 * 86_400_000;
 type Wanted =
   | { kind: 'timelogs'; wanted: TimelogsWanted; teammate: TeammateRef }
   | { kind: 'pipelines'; wanted: PipelinesWanted; teammate: TeammateRef }
-  | { kind: 'reviews'; wanted: ReviewRequestsWanted; teammate: TeammateRef };
+  | { kind: 'reviews'; wanted: ReviewRequestsWanted; teammate: TeammateRef }
+  | { kind: 'authored'; wanted: ReviewRequestsWanted; teammate: TeammateRef };
+
+/** Which lists to read in this call. */
+export interface StreamLists {
+  timelogs?: readonly TeammateRef[];
+  /** Merge requests awaiting the teammate's review. */
+  reviews?: readonly TeammateRef[];
+  /** The teammate's own merge requests: read only to learn their facts without REST calls. */
+  authored?: readonly TeammateRef[];
+  pipelines?: readonly PipelineInterest[];
+}
 
 export async function syncGraphqlStreams(
   context: StreamsContext,
-  teammates: readonly TeammateRef[],
-  interests: readonly PipelineInterest[],
+  lists: StreamLists,
 ): Promise<StreamsOutcome> {
   const outcome: StreamsOutcome = { timelogsUnavailable: false, reviewRequestsUnavailable: false };
   const end = context.runStartedAt.toISOString();
-  const timelogs: Wanted[] = teammates.map((teammate) => {
+  const timelogs: Wanted[] = (lists.timelogs ?? []).map((teammate) => {
     const cursor = context.cursors.get(cursorKey(teammate.teammateId, 'timelogs'));
     const start =
       context.since ??
@@ -93,7 +108,7 @@ export async function syncGraphqlStreams(
       },
     };
   });
-  const pipelines: Wanted[] = interests.map(({ teammate, projectPath }) => {
+  const pipelines: Wanted[] = (lists.pipelines ?? []).map(({ teammate, projectPath }) => {
     const cursor = context.cursors.get(cursorKey(teammate.teammateId, `pipelines:${projectPath}`));
     const after = context.since ?? cursor?.position ?? context.firstSyncFrom;
     return {
@@ -108,23 +123,27 @@ export async function syncGraphqlStreams(
     };
   });
 
-  const reviews: Wanted[] = teammates.map((teammate) => {
-    const cursor = context.cursors.get(cursorKey(teammate.teammateId, 'review_requests'));
-    const after = context.since ?? cursor?.position ?? context.firstSyncFrom;
-    return {
-      kind: 'reviews',
-      teammate,
-      wanted: { key: teammate.teammateId, username: teammate.username, updatedAfter: after.toISOString() },
+  const userList =
+    (kind: 'reviews' | 'authored', resource: string) =>
+    (teammate: TeammateRef): Wanted => {
+      const cursor = context.cursors.get(cursorKey(teammate.teammateId, resource));
+      const after = context.since ?? cursor?.position ?? context.firstSyncFrom;
+      return {
+        kind,
+        teammate,
+        wanted: { key: teammate.teammateId, username: teammate.username, updatedAfter: after.toISOString() },
+      };
     };
-  });
+  const reviews = (lists.reviews ?? []).map(userList('reviews', 'review_requests'));
+  const authored = (lists.authored ?? []).map(userList('authored', 'authored_merge_requests'));
 
-  const pending = [...timelogs, ...reviews, ...pipelines];
-  // The batch size shrinks (for the rest of the run) when GitLab finds a batch too complex.
-  let size = Math.max(1, context.batchSize);
+  const pending = [...timelogs, ...reviews, ...authored, ...pipelines];
   while (pending.length > 0) {
-    let batch = pending.splice(0, size);
+    let batch = pending.splice(0, Math.max(1, context.batch.size));
     if (outcome.timelogsUnavailable) batch = batch.filter((entry) => entry.kind !== 'timelogs');
-    if (outcome.reviewRequestsUnavailable) batch = batch.filter((entry) => entry.kind !== 'reviews');
+    if (outcome.reviewRequestsUnavailable) {
+      batch = batch.filter((entry) => entry.kind !== 'reviews' && entry.kind !== 'authored');
+    }
     if (batch.length === 0) continue;
     let result: ActivityBatchResult;
     try {
@@ -132,6 +151,7 @@ export async function syncGraphqlStreams(
         timelogs: batch.flatMap((entry) => (entry.kind === 'timelogs' ? [entry.wanted] : [])),
         pipelines: batch.flatMap((entry) => (entry.kind === 'pipelines' ? [entry.wanted] : [])),
         reviewRequests: batch.flatMap((entry) => (entry.kind === 'reviews' ? [entry.wanted] : [])),
+        authoredMergeRequests: batch.flatMap((entry) => (entry.kind === 'authored' ? [entry.wanted] : [])),
       });
     } catch (error) {
       if (error instanceof GitLabGraphqlError && error.isUnknownField('timelogs')) {
@@ -142,14 +162,16 @@ export async function syncGraphqlStreams(
       }
       if (
         error instanceof GitLabGraphqlError &&
-        (error.isUnknownField('reviewRequestedMergeRequests') || error.isUnknownField('updatedAfter'))
+        (error.isUnknownField('reviewRequestedMergeRequests') ||
+          error.isUnknownField('authoredMergeRequests') ||
+          error.isUnknownField('updatedAfter'))
       ) {
         outcome.reviewRequestsUnavailable = true;
         pending.unshift(...batch);
         continue;
       }
       if (error instanceof GitLabGraphqlError && batch.length > 1) {
-        size = smallerBatch(batch.length, error.graphqlMessages);
+        context.batch.size = smallerBatch(batch.length, error.graphqlMessages);
         pending.unshift(...batch);
         continue;
       }
@@ -197,14 +219,17 @@ async function storeBatch(
         position: context.runStartedAt,
         token: null,
       });
-    } else if (entry.kind === 'reviews') {
-      const first = result.reviewRequests.get(entry.wanted.key);
+    } else if (entry.kind === 'reviews' || entry.kind === 'authored') {
+      const listName = entry.kind === 'reviews' ? 'reviewRequests' : 'authoredMergeRequests';
+      const first = result[listName].get(entry.wanted.key);
       if (!first) continue;
-      const nodes = await restOfReviewRequests(context, entry.wanted, first);
-      rows.push(...(await reviewRequestRows(context, entry.teammate, nodes)));
+      const nodes = await restOfUserList(context, listName, entry.wanted, first);
+      // What the lists say about each MR spares the events a REST call for it.
+      for (const node of nodes) context.mergeRequests.prime(factsOfNode(node));
+      if (entry.kind === 'reviews') rows.push(...(await reviewRequestRows(context, entry.teammate, nodes)));
       cursors.push({
         scope: entry.teammate.teammateId,
-        resource: 'review_requests',
+        resource: entry.kind === 'reviews' ? 'review_requests' : 'authored_merge_requests',
         position: context.runStartedAt,
         token: null,
       });
@@ -273,17 +298,8 @@ async function reviewRequestRows(
     const iid = Number(node.iid);
     const request = await context.mergeRequests.reviewRequest(node.projectId, iid, teammate.userId);
     if (!request.requested) continue;
-    const facts = {
-      projectId: node.projectId,
-      iid,
-      title: node.title,
-      webUrl: node.webUrl,
-      sourceBranch: node.sourceBranch ?? null,
-      createdAt: node.createdAt,
-      authorId: null,
-    };
     const activity = mapReviewRequest(
-      facts,
+      factsOfNode(node),
       { userId: teammate.userId, requestedAt: request.at ?? node.createdAt },
       context,
     );
@@ -294,8 +310,22 @@ async function reviewRequestRows(
   return rows;
 }
 
-async function restOfReviewRequests(
+function factsOfNode(node: GitLabReviewRequestNode): MergeRequestFacts {
+  const authorId = node.author?.id ? Number(gidNumber(node.author.id)) : Number.NaN;
+  return {
+    projectId: node.projectId,
+    iid: Number(node.iid),
+    title: node.title,
+    webUrl: node.webUrl,
+    sourceBranch: node.sourceBranch ?? null,
+    createdAt: node.createdAt,
+    authorId: Number.isInteger(authorId) ? authorId : null,
+  };
+}
+
+async function restOfUserList(
   context: StreamsContext,
+  listName: 'reviewRequests' | 'authoredMergeRequests',
   wanted: ReviewRequestsWanted,
   first: CursorPage<GitLabReviewRequestNode>,
 ): Promise<GitLabReviewRequestNode[]> {
@@ -303,9 +333,9 @@ async function restOfReviewRequests(
   let page = first;
   while (page.hasNextPage && page.endCursor) {
     const next = await fetchActivityBatch(context.client, {
-      reviewRequests: [{ ...wanted, after: page.endCursor }],
+      [listName]: [{ ...wanted, after: page.endCursor }],
     });
-    const found = next.reviewRequests.get(wanted.key);
+    const found = next[listName].get(wanted.key);
     if (!found) break;
     nodes.push(...found.items);
     page = found;

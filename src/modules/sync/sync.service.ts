@@ -11,7 +11,12 @@ import type { IDataSource } from '../sources/data-source.entity.ts';
 import { DataSource } from '../sources/data-source.entity.ts';
 import type { DataSourceRepository } from '../sources/data-source.repository.ts';
 import { MergeRequestLookups } from './event-follow-ups.ts';
-import { type PipelineInterest, syncGraphqlStreams } from './graphql-streams.ts';
+import {
+  type PipelineInterest,
+  type StreamLists,
+  type StreamsContext,
+  syncGraphqlStreams,
+} from './graphql-streams.ts';
 import { ProjectDirectory } from './project-directory.ts';
 import type { SyncEngine, SyncRequest, SyncResult, SyncSourceResult, TeammateFailure } from './sync.types.ts';
 import { cursorKey, loadCursors } from './sync-cursors.ts';
@@ -206,15 +211,118 @@ export class SyncService implements SyncEngine {
         onStored,
       };
 
-      const ready: TeammateRef[] = [];
-      const interests: PipelineInterest[] = [];
+      const concurrency = this.#options.concurrency ?? 4;
       let done = 0;
-      await runPool(identities, this.#options.concurrency ?? 4, async (identity) => {
+      const progress = async (identity: IdentityRow) => {
+        done += 1;
+        await Promise.resolve(
+          request.onProgress?.({
+            dataSourceId: source.id,
+            dataSourceName: source.name,
+            teammatesDone: done,
+            teammatesTotal: identities.length,
+            lastSlackUserId: identity.slack_user_id,
+          }),
+        ).catch((error: unknown) => logger.warn({ err: error }, 'sync progress callback failed'));
+      };
+      const teammateFailed = (identity: IdentityRow, error: unknown) => {
+        if (isCodedError(error) && SOURCE_STOPPING_CODES.has(error.code)) {
+          stopped ??= new SourceStopped(error.code, error.userMessage);
+          return;
+        }
+        logger.warn(
+          { err: error, dataSourceId: source.id, username: identity.username },
+          'teammate sync failed',
+        );
+        failures.push({
+          teammateId: identity.teammate_id,
+          slackUserId: identity.slack_user_id,
+          code: isCodedError(error) ? error.code : 'SYNC_TEAMMATE_FAILED',
+          message: isCodedError(error)
+            ? error.userMessage
+            : 'An unexpected error stopped this teammate’s sync; the details are in the ActivityPulse logs.',
+        });
+      };
+      const streamsContext: StreamsContext = {
+        client: gitlab,
+        transaction,
+        workspaceId: request.workspaceId,
+        dataSourceId: source.id,
+        host: gitlab.host,
+        baseUrl: gitlab.baseUrl,
+        cursors,
+        runStartedAt,
+        firstSyncFrom,
+        since: request.since,
+        batch: { size: this.#options.graphqlBatchSize ?? 20 },
+        mergeRequests,
+        onStored,
+      };
+      const streams = async (lists: StreamLists, what: string) => {
         if (stopped || request.signal?.aborted) return;
         try {
-          const teammate = await resolveTeammate(em, gitlab, identity);
+          const outcome = await syncGraphqlStreams(streamsContext, lists);
+          if (outcome.reviewRequestsUnavailable) {
+            notes.push(
+              'Review requests are included only once the reviewer comments or approves: this GitLab cannot list the merge requests awaiting someone’s review (GraphQL reviewRequestedMergeRequests).',
+            );
+          }
+          if (outcome.timelogsUnavailable) {
+            notes.push(
+              'Time logged is not included: this GitLab cannot list time-tracking entries per user (GraphQL timelogs); it appears after GitLab is upgraded.',
+            );
+          }
+        } catch (error) {
+          if (isCodedError(error) && SOURCE_STOPPING_CODES.has(error.code)) {
+            stopped = new SourceStopped(error.code, error.userMessage);
+            return;
+          }
+          logger.warn({ err: error, dataSourceId: source.id }, `${what} sync failed`);
+          incomplete = true;
+          notes.push(
+            `${what} could not be read this time (${isCodedError(error) ? error.userMessage : 'unexpected error'}); the next sync tries again.`,
+          );
+        }
+      };
+
+      // 1. Who each teammate is on GitLab (a look-up only the first time).
+      const byIdentity = new Map<string, TeammateRef>();
+      await runPool(identities, concurrency, async (identity) => {
+        if (stopped || request.signal?.aborted) return;
+        try {
+          byIdentity.set(identity.identity_id, await resolveTeammate(em, gitlab, identity));
+        } catch (error) {
+          teammateFailed(identity, error);
+          await progress(identity);
+        }
+      });
+      const resolved = identities.flatMap((identity) => {
+        const teammate = byIdentity.get(identity.identity_id);
+        return teammate ? [{ identity, teammate }] : [];
+      });
+      const teammates = resolved.map((entry) => entry.teammate);
+
+      // 2. Time logs, review requests, the teammates' own MRs and the pipelines of projects they
+      //    pushed to before, batched: before the events, so the events find most MR facts known.
+      const known = teammates.flatMap((teammate) =>
+        pipelineInterests(teammate, new Set(), projects, cursors, runStartedAt),
+      );
+      const asked = new Set(
+        known.map((interest) => `${interest.teammate.teammateId}\u0000${interest.projectPath}`),
+      );
+      if (teammates.length > 0) {
+        await streams(
+          { timelogs: teammates, reviews: teammates, authored: teammates, pipelines: known },
+          'Time logged, review requests and pipelines',
+        );
+      }
+
+      // 3. Each teammate's events, page by page, with their follow-ups.
+      const interests: PipelineInterest[] = [];
+      await runPool(resolved, concurrency, async ({ identity, teammate }) => {
+        if (stopped || request.signal?.aborted) return;
+        try {
           const outcome = await syncTeammateEvents(eventsContext, teammate);
-          ready.push(teammate);
           const hadCursor = cursors.has(cursorKey(teammate.teammateId, 'events'));
           if (outcome.eventsRead === 0 && !hadCursor && (await isPrivateProfile(gitlab, teammate.userId))) {
             failures.push({
@@ -228,79 +336,17 @@ export class SyncService implements SyncEngine {
             ...pipelineInterests(teammate, outcome.activeProjects, projects, cursors, runStartedAt),
           );
         } catch (error) {
-          if (isCodedError(error) && SOURCE_STOPPING_CODES.has(error.code)) {
-            stopped ??= new SourceStopped(error.code, error.userMessage);
-            return;
-          }
-          logger.warn(
-            { err: error, dataSourceId: source.id, username: identity.username },
-            'teammate sync failed',
-          );
-          failures.push({
-            teammateId: identity.teammate_id,
-            slackUserId: identity.slack_user_id,
-            code: isCodedError(error) ? error.code : 'SYNC_TEAMMATE_FAILED',
-            message: isCodedError(error)
-              ? error.userMessage
-              : 'An unexpected error stopped this teammate’s sync; the details are in the ActivityPulse logs.',
-          });
+          teammateFailed(identity, error);
         } finally {
-          done += 1;
-          await Promise.resolve(
-            request.onProgress?.({
-              dataSourceId: source.id,
-              dataSourceName: source.name,
-              teammatesDone: done,
-              teammatesTotal: identities.length,
-              lastSlackUserId: identity.slack_user_id,
-            }),
-          ).catch((error: unknown) => logger.warn({ err: error }, 'sync progress callback failed'));
+          await progress(identity);
         }
       });
 
-      if (!stopped && !request.signal?.aborted && ready.length > 0) {
-        try {
-          const streams = await syncGraphqlStreams(
-            {
-              client: gitlab,
-              transaction,
-              workspaceId: request.workspaceId,
-              dataSourceId: source.id,
-              host: gitlab.host,
-              baseUrl: gitlab.baseUrl,
-              cursors,
-              runStartedAt,
-              firstSyncFrom,
-              since: request.since,
-              batchSize: this.#options.graphqlBatchSize ?? 20,
-              mergeRequests,
-              onStored,
-            },
-            ready,
-            interests,
-          );
-          if (streams.reviewRequestsUnavailable) {
-            notes.push(
-              'Review requests are included only once the reviewer comments or approves: this GitLab cannot list the merge requests awaiting someone’s review (GraphQL reviewRequestedMergeRequests).',
-            );
-          }
-          if (streams.timelogsUnavailable) {
-            notes.push(
-              'Time logged is not included: this GitLab cannot list time-tracking entries per user (GraphQL timelogs); it appears after GitLab is upgraded.',
-            );
-          }
-        } catch (error) {
-          if (isCodedError(error) && SOURCE_STOPPING_CODES.has(error.code)) {
-            stopped = new SourceStopped(error.code, error.userMessage);
-          } else {
-            logger.warn({ err: error, dataSourceId: source.id }, 'time logs and pipelines sync failed');
-            incomplete = true;
-            notes.push(
-              `Time logged and pipelines could not be read this time (${isCodedError(error) ? error.userMessage : 'unexpected error'}); the next sync tries again.`,
-            );
-          }
-        }
-      }
+      // 4. Pipelines of projects pushed to for the first time in this run, batched.
+      const fresh = interests.filter(
+        (interest) => !asked.has(`${interest.teammate.teammateId}\u0000${interest.projectPath}`),
+      );
+      if (fresh.length > 0) await streams({ pipelines: fresh }, 'Pipelines');
       if (request.signal?.aborted)
         notes.push('The sync was stopped early; the next one continues where it stopped.');
       if (identities.length === 0)

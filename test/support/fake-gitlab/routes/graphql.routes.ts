@@ -32,7 +32,8 @@ export const graphqlRoute: Route = {
       const lists =
         timelogCalls.length +
         projectCalls.reduce((sum, call) => sum + fieldCalls(call.body, 'pipelines', variables).length, 0) +
-        fieldCalls(query, 'reviewRequestedMergeRequests', variables).length;
+        fieldCalls(query, 'reviewRequestedMergeRequests', variables).length +
+        fieldCalls(query, 'authoredMergeRequests', variables).length;
       if (lists * 10 > maxComplexity) {
         return json({
           errors: [
@@ -65,7 +66,10 @@ export const graphqlRoute: Route = {
       }
       const inner: Record<string, unknown> = {};
       for (const nested of fieldCalls(call.body, 'reviewRequestedMergeRequests', variables)) {
-        inner[nested.alias] = reviewRequested(context, found.username, nested.args);
+        inner[nested.alias] = userMergeRequests(context, found.username, 'reviewer', nested.args);
+      }
+      for (const nested of fieldCalls(call.body, 'authoredMergeRequests', variables)) {
+        inner[nested.alias] = userMergeRequests(context, found.username, 'author', nested.args);
       }
       data[call.alias] = inner;
     }
@@ -195,15 +199,22 @@ function pipelines(context: RouteContext, projectId: number, path: string, args:
   return { nodes: page.items.map((item) => pipelineNode(item, path)), pageInfo: page.pageInfo };
 }
 
-/** Merge requests where `username` is a reviewer, updated at or after `updatedAfter`, newest first. */
-function reviewRequested(context: RouteContext, username: string, args: Record<string, unknown>) {
+/** Merge requests `username` reviews or wrote, updated at or after `updatedAfter`, newest first. */
+function userMergeRequests(
+  context: RouteContext,
+  username: string,
+  role: 'reviewer' | 'author',
+  args: Record<string, unknown>,
+) {
   const { world, user } = context;
   const updatedAfter = stringArg(args, 'updatedAfter');
   const after = updatedAfter ? Date.parse(updatedAfter) : undefined;
   const selected = (world.scenario.mergeRequests ?? [])
     .filter((mr) => world.canSee(user.id, mr.project_id))
     .filter((mr) =>
-      (mr.reviewers ?? []).some((entry) => entry.username.toLowerCase() === username.toLowerCase()),
+      role === 'author'
+        ? mr.author.toLowerCase() === username.toLowerCase()
+        : (mr.reviewers ?? []).some((entry) => entry.username.toLowerCase() === username.toLowerCase()),
     )
     .filter((mr) => after === undefined || Date.parse(mr.updated_at) >= after)
     .sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at) || b.iid - a.iid);
@@ -217,7 +228,7 @@ function reviewRequested(context: RouteContext, username: string, args: Record<s
       createdAt: mr.created_at,
       updatedAt: mr.updated_at,
       sourceBranch: mr.source_branch,
-      author: { username: mr.author },
+      author: { id: `gid://gitlab/User/${world.userNamed(mr.author).id}`, username: mr.author },
     })),
     pageInfo: page.pageInfo,
   };
