@@ -61,7 +61,12 @@ export {
   type RetryOptions,
 } from './retry-policy.ts';
 export * from './schemas.ts';
-export { type ConnectionReport, testConnection } from './test-connection.ts';
+export {
+  type ConnectionReport,
+  type ConnectionWarning,
+  type ConnectionWarningCode,
+  testConnection,
+} from './test-connection.ts';
 export { type ListTimelogsOptions, listTimelogs, TIMELOGS_QUERY } from './timelogs.api.ts';
 export {
   type AddressClass,

@@ -4,6 +4,19 @@ import type { GitLabTokenSelf } from './schemas.ts';
 import { getCurrentUser, getTokenSelf, getVersion } from './users.api.ts';
 
 /**
+ * What a warning is about, so callers decide by code and never by wording:
+ * - `TOKEN_EXPIRES_SOON`: the token expires within 30 days (`daysToExpiry` says when);
+ * - `TOKEN_DETAILS_UNKNOWN`: GitLab did not tell the token's scopes and expiry.
+ */
+export type ConnectionWarningCode = 'TOKEN_EXPIRES_SOON' | 'TOKEN_DETAILS_UNKNOWN';
+
+export interface ConnectionWarning {
+  code: ConnectionWarningCode;
+  /** For people: says what to do. */
+  message: string;
+}
+
+/**
  * "Test Connection" for a data source: who the token belongs to, what it may do and when it
  * expires. Only problems that make syncing impossible throw; the rest become warnings.
  */
@@ -13,7 +26,7 @@ export interface ConnectionReport {
   scopes: string[] | null;
   expiresAt: Date | null;
   daysToExpiry: number | null;
-  warnings: string[];
+  warnings: ConnectionWarning[];
   version?: string;
 }
 
@@ -25,7 +38,7 @@ export async function testConnection(
   client: GitLabClient,
   options: { now: Date },
 ): Promise<ConnectionReport> {
-  const warnings: string[] = [];
+  const warnings: ConnectionWarning[] = [];
   const user = await getCurrentUser(client);
 
   let token: GitLabTokenSelf | undefined;
@@ -34,9 +47,11 @@ export async function testConnection(
   } catch (error) {
     // 400: project/group/OAuth token; 404: GitLab before 15.5. Neither means the token is unusable.
     if (!isGitLabError(error) || (error.status !== 400 && error.status !== 404)) throw error;
-    warnings.push(
-      'GitLab did not say which scopes this token has or when it expires (it is not a personal access token, or GitLab is older than 15.5): make sure it has the read_api scope and note its expiry date.',
-    );
+    warnings.push({
+      code: 'TOKEN_DETAILS_UNKNOWN',
+      message:
+        'GitLab did not say which scopes this token has or when it expires (it is not a personal access token, or GitLab is older than 15.5): make sure it has the read_api scope and note its expiry date.',
+    });
   }
 
   if (token) assertUsable(token);
@@ -44,9 +59,10 @@ export async function testConnection(
   const daysToExpiry = expiresAt ? daysBetween(options.now, expiresAt) : null;
   if (daysToExpiry !== null && daysToExpiry <= EXPIRY_WARNING_DAYS) {
     const when = daysToExpiry <= 0 ? 'today' : `in ${daysToExpiry} day${daysToExpiry === 1 ? '' : 's'}`;
-    warnings.push(
-      `The GitLab token expires ${when} (${token?.expires_at}): create a new one with the read_api scope before then and edit the source.`,
-    );
+    warnings.push({
+      code: 'TOKEN_EXPIRES_SOON',
+      message: `The GitLab token expires ${when} (${token?.expires_at}): create a new one with the read_api scope before then and edit the source.`,
+    });
   }
 
   let version: string | undefined;

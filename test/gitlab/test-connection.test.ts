@@ -32,7 +32,11 @@ describe('testConnection', () => {
 
     expect(report.daysToExpiry).toBe(12);
     expect(report.warnings).toEqual([
-      'The GitLab token expires in 12 days (2025-01-20): create a new one with the read_api scope before then and edit the source.',
+      {
+        code: 'TOKEN_EXPIRES_SOON',
+        message:
+          'The GitLab token expires in 12 days (2025-01-20): create a new one with the read_api scope before then and edit the source.',
+      },
     ]);
   });
 
@@ -42,7 +46,8 @@ describe('testConnection', () => {
       now: new Date('2025-01-20T08:00:00Z'),
     });
     expect(report.daysToExpiry).toBe(0);
-    expect(report.warnings[0]).toContain('expires today');
+    expect(report.warnings[0]).toMatchObject({ code: 'TOKEN_EXPIRES_SOON' });
+    expect(report.warnings[0]?.message).toContain('expires today');
   });
 
   it('accepts a token without expiry and the api scope', async () => {
@@ -98,7 +103,8 @@ describe('testConnection', () => {
       daysToExpiry: null,
     });
     expect(report.warnings).toHaveLength(1);
-    expect(report.warnings[0]).toContain('read_api');
+    expect(report.warnings[0]).toMatchObject({ code: 'TOKEN_DETAILS_UNKNOWN' });
+    expect(report.warnings[0]?.message).toContain('read_api');
     expect(kit.fake.count('GET /personal_access_tokens/self')).toBe(1);
   });
 

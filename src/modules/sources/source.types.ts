@@ -1,4 +1,7 @@
+import type { ConnectionWarning } from '../../gitlab/index.ts';
 import type { DATA_SOURCE_STATUSES } from './data-source.entity.ts';
+
+export type { ConnectionWarning, ConnectionWarningCode } from '../../gitlab/index.ts';
 
 /** A data source as callers see it: everything but the token. */
 export interface SourceView {
@@ -32,7 +35,8 @@ export interface ConnectionSummary {
   scopes: string[] | null;
   expiresAt: Date | null;
   daysToExpiry: number | null;
-  warnings: string[];
+  /** Decide by `code` (e.g. `TOKEN_EXPIRES_SOON`); `message` is for people. */
+  warnings: ConnectionWarning[];
 }
 
 /** The fields of the source form; each error is reported on its own field. */

@@ -120,17 +120,19 @@ export function connectionText(connection: ConnectionSummary): string {
       ? `Scopes: ${connection.scopes.map((scope) => `\`${scope}\``).join(', ')}.`
       : 'Scopes: unknown.',
   ];
-  if (connection.daysToExpiry === null) {
+  // Test Connection decides what "soon" means; its own expiry warning is said here in our words.
+  const expiresSoon = connection.warnings.some((warning) => warning.code === 'TOKEN_EXPIRES_SOON');
+  const days = connection.daysToExpiry;
+  if (days === null) {
     lines.push('The token has no expiry date GitLab could tell.');
-  } else if (connection.daysToExpiry < EXPIRY_WARNING_DAYS) {
-    lines.push(
-      `:warning: The token expires in ${plural(Math.max(0, connection.daysToExpiry), 'day')}: create a new one before then and edit the source.`,
-    );
+  } else if (expiresSoon) {
+    const when = days <= 0 ? 'today' : `in ${plural(days, 'day')}`;
+    lines.push(`:warning: The token expires ${when}: create a new one before then and edit the source.`);
   } else {
-    lines.push(`The token expires in ${plural(connection.daysToExpiry, 'day')}.`);
+    lines.push(`The token expires in ${plural(days, 'day')}.`);
   }
   for (const warning of connection.warnings) {
-    if (!/expires (today|in \d+ day)/.test(warning)) lines.push(`:warning: ${escapeMrkdwn(warning)}`);
+    if (warning.code !== 'TOKEN_EXPIRES_SOON') lines.push(`:warning: ${escapeMrkdwn(warning.message)}`);
   }
   return lines.join('\n');
 }

@@ -62,7 +62,10 @@ describe('source builders', () => {
       buildConnection({
         daysToExpiry: 5,
         scopes: ['read_api', 'read_user'],
-        warnings: ['Something else to know'],
+        warnings: [
+          { code: 'TOKEN_EXPIRES_SOON', message: 'The GitLab token expires in 5 days (2026-03-15).' },
+          { code: 'TOKEN_DETAILS_UNKNOWN', message: 'Something else to know' },
+        ],
       }),
     );
     expect(text).toContain('Connected as *Ada Example* (@ada).');
