@@ -4,7 +4,7 @@ import { isCodedError } from '../../lib/errors.ts';
 import type { SlackDeps } from '../deps.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../permissions.ts';
 import { presentNoticeModal, presentSourceForm } from '../ui/sources.ui.ts';
-import { presentTeammateForm } from '../ui/teammates.ui.ts';
+import { teammateFormFor } from './teammate-form.flow.ts';
 
 interface OpenArgs {
   deps: SlackDeps;
@@ -65,15 +65,5 @@ export function openSourceForm(
 }
 
 export function openTeammateForm(args: OpenArgs & { slackUserId?: string }): Promise<void> {
-  return openThenFill(args, 'Edit teammate', async () => {
-    const [sources, teammate] = await Promise.all([
-      args.deps.services.sources.list(args.teamId),
-      args.slackUserId ? args.deps.services.teammates.get(args.teamId, args.slackUserId) : undefined,
-    ]);
-    return presentTeammateForm({
-      ...(args.slackUserId ? { slackUserId: args.slackUserId } : {}),
-      sources,
-      identities: teammate?.identities ?? [],
-    });
-  });
+  return openThenFill(args, 'Edit teammate', () => teammateFormFor(args.deps, args.teamId, args.slackUserId));
 }

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { SourceView } from '../../modules/sources/source.types.ts';
 import type { MappingResult, TeammateView } from '../../modules/teammates/teammates.service.ts';
-import { ACTIONS, TEAMMATE_FORM, VIEWS } from '../ids.ts';
+import { ACTIONS, TEAMMATE_FORM, usernameActionId, VIEWS } from '../ids.ts';
 import { context, escapeMrkdwn, fitMessage, header, type SlackMessage, section } from './blocks.ts';
 import { plural } from './format.ts';
 import { button, modal, plain } from './views.ts';
@@ -42,7 +42,10 @@ export function presentTeammates(teammates: TeammateView[], options: { canManage
   return fitMessage(`${plural(teammates.length, 'teammate')} mapped`, blocks);
 }
 
-/** A users select and one GitLab username field per data source (empty removes that mapping). */
+/**
+ * A users select and one GitLab username field per data source (empty removes that mapping),
+ * filled with the chosen person's usernames. Picking another person renders this again for them.
+ */
 export function presentTeammateForm(options: {
   slackUserId?: string;
   sources: SourceView[];
@@ -55,6 +58,8 @@ export function presentTeammateForm(options: {
     type: 'input',
     block_id: TEAMMATE_FORM.user.block,
     label: plain('Slack user', 2000),
+    // Picking someone reloads their usernames into the fields below (views.update).
+    dispatch_action: true,
     element: {
       type: 'users_select',
       action_id: TEAMMATE_FORM.user.action,
@@ -71,7 +76,7 @@ export function presentTeammateForm(options: {
       hint: plain(`${source.baseUrl} — leave empty for no mapping on this source.`, 2000),
       element: {
         type: 'plain_text_input',
-        action_id: TEAMMATE_FORM.usernameAction,
+        action_id: usernameActionId(options.slackUserId),
         placeholder: plain('username', 150),
         ...(current ? { initial_value: current.username } : {}),
       },

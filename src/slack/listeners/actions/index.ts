@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.ts';
-import { ACTIONS } from '../../ids.ts';
+import { ACTIONS, TEAMMATE_FORM, VIEWS } from '../../ids.ts';
 import { homeRefreshAction } from './home-refresh.action.ts';
 import { sourceAddAction } from './source-add.action.ts';
 import { sourceEditAction } from './source-edit.action.ts';
@@ -8,6 +8,7 @@ import { sourceFetchAction } from './source-fetch.action.ts';
 import { sourceRemoveAction } from './source-remove.action.ts';
 import { sourceTestAction } from './source-test.action.ts';
 import { teammateEditAction } from './teammate-edit.action.ts';
+import { teammateUserSelectAction } from './teammate-user-select.action.ts';
 
 export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.sourceAdd, sourceAddAction(deps));
@@ -17,4 +18,13 @@ export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.sourceRemove, sourceRemoveAction(deps));
   app.action(ACTIONS.teammateEdit, teammateEditAction(deps));
   app.action(ACTIONS.homeRefresh, homeRefreshAction(deps));
+  app.action(
+    {
+      type: 'block_actions',
+      callback_id: VIEWS.teammateForm,
+      block_id: TEAMMATE_FORM.user.block,
+      action_id: TEAMMATE_FORM.user.action,
+    },
+    teammateUserSelectAction(deps),
+  );
 }

@@ -4,7 +4,7 @@ import { isCodedError } from '../../../lib/errors.ts';
 import type { SetMappingsOutcome } from '../../../modules/teammates/teammates.service.ts';
 import type { SlackDeps } from '../../deps.ts';
 import { DEFAULT_ACK_BUDGET_MS, withinBudget } from '../../flows/within-budget.ts';
-import { TEAMMATE_FORM } from '../../ids.ts';
+import { TEAMMATE_FORM, usernameActionPerson } from '../../ids.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { lookupSlackUser } from '../../slack-users.ts';
 import { escapeMrkdwn } from '../../ui/blocks.ts';
@@ -16,7 +16,8 @@ type Outcome = (SetMappingsOutcome & { slackUserId: string }) | { ok: false; ref
 
 /**
  * Edit teammate, submitted: every username is checked on its GitLab before anything is saved;
- * problems come back on the source's field.
+ * problems come back on the source's field. Usernames loaded for another person than the one
+ * chosen (a reload that lost a race) are refused rather than saved for the wrong person.
  */
 export function teammateFormSubmission(deps: SlackDeps) {
   return async (args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
@@ -32,10 +33,26 @@ export function teammateFormSubmission(deps: SlackDeps) {
       return;
     }
     const usernames: Record<string, string> = {};
+    let loadedForSomeoneElse = false;
     for (const [blockId, actions] of Object.entries(state)) {
       if (!blockId.startsWith(TEAMMATE_FORM.sourcePrefix)) continue;
-      usernames[blockId.slice(TEAMMATE_FORM.sourcePrefix.length)] =
-        actions[TEAMMATE_FORM.usernameAction]?.value ?? '';
+      // One input per block; its action id names the person it was loaded for (ids.ts).
+      const [actionId, element] = Object.entries(actions)[0] ?? [];
+      usernames[blockId.slice(TEAMMATE_FORM.sourcePrefix.length)] = element?.value ?? '';
+      const loadedFor = actionId === undefined ? undefined : usernameActionPerson(actionId);
+      if (loadedFor !== undefined && loadedFor !== slackUserId) loadedForSomeoneElse = true;
+    }
+    if (loadedForSomeoneElse) {
+      // The reload after picking this person did not reach the form (it raced another change):
+      // saving now would give them someone else's usernames.
+      await args.ack({
+        response_action: 'errors',
+        errors: {
+          [TEAMMATE_FORM.user.block]:
+            'The usernames below belong to the person chosen before: choose this person again to load theirs.',
+        },
+      });
+      return;
     }
     const work = (async (): Promise<Outcome> => {
       const asker = await whoIsAsking(deps, args.client, teamId, body.user.id);
