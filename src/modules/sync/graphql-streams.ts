@@ -25,6 +25,7 @@ import {
   mapTimelog,
   projectPathFromWebUrl,
 } from './gitlab-activity.mapper.ts';
+import { runPool } from './run-pool.ts';
 import { type CursorMap, type CursorWrite, cursorKey, saveCursors } from './sync-cursors.ts';
 import type { TeammateRef } from './teammate-events.ts';
 
@@ -203,10 +204,11 @@ async function storeBatch(
 ): Promise<void> {
   const rows: ActivityRow[] = [];
   const cursors: CursorWrite[] = [];
-  for (const entry of batch) {
+  // Lists continue and review requests are timed concurrently; the rows are stored together.
+  const collect = async (entry: Wanted): Promise<void> => {
     if (entry.kind === 'timelogs') {
       const first = result.timelogs.get(entry.wanted.key);
-      if (!first) continue;
+      if (!first) return;
       const nodes = await restOfTimelogs(context, entry.wanted, first, outcome);
       for (const node of nodes) {
         // GitLab filters by username; re-check, as it ignores arguments it does not know.
@@ -222,7 +224,7 @@ async function storeBatch(
     } else if (entry.kind === 'reviews' || entry.kind === 'authored') {
       const listName = entry.kind === 'reviews' ? 'reviewRequests' : 'authoredMergeRequests';
       const first = result[listName].get(entry.wanted.key);
-      if (!first) continue;
+      if (!first) return;
       const nodes = await restOfUserList(context, listName, entry.wanted, first);
       // What the lists say about each MR spares the events a REST call for it.
       for (const node of nodes) context.mergeRequests.prime(factsOfNode(node));
@@ -235,7 +237,7 @@ async function storeBatch(
       });
     } else {
       const first = result.pipelines.get(entry.wanted.key);
-      if (!first) continue;
+      if (!first) return;
       const nodes = await restOfPipelines(context, entry.wanted, first);
       let newest = Date.parse(entry.wanted.updatedAfter);
       for (const node of nodes) {
@@ -253,7 +255,8 @@ async function storeBatch(
         token: null,
       });
     }
-  }
+  };
+  await runPool(batch, 4, collect);
   await context.transaction(async (em) => {
     const stored = await upsertActivities(
       em,
@@ -291,13 +294,15 @@ async function reviewRequestRows(
     ).map((row) => row.natural_key),
   );
   const rows: ActivityRow[] = [];
-  for (const node of nodes) {
-    // Authors are not asked to review their own MR; GitLab re-filters nothing for us.
-    if (known.has(keyOf(node)) || node.author?.username.toLowerCase() === teammate.username.toLowerCase())
-      continue;
+  // Authors are not asked to review their own MR; GitLab re-filters nothing for us.
+  const fresh = nodes.filter(
+    (node) =>
+      !known.has(keyOf(node)) && node.author?.username.toLowerCase() !== teammate.username.toLowerCase(),
+  );
+  await runPool(fresh, 4, async (node) => {
     const iid = Number(node.iid);
     const request = await context.mergeRequests.reviewRequest(node.projectId, iid, teammate.userId);
-    if (!request.requested) continue;
+    if (!request.requested) return;
     const activity = mapReviewRequest(
       factsOfNode(node),
       { userId: teammate.userId, requestedAt: request.at ?? node.createdAt },
@@ -306,7 +311,7 @@ async function reviewRequestRows(
     if (!request.at) activity.payload['requestedAtUnknown'] = true;
     activity.project = activity.project ?? projectPathFromWebUrl(node.webUrl, context.baseUrl);
     rows.push({ ...activity, teammateId: teammate.teammateId });
-  }
+  });
   return rows;
 }
 

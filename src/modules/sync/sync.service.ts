@@ -18,6 +18,7 @@ import {
   syncGraphqlStreams,
 } from './graphql-streams.ts';
 import { ProjectDirectory } from './project-directory.ts';
+import { runPool } from './run-pool.ts';
 import type { SyncEngine, SyncRequest, SyncResult, SyncSourceResult, TeammateFailure } from './sync.types.ts';
 import { cursorKey, loadCursors } from './sync-cursors.ts';
 import { SOURCE_LOCKED_SQL, tryLockSource } from './sync-lock.ts';
@@ -28,7 +29,6 @@ import {
   isPrivateProfile,
   pipelineInterests,
   resolveTeammate,
-  runPool,
 } from './sync-teammates.ts';
 import { type EventsSyncContext, syncTeammateEvents, type TeammateRef } from './teammate-events.ts';
 
