@@ -13,8 +13,8 @@ const COMMANDS: Array<[string, string]> = [
   ['`/pulse unmap @user [source]`', 'remove a mapping'],
   ['`/pulse fetch [source] [since]`', 'sync GitLab activity now (since: 7d, 30d or YYYY-MM-DD)'],
   [
-    '`/pulse activity @user [gitlab] [today|yesterday|7d|30d|YYYY-MM-DD..YYYY-MM-DD]`',
-    'what someone did, from stored activity',
+    '`/pulse activity [@user] [gitlab] [today|yesterday|7d|30d|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD]`',
+    'what someone did, from stored activity: yourself unless you name someone, the last 7 days unless you give a range (`gitlab`, or a source’s name, narrows it to one source)',
   ],
   [
     '`/pulse digest set #channel HH:MM [timezone]`',

@@ -4,7 +4,8 @@ import { resolveUserArgument } from '../../slack-users.ts';
 import { presentActivity } from '../../ui/activity.ui.ts';
 import type { CommandContext } from './command-context.ts';
 
-const USAGE = 'Use `/pulse activity @user [gitlab] [today|yesterday|7d|30d|YYYY-MM-DD..YYYY-MM-DD]`.';
+const USAGE =
+  'Use `/pulse activity [@user] [gitlab] [today|yesterday|7d|30d|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD]` (yourself and the last 7 days unless you say otherwise).';
 
 /**
  * `/pulse activity [@user] [source] [range]`: from stored activities, in the asking user's zone.
