@@ -1,0 +1,120 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
+
+/**
+ * `npm start` as an operator runs it: a separate process, configured only by the environment.
+ * Slack's API is pointed at a closed loopback port, so nothing leaves the machine.
+ */
+const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
+const BASE_ENV = {
+  PATH: process.env['PATH'] ?? '',
+  HOME: process.env['HOME'] ?? '/tmp',
+  SLACK_API_URL: 'http://127.0.0.1:1/api/',
+  PORT: '0',
+  LOG_LEVEL: 'info',
+};
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function launch(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...BASE_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function listeningPort(started: Started): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const line = started
+      .output()
+      .split('\n')
+      .find((text) => text.includes('ActivityPulse is listening'));
+    if (line) return (JSON.parse(line) as { port: number }).port;
+    if (started.child.exitCode !== null) throw new Error(`exited early:\n${started.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`never listened:\n${started.output()}`);
+}
+
+describe('the ActivityPulse process', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to start without Slack credentials, naming the variables', async () => {
+    const started = launch({ SLACK_SIGNING_SECRET: 'only-this' });
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toMatch(/set SLACK_BOT_TOKEN/);
+    expect(started.output()).toMatch(/README/);
+  });
+
+  it('refuses to start when DATABASE_URL cannot be reached, without printing its password', async () => {
+    const started = launch({
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_BOT_TOKEN: 'xoxb-1-2',
+      DATABASE_URL: 'postgres://pulse:hunter2-password@127.0.0.1:1/pulse',
+    });
+    expect(await started.exited).toBe(1);
+    expect(started.output()).toMatch(/Cannot use the database at 127\.0\.0\.1:1\/pulse/);
+    expect(started.output()).toMatch(/Check DATABASE_URL/);
+    expect(started.output()).not.toContain('hunter2-password');
+  });
+
+  it('starts on the embedded PostgreSQL with only the Slack secrets, shuts down on SIGTERM, and keeps its data across a restart', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'activitypulse-process-'));
+    dirs.push(dataDir);
+    const env = { SLACK_SIGNING_SECRET: 'secret', SLACK_BOT_TOKEN: 'xoxb-1-2', DATA_DIR: dataDir };
+
+    const first = launch(env);
+    const port = await listeningPort(first);
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('"msg":"stopped"');
+    expect(first.output()).toMatch(/generated a development key file/);
+
+    // Leave a mark in the stopped app's database, as a user's data would be.
+    const server = await startEmbeddedPostgres({ dataDir });
+    const client = new pg.Client({ connectionString: server.url });
+    await client.connect();
+    await client.query("insert into workspace (id, name) values ('TKEEP', 'kept')");
+    await client.end();
+    await server.stop();
+
+    const second = launch(env);
+    const secondPort = await listeningPort(second);
+    expect((await fetch(`http://127.0.0.1:${secondPort}/readyz`)).status).toBe(200);
+    expect(second.output()).not.toMatch(/generated a development key file/);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+
+    const again = await startEmbeddedPostgres({ dataDir });
+    const check = new pg.Client({ connectionString: again.url });
+    await check.connect();
+    const rows = await check.query("select name from workspace where id = 'TKEEP'");
+    await check.end();
+    await again.stop();
+    expect(rows.rows).toEqual([{ name: 'kept' }]);
+  }, 120_000);
+});
