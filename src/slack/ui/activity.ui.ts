@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import type { ActivityKind } from '../../modules/activity/activity-kinds.ts';
+import { ACTIVITY_KINDS, type ActivityKind } from '../../modules/activity/activity-kinds.ts';
 import type {
   ActivityAnswer,
   ActivityItem,
@@ -22,21 +22,6 @@ const KIND_LABELS: Record<ActivityKind, string> = {
   time_logged: 'Time logged',
   pipeline_run: 'Pipelines',
 };
-
-const KIND_ORDER: ActivityKind[] = [
-  'mr_opened',
-  'mr_merged',
-  'mr_closed',
-  'mr_review_requested',
-  'mr_approved',
-  'mr_commented',
-  'commit_pushed',
-  'issue_opened',
-  'issue_closed',
-  'issue_commented',
-  'time_logged',
-  'pipeline_run',
-];
 
 /** Slack measures the whole message; stay well below what it rejects. */
 const BUDGET = { blocks: 45, chars: 9_000 };
@@ -108,7 +93,8 @@ export function presentActivity(
     blocks.push(block);
     used += JSON.stringify(block).length;
   };
-  packing: for (const kind of KIND_ORDER) {
+  // Groups follow the kinds' own order, so a new kind cannot be left out of the answer.
+  packing: for (const kind of ACTIVITY_KINDS) {
     const items = answer.items.filter((item) => item.kind === kind);
     if (items.length === 0) continue;
     let text = `*${KIND_LABELS[kind]}* (${answer.summary.counts[kind]})`;
