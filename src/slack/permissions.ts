@@ -6,12 +6,18 @@ export const MANAGER_ONLY =
   'Only workspace admins and owners, or people on ActivityPulse’s admin list, can change data sources, teammate mappings and digests. Ask one of them, or ask for `/pulse sources` and `/pulse activity` — those are open to everyone.';
 
 /** The asking user and whether they may change sources, mappings and digests. */
+export interface Asker {
+  user: SlackUser;
+  canManage: boolean;
+  timeZone: string;
+}
+
 export async function whoIsAsking(
   deps: SlackDeps,
   client: WebClient,
   teamId: string,
   userId: string,
-): Promise<{ user: SlackUser; canManage: boolean; timeZone: string }> {
+): Promise<Asker> {
   const user = await lookupSlackUser(client, userId);
   const [canManage, fallbackZone] = await Promise.all([
     deps.services.workspaces.canManage({ teamId, userId, slackAdmin: user.isAdmin || user.isOwner }),

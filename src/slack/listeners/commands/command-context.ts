@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, RespondFn, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { SlackDeps } from '../../deps.ts';
+import { type Asker, MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 
 /** What one `/pulse` subcommand handler gets: already tokenized, not yet acknowledged. */
 export interface CommandContext {
@@ -35,4 +36,15 @@ export function commandContext(
     client: args.client,
     deps,
   };
+}
+
+/**
+ * For commands that change sources, mappings or digests, after `ack()`: the asker when they may,
+ * else undefined once they have been told who can (ephemeral).
+ */
+export async function managerAsking(ctx: CommandContext): Promise<Asker | undefined> {
+  const asker = await whoIsAsking(ctx.deps, ctx.client, ctx.teamId, ctx.userId);
+  if (asker.canManage) return asker;
+  await ctx.respond({ response_type: 'ephemeral', text: MANAGER_ONLY });
+  return undefined;
 }

@@ -5,9 +5,9 @@ import {
   slotInstant,
 } from '../../../modules/digest/digest-time.ts';
 import { parseChannelMention } from '../../command-text.ts';
-import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
+import { type Asker, whoIsAsking } from '../../permissions.ts';
 import { presentDigest } from '../../ui/digest.ui.ts';
-import type { CommandContext } from './command-context.ts';
+import { type CommandContext, managerAsking } from './command-context.ts';
 
 const SET_USAGE =
   'Use `/pulse digest set #channel HH:MM [timezone]`, e.g. `/pulse digest set #team 09:00 Europe/Berlin`.';
@@ -53,6 +53,11 @@ async function botIsMember(ctx: CommandContext, channelId: string): Promise<bool
   }
 }
 
+/** The zone of a digest whose channel has no schedule, or of a new one typed without a zone. */
+function defaultDigestZone(ctx: CommandContext, asker: Asker): Promise<string> {
+  return ctx.deps.services.digests.defaultTimeZone(ctx.teamId, asker.user.timezone ?? undefined);
+}
+
 const inviteHint = (channelId: string) =>
   `I’m not in <#${channelId}> yet: invite @ActivityPulse there (\`/invite @ActivityPulse\`), or the digest cannot be posted.`;
 
@@ -87,13 +92,9 @@ export async function digestSetCommand(ctx: CommandContext): Promise<void> {
   }
   await ctx.ack();
   const { deps } = ctx;
-  const asker = await whoIsAsking(deps, ctx.client, ctx.teamId, ctx.userId);
-  if (!asker.canManage) {
-    await ctx.respond({ response_type: 'ephemeral', text: MANAGER_ONLY });
-    return;
-  }
-  const timeZone =
-    typedZone ?? (await deps.services.digests.defaultTimeZone(ctx.teamId, asker.user.timezone ?? undefined));
+  const asker = await managerAsking(ctx);
+  if (!asker) return;
+  const timeZone = typedZone ?? (await defaultDigestZone(ctx, asker));
   const now = deps.now();
   const { created } = await deps.services.digests.set({
     teamId: ctx.teamId,
@@ -132,11 +133,7 @@ export async function digestOffCommand(ctx: CommandContext): Promise<void> {
   }
   await ctx.ack();
   const { deps } = ctx;
-  const asker = await whoIsAsking(deps, ctx.client, ctx.teamId, ctx.userId);
-  if (!asker.canManage) {
-    await ctx.respond({ response_type: 'ephemeral', text: MANAGER_ONLY });
-    return;
-  }
+  if (!(await managerAsking(ctx))) return;
   const stopped = await deps.services.digests.off({
     teamId: ctx.teamId,
     channelId: channel.channelId,
@@ -180,10 +177,7 @@ export async function digestPreviewCommand(ctx: CommandContext): Promise<void> {
   });
   const { deps } = ctx;
   const asker = await whoIsAsking(deps, ctx.client, ctx.teamId, ctx.userId);
-  const fallbackTimeZone = await deps.services.digests.defaultTimeZone(
-    ctx.teamId,
-    asker.user.timezone ?? undefined,
-  );
+  const fallbackTimeZone = await defaultDigestZone(ctx, asker);
   const content = await deps.services.digests.preview(
     { teamId: ctx.teamId, channelId: channel.channelId, fallbackTimeZone },
     deps.now(),
@@ -212,15 +206,9 @@ export async function digestSendCommand(ctx: CommandContext): Promise<void> {
   }
   await ctx.ack();
   const { deps } = ctx;
-  const asker = await whoIsAsking(deps, ctx.client, ctx.teamId, ctx.userId);
-  if (!asker.canManage) {
-    await ctx.respond({ response_type: 'ephemeral', text: MANAGER_ONLY });
-    return;
-  }
-  const fallbackTimeZone = await deps.services.digests.defaultTimeZone(
-    ctx.teamId,
-    asker.user.timezone ?? undefined,
-  );
+  const asker = await managerAsking(ctx);
+  if (!asker) return;
+  const fallbackTimeZone = await defaultDigestZone(ctx, asker);
   const outcome = await deps.services.digests.sendNow(
     { teamId: ctx.teamId, channelId: channel.channelId, fallbackTimeZone, userId: ctx.userId },
     deps.now(),

@@ -1,6 +1,5 @@
-import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { presentRemoveConfirmation } from '../../ui/sources.ui.ts';
-import type { CommandContext } from './command-context.ts';
+import { type CommandContext, managerAsking } from './command-context.ts';
 
 /**
  * `/pulse source remove <name>`: says what would be deleted and asks for the click that confirms
@@ -16,11 +15,7 @@ export async function sourceRemoveCommand(ctx: CommandContext): Promise<void> {
     return;
   }
   await ctx.ack();
-  const asker = await whoIsAsking(ctx.deps, ctx.client, ctx.teamId, ctx.userId);
-  if (!asker.canManage) {
-    await ctx.respond({ response_type: 'ephemeral', text: MANAGER_ONLY });
-    return;
-  }
+  if (!(await managerAsking(ctx))) return;
   const impact = await ctx.deps.services.sources.removalImpact(ctx.teamId, { name });
   await ctx.respond({ response_type: 'ephemeral', ...presentRemoveConfirmation(impact) });
 }

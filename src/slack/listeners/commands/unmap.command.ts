@@ -1,7 +1,6 @@
-import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { resolveUserArgument } from '../../slack-users.ts';
 import { presentUnmapped } from '../../ui/teammates.ui.ts';
-import type { CommandContext } from './command-context.ts';
+import { type CommandContext, managerAsking } from './command-context.ts';
 
 const USAGE = 'Use `/pulse unmap @user [source]`.';
 
@@ -13,11 +12,7 @@ export async function unmapCommand(ctx: CommandContext): Promise<void> {
     return;
   }
   await ctx.ack();
-  const asker = await whoIsAsking(ctx.deps, ctx.client, ctx.teamId, ctx.userId);
-  if (!asker.canManage) {
-    await ctx.respond({ response_type: 'ephemeral', text: MANAGER_ONLY });
-    return;
-  }
+  if (!(await managerAsking(ctx))) return;
   const person = await resolveUserArgument(ctx.client, who);
   if (!person.ok) {
     await ctx.respond({ response_type: 'ephemeral', text: `${person.message} ${USAGE}` });
