@@ -1,10 +1,8 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { z } from 'zod';
-import { isCodedError } from '../../../lib/errors.ts';
 import type { FieldErrors, SaveOutcome, SourceField } from '../../../modules/sources/source.types.ts';
 import type { SlackDeps } from '../../deps.ts';
-import { DEFAULT_ACK_BUDGET_MS, withinBudget } from '../../flows/within-budget.ts';
 import { SOURCE_FORM } from '../../ids.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { escapeMrkdwn } from '../../ui/blocks.ts';
@@ -14,6 +12,7 @@ import {
   presentSourceSaved,
   type SourceFormMetadata,
 } from '../../ui/sources.ui.ts';
+import { errorsByBlock, raceSubmission } from './submission-budget.ts';
 import { submissionSchema, teamOf, textValue } from './view-state.ts';
 
 const metadataSchema = z.object({
@@ -82,26 +81,15 @@ export function sourceFormSubmission(deps: SlackDeps) {
         ? deps.services.sources.add({ ...input, teamId, userId })
         : deps.services.sources.edit({ ...input, teamId, userId, sourceId: meta.sourceId! });
     })();
-    let raced: Awaited<ReturnType<typeof withinBudget<Outcome>>>;
-    try {
-      raced = await withinBudget(work, deps.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS);
-    } catch (error) {
-      deps.logger.error({ err: error }, 'form submission failed');
-      await args.ack({
-        response_action: 'update',
-        view: presentNoticeModal(
-          'Source',
-          isCodedError(error)
-            ? error.userMessage
-            : 'Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.',
-        ),
-      });
-      return;
-    }
+    const raced = await raceSubmission(deps, args.ack, work, 'Source');
+    if (!raced) return;
     if (raced.done) {
       const outcome = raced.value;
       if (!outcome.ok && 'errors' in outcome) {
-        await args.ack({ response_action: 'errors', errors: blockErrors(outcome.errors) });
+        await args.ack({
+          response_action: 'errors',
+          errors: errorsByBlock(outcome.errors, (field) => BLOCK_BY_FIELD[field as SourceField]),
+        });
       } else {
         await args.ack({ response_action: 'update', view: finalView(outcome) });
       }
@@ -145,15 +133,6 @@ export function sourceFormSubmission(deps: SlackDeps) {
 function finalView(outcome: Outcome): ModalView {
   if (outcome.ok) return presentSourceSaved(outcome);
   return presentNoticeModal('Not allowed', MANAGER_ONLY);
-}
-
-function blockErrors(errors: FieldErrors): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(errors).map(([field, message]) => [
-      BLOCK_BY_FIELD[field as SourceField],
-      message.slice(0, 2000),
-    ]),
-  );
 }
 
 /** After the slow path, errors cannot be inline: they head the form, naming the field. */

@@ -1,15 +1,14 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import { isCodedError } from '../../../lib/errors.ts';
 import type { SetMappingsOutcome } from '../../../modules/teammates/teammates.service.ts';
 import type { SlackDeps } from '../../deps.ts';
-import { DEFAULT_ACK_BUDGET_MS, withinBudget } from '../../flows/within-budget.ts';
 import { TEAMMATE_FORM, usernameActionPerson } from '../../ids.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { lookupSlackUser } from '../../slack-users.ts';
 import { escapeMrkdwn } from '../../ui/blocks.ts';
 import { presentNoticeModal } from '../../ui/sources.ui.ts';
 import { presentTeammateForm, presentTeammateSaved } from '../../ui/teammates.ui.ts';
+import { errorsByBlock, raceSubmission } from './submission-budget.ts';
 import { submissionSchema, teamOf } from './view-state.ts';
 
 type Outcome = (SetMappingsOutcome & { slackUserId: string }) | { ok: false; refused: true };
@@ -65,33 +64,14 @@ export function teammateFormSubmission(deps: SlackDeps) {
       });
       return { ...outcome, slackUserId };
     })();
-    let raced: Awaited<ReturnType<typeof withinBudget<Outcome>>>;
-    try {
-      raced = await withinBudget(work, deps.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS);
-    } catch (error) {
-      deps.logger.error({ err: error }, 'form submission failed');
-      await args.ack({
-        response_action: 'update',
-        view: presentNoticeModal(
-          'Edit teammate',
-          isCodedError(error)
-            ? error.userMessage
-            : 'Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.',
-        ),
-      });
-      return;
-    }
+    const raced = await raceSubmission(deps, args.ack, work, 'Edit teammate');
+    if (!raced) return;
     if (raced.done) {
       const outcome = raced.value;
       if (!outcome.ok && 'errors' in outcome) {
         await args.ack({
           response_action: 'errors',
-          errors: Object.fromEntries(
-            Object.entries(outcome.errors).map(([sourceId, message]) => [
-              `${TEAMMATE_FORM.sourcePrefix}${sourceId}`,
-              message.slice(0, 2000),
-            ]),
-          ),
+          errors: errorsByBlock(outcome.errors, (sourceId) => `${TEAMMATE_FORM.sourcePrefix}${sourceId}`),
         });
       } else {
         await args.ack({ response_action: 'update', view: finalView(outcome) });
