@@ -5,6 +5,7 @@ import { Teammate } from '../teammates/teammate.entity.ts';
 import { Activity } from './activity.entity.ts';
 import { ACTIVITY_KINDS, type ActivityKind } from './activity-kinds.ts';
 import type { ActivityWindow } from './activity-range.ts';
+import { KIND_TOTALS_COLUMNS, type KindTotals } from './kind-totals.ts';
 
 export interface ActivityItem {
   kind: ActivityKind;
@@ -143,24 +144,8 @@ export class ActivityQueryService {
       sourceFilter = ` and data_source_id in (${sourceIds.map(() => '?').join(', ')})`;
       params.push(...sourceIds);
     }
-    const rows = await this.#orm.em.getConnection().execute<
-      Array<{
-        kind: ActivityKind;
-        n: number;
-        added: number;
-        removed: number;
-        spent: number;
-        passed: number;
-        failed: number;
-      }>
-    >(
-      `select kind,
-              count(*)::int as n,
-              coalesce(sum(lines_added), 0)::int as added,
-              coalesce(sum(lines_removed), 0)::int as removed,
-              coalesce(sum(time_spent_seconds), 0)::int as spent,
-              (count(*) filter (where lower(payload->>'status') = 'success'))::int as passed,
-              (count(*) filter (where lower(payload->>'status') = 'failed'))::int as failed
+    const rows = await this.#orm.em.getConnection().execute<KindTotals[]>(
+      `select kind, ${KIND_TOTALS_COLUMNS}
          from activity
         where workspace_id = ? and teammate_id = ? and occurred_at >= ? and occurred_at < ?${sourceFilter}
         group by kind`,

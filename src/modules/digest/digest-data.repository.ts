@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ActivityKind } from '../activity/activity-kinds.ts';
+import { KIND_TOTALS_COLUMNS, type KindTotals } from '../activity/kind-totals.ts';
 import type { DigestHighlight } from './digest.types.ts';
 import type { ReviewAction } from './review-time.ts';
 
@@ -13,15 +13,8 @@ export interface TeammateRow {
   displayName: string | null;
 }
 
-export interface KindTotalsRow {
+export interface KindTotalsRow extends KindTotals {
   teammateId: string;
-  kind: ActivityKind;
-  n: number;
-  added: number;
-  removed: number;
-  spent: number;
-  passed: number;
-  failed: number;
 }
 
 export interface SourceFreshness {
@@ -61,28 +54,13 @@ export class DigestDataRepository {
   }
 
   async totalsByKind(em: EntityManager, workspaceId: string, window: Window): Promise<KindTotalsRow[]> {
-    const rows = await em
-      .getConnection()
-      .execute<
-        Array<
-          { teammate_id: string; kind: ActivityKind } & Record<
-            'n' | 'added' | 'removed' | 'spent' | 'passed' | 'failed',
-            number
-          >
-        >
-      >(
-        `select teammate_id, kind,
-              count(*)::int as n,
-              coalesce(sum(lines_added), 0)::int as added,
-              coalesce(sum(lines_removed), 0)::int as removed,
-              coalesce(sum(time_spent_seconds), 0)::int as spent,
-              (count(*) filter (where lower(payload->>'status') = 'success'))::int as passed,
-              (count(*) filter (where lower(payload->>'status') = 'failed'))::int as failed
+    const rows = await em.getConnection().execute<Array<KindTotals & { teammate_id: string }>>(
+      `select teammate_id, kind, ${KIND_TOTALS_COLUMNS}
          from activity
         where workspace_id = ? and occurred_at >= ? and occurred_at < ?
         group by teammate_id, kind`,
-        [workspaceId, window.start, window.end],
-      );
+      [workspaceId, window.start, window.end],
+    );
     return rows.map((row) => ({
       teammateId: row.teammate_id,
       kind: row.kind,
