@@ -1,0 +1,85 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedSlackCall {
+  method: string;
+  body: Record<string, unknown>;
+  raw: string;
+}
+
+/**
+ * A Slack Web API and response_url endpoint as a real HTTP server on 127.0.0.1, for driving the app
+ * as a separate process (where nock in the test process cannot reach). Answers the methods the app
+ * calls with Slack's shapes; `admins` are reported as workspace admins by users.info.
+ */
+export async function startFakeSlackServer(options: { admins?: string[] } = {}): Promise<{
+  url: string;
+  apiUrl: string;
+  calls: RecordedSlackCall[];
+  close(): Promise<void>;
+}> {
+  const calls: RecordedSlackCall[] = [];
+  let ts = 1_700_000_000;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const body = decode(raw, req.headers['content-type'] ?? '');
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      const method = path.startsWith('/api/') ? path.slice(5) : `respond:${path.replace('/respond/', '')}`;
+      calls.push({ method, body, raw });
+      ts += 1;
+      const user = String(body['user'] ?? '');
+      const answers: Record<string, Record<string, unknown>> = {
+        'auth.test': { ok: true, team_id: 'T0E2E', user_id: 'UBOT', bot_id: 'BBOT', team: 'E2E' },
+        'users.info': {
+          ok: true,
+          user: {
+            id: user,
+            name: user.toLowerCase(),
+            tz: 'Europe/Berlin',
+            is_admin: (options.admins ?? []).includes(user),
+            is_owner: false,
+            profile: { display_name: user },
+          },
+        },
+        'views.open': { ok: true, view: { id: `V${ts}`, hash: `h${ts}` } },
+        'views.update': { ok: true, view: { id: String(body['view_id'] ?? `V${ts}`), hash: `h${ts}` } },
+        'views.publish': { ok: true, view: { id: `V${ts}`, hash: `h${ts}` } },
+        'chat.postMessage': { ok: true, channel: body['channel'], ts: `${ts}.000100` },
+        'chat.update': { ok: true, channel: body['channel'], ts: body['ts'] },
+      };
+      const answer = method.startsWith('respond:') ? { ok: true } : (answers[method] ?? { ok: true });
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(answer));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function decode(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json'))
+    return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    try {
+      out[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+    } catch {
+      out[key] = value;
+    }
+  }
+  return out;
+}
