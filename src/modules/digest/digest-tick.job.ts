@@ -1,6 +1,7 @@
 import type { Orm } from '../../db/orm.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { DeliveryOutcome, DeliverySchedule, DigestDeliveries } from './digest-delivery.service.ts';
+import type { DeliveryOutcome, DigestDeliveries } from './digest-delivery.service.ts';
+import { type DigestScheduleRow, deliveryScheduleOf, weekdaysOf } from './digest-schedule.row.ts';
 import { owedLocalDate } from './digest-time.ts';
 
 export interface DigestTickOptions {
@@ -13,17 +14,7 @@ export interface DigestTickOptions {
   signal?: AbortSignal;
 }
 
-interface ScheduleRow {
-  id: string;
-  workspace_id: string;
-  channel_id: string;
-  local_time: string;
-  timezone: string;
-  weekdays: number[] | string;
-  included_user_ids: string[];
-  created_by: string;
-  updated_at: string;
-}
+type ScheduleRow = Omit<DigestScheduleRow, 'enabled' | 'last_error'>;
 
 /**
  * The frequent digest tick (every minute). For each enabled schedule whose local time has come
@@ -49,20 +40,13 @@ export async function runDigestTick(options: DigestTickOptions): Promise<Deliver
       {
         localTime: row.local_time,
         timezone: row.timezone,
-        weekdays: typeof row.weekdays === 'string' ? (JSON.parse(row.weekdays) as number[]) : row.weekdays,
+        weekdays: weekdaysOf(row),
         effectiveFrom: new Date(row.updated_at),
       },
       now,
     );
     if (!localDate) continue;
-    const schedule: DeliverySchedule = {
-      id: row.id,
-      workspaceId: row.workspace_id,
-      channelId: row.channel_id,
-      timezone: row.timezone,
-      includedUserIds: row.included_user_ids,
-      createdBy: row.created_by,
-    };
+    const schedule = deliveryScheduleOf(row);
     work.push(async () => {
       const claim = await options.deliveries.claim(schedule, localDate);
       return claim ? options.deliveries.deliver(claim, schedule, options.signal) : undefined;

@@ -4,6 +4,7 @@ import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
 import type { DigestContent, PublishResult } from './digest.types.ts';
 import type { DigestBuilder } from './digest-builder.service.ts';
 import type { DeliveryOutcome, DeliverySchedule, DigestDeliveries } from './digest-delivery.service.ts';
+import { type DigestScheduleRow, deliveryScheduleOf, weekdaysOf } from './digest-schedule.row.ts';
 import { localDateOf, WEEKDAYS } from './digest-time.ts';
 
 export interface DigestScheduleView extends DeliverySchedule {
@@ -26,30 +27,14 @@ export type SendOutcome =
   | { status: 'failed'; error: string }
   | { status: 'already-claimed' };
 
-interface ScheduleRow {
-  id: string;
-  workspace_id: string;
-  channel_id: string;
-  local_time: string;
-  timezone: string;
-  weekdays: number[] | string;
-  included_user_ids: string[];
-  enabled: boolean;
-  created_by: string;
-  last_error: string | null;
-}
+type ScheduleRow = Omit<DigestScheduleRow, 'updated_at'>;
 
 function toView(row: ScheduleRow): DigestScheduleView {
   return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    channelId: row.channel_id,
+    ...deliveryScheduleOf(row),
     localTime: row.local_time,
-    timezone: row.timezone,
-    weekdays: typeof row.weekdays === 'string' ? (JSON.parse(row.weekdays) as number[]) : row.weekdays,
-    includedUserIds: row.included_user_ids,
+    weekdays: weekdaysOf(row),
     enabled: row.enabled,
-    createdBy: row.created_by,
     lastError: row.last_error,
   };
 }
