@@ -167,8 +167,9 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         await app
           .stop()
           .catch((error: unknown) => logger.warn({ err: error }, 'Slack app did not stop cleanly'));
-        if (!(await jobs.stop(15_000))) logger.warn('a scheduled job was still running at shutdown');
-        const drained = await background.drain(20_000);
+        // Jobs and post-ack work wind down together, inside the 30 s hard stop of main().
+        const [jobsStopped, drained] = await Promise.all([jobs.stop(20_000), background.drain(20_000)]);
+        if (!jobsStopped) logger.warn('a scheduled job was still running at shutdown');
         if (!drained) logger.warn('background work still running at shutdown; it was abandoned');
         await ownDispatcher?.close().catch(() => undefined);
         await database.close();
