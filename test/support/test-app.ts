@@ -28,10 +28,13 @@ export async function startTestApp(
     slackAckBudgetMs?: number;
     /** Schedule the cron jobs; off by default: a test runs them with `app.jobs.runNow` on its own clock. */
     startJobs?: boolean;
+    /** Set up Slack answers the app needs while starting (e.g. apps.connections.open in Socket Mode). */
+    beforeStart?: (slack: FakeSlack) => void;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const slack = new FakeSlack();
+  options.beforeStart?.(slack);
   const logs: string[] = [];
   const app = await startActivityPulse({
     env: {
