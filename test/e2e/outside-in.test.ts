@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { eventually } from '../support/eventually.ts';
-import { buildPushEvents, buildScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
+import { onePushScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
 import { createFakeGitLab, type FakeGitLab } from '../support/fake-gitlab/index.ts';
 import { type RecordedSlackCall, startFakeSlackServer } from '../support/fake-slack-server.ts';
 import { SIGNING_SECRET, sign } from '../support/slack.ts';
@@ -62,27 +62,8 @@ describe('ActivityPulse from the outside', () => {
   const lastReplyText = (calls: RecordedSlackCall[]) => JSON.stringify(calls.at(-1)?.body ?? {});
 
   beforeAll(async () => {
-    const start = new Date(Date.now() - 2 * 86_400_000).toISOString();
-    // buildPushEvents' first push goes from 0…0 to 0…1 on main.
-    const sha = '1'.padStart(40, '0');
     gitlab = await createFakeGitLab(
-      buildScenario({
-        events: buildPushEvents(1, { author: 'ada', start }),
-        commits: [
-          {
-            project_id: 7,
-            refs: ['main'],
-            id: sha,
-            message: 'PAY-42 Settle invoices nightly',
-            author_name: 'Ada Example',
-            author_email: 'ada@example.test',
-            authored_date: start,
-            committed_date: start,
-            additions: 30,
-            deletions: 4,
-          },
-        ],
-      }),
+      onePushScenario({ message: 'PAY-42 Settle invoices nightly', additions: 30, deletions: 4 }),
       { latencyMs: 5 },
     );
     slack = await startFakeSlackServer({ admins: [ADMIN] });

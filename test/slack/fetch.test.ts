@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPushEvents, buildScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
+import { onePushScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
 import { createFakeGitLab, type FakeGitLab, faults } from '../support/fake-gitlab/index.ts';
 import { addSourceThroughModal, sql } from '../support/pulse-flows.ts';
 import { sendCommand, sendInteraction } from '../support/slack.ts';
@@ -34,28 +34,7 @@ describe('/pulse fetch and the Fetch now button, through the real sync engine', 
     );
 
   beforeAll(async () => {
-    const start = new Date(Date.now() - 2 * 86_400_000).toISOString();
-    // One push of one commit by ada two days ago, with the commit it names.
-    const sha = '1'.padStart(40, '0');
-    gitlab = await createFakeGitLab(
-      buildScenario({
-        events: buildPushEvents(1, { author: 'ada', start }),
-        commits: [
-          {
-            project_id: 7,
-            refs: ['main'],
-            id: sha,
-            message: 'Change 0',
-            author_name: 'Ada Example',
-            author_email: 'ada@example.test',
-            authored_date: start,
-            committed_date: start,
-            additions: 12,
-            deletions: 3,
-          },
-        ],
-      }),
-    );
+    gitlab = await createFakeGitLab(onePushScenario({ message: 'Change 0', additions: 12, deletions: 3 }));
     t = await startTestApp({ env: { GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
     t.slack.addUser({ id: 'U0ADMIN', is_admin: true }).addUser({ id: 'U0ALICE', name: 'alice' });
   });

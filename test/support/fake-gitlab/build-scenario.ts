@@ -75,3 +75,33 @@ export function buildPushEvents(
     },
   }));
 }
+
+/**
+ * The smallest team with something to sync: ada pushed one commit to acme/billing's main
+ * `daysAgo` days ago (the first push of `buildPushEvents`, 0…0 → 0…1), with its stats.
+ */
+export function onePushScenario(commit: {
+  message: string;
+  additions: number;
+  deletions: number;
+  daysAgo?: number;
+}): FakeScenario {
+  const start = new Date(Date.now() - (commit.daysAgo ?? 2) * 86_400_000).toISOString();
+  return buildScenario({
+    events: buildPushEvents(1, { author: 'ada', start }),
+    commits: [
+      {
+        project_id: 7,
+        refs: ['main'],
+        id: '1'.padStart(40, '0'),
+        message: commit.message,
+        author_name: 'Ada Example',
+        author_email: 'ada@example.test',
+        authored_date: start,
+        committed_date: start,
+        additions: commit.additions,
+        deletions: commit.deletions,
+      },
+    ],
+  });
+}
