@@ -38,6 +38,11 @@ export function userBasic(world: FakeWorld, user: FakeUser): Json {
   };
 }
 
+/** A user reference as GitLab embeds it (author, merged_by …), or null when nobody is named. */
+function userNamed(world: FakeWorld, username: string | null | undefined): Json | null {
+  return username ? userBasic(world, world.userNamed(username)) : null;
+}
+
 export function currentUser(world: FakeWorld, user: FakeUser): Json {
   return {
     ...currentUserFixture,
@@ -99,8 +104,6 @@ export function event(world: FakeWorld, value: FakeEvent): Json {
 
 export function mergeRequest(world: FakeWorld, value: FakeMergeRequest): Json {
   const path = world.projectPath(value.project_id);
-  const named = (username: string | null | undefined) =>
-    username ? userBasic(world, world.userNamed(username)) : null;
   return {
     ...mergeRequestFixture,
     id: value.id ?? value.project_id * 10_000 + value.iid,
@@ -115,13 +118,13 @@ export function mergeRequest(world: FakeWorld, value: FakeMergeRequest): Json {
     updated_at: value.updated_at,
     merged_at: value.merged_at ?? null,
     closed_at: value.closed_at ?? null,
-    merged_by: named(value.merged_by),
-    merge_user: named(value.merged_by),
-    closed_by: named(value.closed_by),
+    merged_by: userNamed(world, value.merged_by),
+    merge_user: userNamed(world, value.merged_by),
+    closed_by: userNamed(world, value.closed_by),
     source_branch: value.source_branch,
     target_branch: value.target_branch ?? 'main',
-    author: named(value.author),
-    reviewers: (value.reviewers ?? []).map((reviewer) => named(reviewer.username)),
+    author: userNamed(world, value.author),
+    reviewers: (value.reviewers ?? []).map((reviewer) => userNamed(world, reviewer.username)),
     user_notes_count: (value.notes ?? []).filter((note) => !note.system).length,
     reference: `!${value.iid}`,
     references: { short: `!${value.iid}`, relative: `!${value.iid}`, full: `${path}!${value.iid}` },
@@ -197,8 +200,6 @@ export function commit(world: FakeWorld, value: FakeCommit, withStats: boolean):
 
 export function issue(world: FakeWorld, value: FakeIssue): Json {
   const path = world.projectPath(value.project_id);
-  const named = (username: string | null | undefined) =>
-    username ? userBasic(world, world.userNamed(username)) : null;
   return {
     ...issueFixture,
     id: value.id ?? value.project_id * 10_000 + value.iid,
@@ -209,9 +210,9 @@ export function issue(world: FakeWorld, value: FakeIssue): Json {
     created_at: value.created_at,
     updated_at: value.updated_at,
     closed_at: value.closed_at ?? null,
-    closed_by: named(value.closed_by),
-    author: named(value.author),
-    assignees: (value.assignees ?? []).map(named),
+    closed_by: userNamed(world, value.closed_by),
+    author: userNamed(world, value.author),
+    assignees: (value.assignees ?? []).map((username) => userNamed(world, username)),
     references: { short: `#${value.iid}`, relative: `#${value.iid}`, full: `${path}#${value.iid}` },
     web_url: `${world.webUrl}/${path}/-/issues/${value.iid}`,
   };
