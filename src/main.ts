@@ -21,7 +21,10 @@ import { SourcesService } from './modules/sources/sources.service.ts';
 import { SyncService } from './modules/sync/sync.service.ts';
 import { TeammatesService } from './modules/teammates/teammates.service.ts';
 import { DashboardService } from './modules/workspaces/dashboard.service.ts';
-import { forgetInstallation, workspaceInstallationStore } from './modules/workspaces/installation-store.ts';
+import {
+  forgetInstallation,
+  workspaceInstallationStore,
+} from './modules/workspaces/installation.repository.ts';
 import { WorkspacesService } from './modules/workspaces/workspaces.service.ts';
 import { createSlackApp } from './slack/app.ts';
 import { botClientResolver } from './slack/bot-client.ts';

@@ -14,8 +14,8 @@ import {
   type ReviewRequestsWanted,
   type TimelogsWanted,
 } from '../../gitlab/index.ts';
-import type { ActivityRow, StoredActivity } from '../activity/activity-store.ts';
-import { upsertActivities } from '../activity/activity-store.ts';
+import type { ActivityRow, StoredActivity } from '../activity/activity.repository.ts';
+import { upsertActivities } from '../activity/activity.repository.ts';
 import type { MergeRequestLookups } from './event-follow-ups.ts';
 import {
   gidNumber,
@@ -26,7 +26,7 @@ import {
   projectPathFromWebUrl,
 } from './gitlab-activity.mapper.ts';
 import { runPool } from './run-pool.ts';
-import { type CursorMap, type CursorWrite, cursorKey, saveCursors } from './sync-cursors.ts';
+import { type CursorMap, type CursorWrite, cursorKey, saveCursors } from './sync-cursor.repository.ts';
 import type { TeammateRef } from './teammate-events.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { type GitLabClient, getProject } from '../../gitlab/index.ts';
-import type { CursorMap, CursorWrite } from './sync-cursors.ts';
+import type { CursorMap, CursorWrite } from './sync-cursor.repository.ts';
 
 /**
  * Project id → full path, which events do not carry but URLs and GraphQL need. Paths are learnt

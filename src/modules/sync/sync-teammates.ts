@@ -3,7 +3,7 @@ import { findUserByUsername, type GitLabClient, getUser, isGitLabError } from '.
 import { CodedError } from '../../lib/errors.ts';
 import { PIPELINE_INTEREST_MS, type PipelineInterest } from './graphql-streams.ts';
 import type { ProjectDirectory } from './project-directory.ts';
-import { type CursorMap, cursorKey } from './sync-cursors.ts';
+import { type CursorMap, cursorKey } from './sync-cursor.repository.ts';
 import type { TeammateRef } from './teammate-events.ts';
 
 /** Who is synced on a source, and the small decisions taken per teammate. */

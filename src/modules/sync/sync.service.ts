@@ -5,8 +5,8 @@ import { GitLabClient, RateLimitPacer, type RetryOptions } from '../../gitlab/in
 import { isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
+import type { StoredActivity } from '../activity/activity.repository.ts';
 import type { ActivityKind } from '../activity/activity-kinds.ts';
-import type { StoredActivity } from '../activity/activity-store.ts';
 import type { IDataSource } from '../sources/data-source.entity.ts';
 import { DataSource } from '../sources/data-source.entity.ts';
 import type { DataSourceRepository } from '../sources/data-source.repository.ts';
@@ -20,9 +20,9 @@ import {
 import { ProjectDirectory } from './project-directory.ts';
 import { runPool } from './run-pool.ts';
 import type { SyncEngine, SyncRequest, SyncResult, SyncSourceResult, TeammateFailure } from './sync.types.ts';
-import { cursorKey, loadCursors } from './sync-cursors.ts';
+import { cursorKey, loadCursors } from './sync-cursor.repository.ts';
 import { SOURCE_LOCKED_SQL, tryLockSource } from './sync-lock.ts';
-import { finishRun, startRun } from './sync-run.store.ts';
+import { finishRun, startRun } from './sync-run.repository.ts';
 import {
   earliestEventsCursor,
   type IdentityRow,

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type GitLabClient, type GitLabEvent, listUserEvents } from '../../gitlab/index.ts';
-import type { ActivityDraft } from '../activity/activity-draft.ts';
 import {
   type ActivityRow,
   findReviewActions,
   type StoredActivity,
   setReviewTime,
   upsertActivities,
-} from '../activity/activity-store.ts';
+} from '../activity/activity.repository.ts';
+import type { ActivityDraft } from '../activity/activity-draft.ts';
 import { commitsOfPushGroup, groupPushes, type MergeRequestLookups } from './event-follow-ups.ts';
 import {
   type MapContext,
@@ -21,7 +21,7 @@ import {
 } from './gitlab-activity.mapper.ts';
 import type { ProjectDirectory } from './project-directory.ts';
 import { assignReviewTime, type ReviewAction } from './review-time.ts';
-import { type CursorMap, type CursorWrite, cursorKey, saveCursors } from './sync-cursors.ts';
+import { type CursorMap, type CursorWrite, cursorKey, saveCursors } from './sync-cursor.repository.ts';
 
 /**
  * One teammate's contribution events, page by page: each page's activities are upserted and the
