@@ -7,6 +7,7 @@ import { createLogger } from '../src/lib/logger.ts';
 import { ActivityQueryService } from '../src/modules/activity/activity-query.service.ts';
 import { parseActivityRange } from '../src/modules/activity/activity-range.ts';
 import { DigestBuilder } from '../src/modules/digest/digest-builder.service.ts';
+import { entities } from '../src/modules/entities.ts';
 import { presentDigest } from '../src/slack/ui/digest.ui.ts';
 
 /**
@@ -153,7 +154,7 @@ async function writeReport(section: string): Promise<void> {
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'activitypulse-bench-'));
   const postgres = await startEmbeddedPostgres({ dataDir, database: 'activitypulse_bench' });
-  const orm = await createOrm(postgres.url);
+  const orm = await createOrm(postgres.url, entities);
   try {
     await migrate(orm);
     process.stdout.write(

@@ -7,6 +7,7 @@ import { createOrm, migrate } from '../src/db/orm.ts';
 import { createGitLabDispatcher } from '../src/gitlab/index.ts';
 import { createLogger } from '../src/lib/logger.ts';
 import { SecretBox } from '../src/lib/secret-box.ts';
+import { entities } from '../src/modules/entities.ts';
 import { DataSourceRepository } from '../src/modules/sources/data-source.repository.ts';
 import { SyncService } from '../src/modules/sync/sync.service.ts';
 import { createFakeGitLab, type FakeGitLab } from '../test/support/fake-gitlab/index.ts';
@@ -39,7 +40,7 @@ function peakRssMb(): number {
 async function runOurs() {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'activitypulse-bench-'));
   const postgres = await startEmbeddedPostgres({ dataDir, database: 'activitypulse_bench' });
-  const orm = await createOrm(postgres.url);
+  const orm = await createOrm(postgres.url, entities);
   await migrate(orm);
   const fake = await createFakeGitLab(structuredClone(bench.scenario), { latencyMs: LATENCY_MS });
   const dispatcher = createGitLabDispatcher({ allowedHosts: ['127.0.0.1'] });

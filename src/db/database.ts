@@ -1,7 +1,7 @@
 import { CodedError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres.ts';
-import { createOrm, migrate, type Orm } from './orm.ts';
+import { createOrm, type EntityList, migrate, type Orm } from './orm.ts';
 
 export interface Database {
   orm: Orm;
@@ -26,6 +26,7 @@ export function describeDatabaseUrl(url: string): string {
 export async function openDatabase(options: {
   databaseUrl: string | undefined;
   dataDir: string;
+  entities: EntityList;
   logger: Logger;
 }): Promise<Database> {
   const { logger } = options;
@@ -38,7 +39,7 @@ export async function openDatabase(options: {
   }
   let orm: Orm | undefined;
   try {
-    orm = await createOrm(url, logger);
+    orm = await createOrm(url, options.entities, logger);
     if (!(await orm.isConnected())) await orm.connect();
     await orm.em.getConnection().execute('select 1');
     const applied = await migrate(orm);

@@ -1,17 +1,22 @@
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { type EntitySchema, MikroORM, type Options } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { migrationsList } from '../../migrations/index.ts';
 import type { Logger } from '../lib/logger.ts';
-import { entities } from './entities.ts';
 
 export type Orm = MikroORM;
 
+/**
+ * The entities to register. Each module defines its own; the composition root hands the list in,
+ * so this room never imports the modules above it.
+ */
+export type EntityList = readonly EntitySchema[];
+
 /** MikroORM options shared by the app, the migrate command and the tests. */
-export function ormOptions(clientUrl: string, logger?: Logger): Options {
+export function ormOptions(clientUrl: string, entities: EntityList, logger?: Logger): Options {
   return {
     clientUrl,
-    entities,
+    entities: [...entities],
     extensions: [Migrator],
     // Entities are registered explicitly and typed by defineEntity: no reflection, no discovery.
     discovery: { warnWhenNoEntities: true },
@@ -31,8 +36,8 @@ export function ormOptions(clientUrl: string, logger?: Logger): Options {
   };
 }
 
-export async function createOrm(clientUrl: string, logger?: Logger): Promise<Orm> {
-  return MikroORM.init(ormOptions(clientUrl, logger));
+export async function createOrm(clientUrl: string, entities: EntityList, logger?: Logger): Promise<Orm> {
+  return MikroORM.init(ormOptions(clientUrl, entities, logger));
 }
 
 /** Key of the session advisory lock that serialises migrations across replicas starting together. */

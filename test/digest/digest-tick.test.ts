@@ -5,6 +5,7 @@ import { createLogger } from '../../src/lib/logger.ts';
 import { DigestBuilder } from '../../src/modules/digest/digest-builder.service.ts';
 import { DigestDeliveries } from '../../src/modules/digest/digest-delivery.service.ts';
 import { runDigestTick } from '../../src/modules/digest/digest-tick.job.ts';
+import { entities } from '../../src/modules/entities.ts';
 import { slackDigestPublisher } from '../../src/slack/digest-publisher.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { type Rows, rows } from '../support/domain-rows.ts';
@@ -128,7 +129,7 @@ describe('the digest tick', () => {
 
   it('posts exactly one digest when two replicas race on the same minute, again and again', async () => {
     const { schedule } = await newYorkTeam();
-    const otherOrm = await createOrm(db.url);
+    const otherOrm = await createOrm(db.url, entities);
     try {
       const first = runner({ replicaId: 'a' });
       const second = runner({ orm: otherOrm, replicaId: 'b' });

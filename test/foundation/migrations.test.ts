@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { migrationsList } from '../../migrations/index.ts';
 import { createOrm, migrate } from '../../src/db/orm.ts';
+import { entities } from '../../src/modules/entities.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 const allMigrations = migrationsList.map((migration) => migration.name);
@@ -31,7 +32,7 @@ describe('migrations', () => {
   });
 
   it('builds the whole schema from an empty database, and a second run applies nothing', async () => {
-    const orm = await createOrm(emptyUrl);
+    const orm = await createOrm(emptyUrl, entities);
     try {
       expect(await migrate(orm)).toEqual(allMigrations);
       expect(await migrate(orm)).toEqual([]);
@@ -65,7 +66,10 @@ describe('migrations', () => {
     await admin.query(`create database ${admin.escapeIdentifier(name)}`);
     const url = new URL(inject('postgresAdminUrl'));
     url.pathname = `/${name}`;
-    const [a, b] = await Promise.all([createOrm(url.toString()), createOrm(url.toString())]);
+    const [a, b] = await Promise.all([
+      createOrm(url.toString(), entities),
+      createOrm(url.toString(), entities),
+    ]);
     try {
       const applied = await Promise.all([migrate(a), migrate(b)]);
       expect(applied.flat()).toEqual(allMigrations);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createOrm, type Orm } from '../../src/db/orm.ts';
+import { entities } from '../../src/modules/entities.ts';
 
 export interface TestDatabase {
   url: string;
@@ -37,7 +38,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     name,
     async orm() {
-      orm ??= await createOrm(url);
+      orm ??= await createOrm(url, entities);
       return orm;
     },
     async drop() {

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { createOrm, migrate } from '../../src/db/orm.ts';
+import { entities } from '../../src/modules/entities.ts';
 
 export const TEMPLATE_DATABASE = 'activitypulse_test_template';
 
@@ -40,7 +41,7 @@ export default async function setup(project: TestProject) {
 
   const templateUrl = new URL(adminUrl);
   templateUrl.pathname = `/${template}`;
-  const orm = await createOrm(templateUrl.toString());
+  const orm = await createOrm(templateUrl.toString(), entities);
   await migrate(orm);
   await orm.close(true);
 

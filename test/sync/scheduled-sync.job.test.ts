@@ -2,6 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOrm, type Orm } from '../../src/db/orm.ts';
 import { createLogger } from '../../src/lib/logger.ts';
+import { entities } from '../../src/modules/entities.ts';
 import {
   BACKOFF_MAX_MS,
   backoffDelayMs,
@@ -351,7 +352,7 @@ describe('the scheduled sync job', () => {
       await make.teammate(workspace.id, source.id);
       ids.push(source.id);
     }
-    const otherOrm = await createOrm(db.url);
+    const otherOrm = await createOrm(db.url, entities);
     try {
       const first = new ScriptedEngine({ delayMs: 150, replica: 'a' });
       const second = new ScriptedEngine({ delayMs: 150, replica: 'b', shared: first });

@@ -1,7 +1,8 @@
-import { ConfigError, loadConfig } from '../config/config.ts';
-import { isCodedError } from '../lib/errors.ts';
-import { createLogger } from '../lib/logger.ts';
-import { openDatabase } from './database.ts';
+import { ConfigError, loadConfig } from './config/config.ts';
+import { openDatabase } from './db/database.ts';
+import { isCodedError } from './lib/errors.ts';
+import { createLogger } from './lib/logger.ts';
+import { entities } from './modules/entities.ts';
 
 /**
  * `npm run migrate`: applies pending migrations and exits. Needs only DATABASE_URL (or the
@@ -11,7 +12,12 @@ async function run(): Promise<void> {
   const env = { SLACK_SIGNING_SECRET: 'unused', SLACK_BOT_TOKEN: 'xoxb-unused', ...process.env };
   const config = loadConfig(env);
   const logger = createLogger({ level: config.logLevel });
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, logger });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    entities,
+    logger,
+  });
   await database.close();
   logger.info('migrations are up to date');
 }
