@@ -1,7 +1,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +22,11 @@ export interface EmbeddedPostgres {
   /** A URL for another database on the same server. */
   urlFor(database: string): string;
   stop(): Promise<void>;
+  /**
+   * For short-lived tools (the MikroORM CLI): let the process exit while the server runs, and
+   * stop the server (fast shutdown) when it does.
+   */
+  stopWithProcess(): void;
 }
 
 interface Binaries {
@@ -235,5 +240,15 @@ export async function startEmbeddedPostgres(options: {
     return stopping;
   };
 
-  return { url: urlFor(database), port, urlFor, stop };
+  const stopWithProcess = () => {
+    child.unref();
+    // Pipes to a child are sockets: unref them too, or they keep the event loop alive.
+    (child.stdout as Socket | null)?.unref();
+    (child.stderr as Socket | null)?.unref();
+    process.once('exit', () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    });
+  };
+
+  return { url: urlFor(database), port, urlFor, stop, stopWithProcess };
 }

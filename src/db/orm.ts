@@ -1,5 +1,6 @@
-import { Migrator } from '@mikro-orm/migrations';
-import { type EntitySchema, MikroORM, type Options } from '@mikro-orm/postgresql';
+import type { MikroORM as CoreMikroORM } from '@mikro-orm/core';
+import { Migrator as MikroOrmMigrator } from '@mikro-orm/migrations';
+import { type EntitySchema, MikroORM, type Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { migrationsList } from '../../migrations/index.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -15,6 +16,8 @@ export type EntityList = readonly EntitySchema[];
 /** MikroORM options shared by the app, the migrate command and the tests. */
 export function ormOptions(clientUrl: string, entities: EntityList, logger?: Logger): Options {
   return {
+    // Named so the MikroORM CLI, which builds the ORM from these options itself, knows the driver.
+    driver: PostgreSqlDriver,
     clientUrl,
     entities: [...entities],
     extensions: [Migrator],
@@ -44,19 +47,53 @@ export async function createOrm(clientUrl: string, entities: EntityList, logger?
 const MIGRATION_LOCK_KEY = 0x41505f6d; // "AP_m"
 
 /**
- * Applies pending migrations. Several replicas may start at once: the first takes a PostgreSQL
- * advisory lock on a dedicated connection, the others wait for it and then find nothing to do.
+ * Holds a PostgreSQL advisory lock on a dedicated connection while `work` runs. Several replicas
+ * (or a replica and someone running the MikroORM CLI) may migrate at once: the first takes the lock,
+ * the others wait for it and then find nothing to do.
  */
-export async function migrate(orm: Orm): Promise<string[]> {
-  const clientUrl = orm.config.get('clientUrl');
-  const lock = new pg.Client({ connectionString: clientUrl });
+async function withMigrationLock<T>(clientUrl: string, work: () => Promise<T>): Promise<T> {
+  const lock = new pg.Client({ connectionString: clientUrl, application_name: 'activitypulse-migrate-lock' });
+  // A connection lost while migrating must fail the migration, not crash the process.
+  let lost: unknown;
+  lock.on('error', (error) => {
+    lost = error;
+  });
   await lock.connect();
   try {
     await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const applied = await orm.migrator.up();
-    return applied.map((migration) => migration.name);
+    const result = await work();
+    if (lost) throw lost;
+    return result;
   } finally {
     await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-    await lock.end();
+    await lock.end().catch(() => undefined);
   }
+}
+
+/**
+ * MikroORM's migrator with our advisory lock around `up` and `down`, so the app's start-up and the
+ * MikroORM CLI (`npx mikro-orm migration:up`) take the same lock. The class keeps the name
+ * `Migrator`: MikroORM.init registers the stock migrator unless an extension of that name is given.
+ */
+export class Migrator extends MikroOrmMigrator {
+  static override register(orm: CoreMikroORM): void {
+    orm.config.registerExtension(
+      '@mikro-orm/migrator',
+      () => new Migrator(orm.em as ConstructorParameters<typeof MikroOrmMigrator>[0]),
+    );
+  }
+
+  override up(options?: Parameters<MikroOrmMigrator['up']>[0]): ReturnType<MikroOrmMigrator['up']> {
+    return withMigrationLock(this.config.get('clientUrl') ?? '', () => super.up(options));
+  }
+
+  override down(options?: Parameters<MikroOrmMigrator['down']>[0]): ReturnType<MikroOrmMigrator['down']> {
+    return withMigrationLock(this.config.get('clientUrl') ?? '', () => super.down(options));
+  }
+}
+
+/** Applies pending migrations (under the lock, see Migrator) and names the ones applied. */
+export async function migrate(orm: Orm): Promise<string[]> {
+  const applied = await orm.migrator.up();
+  return applied.map((migration) => migration.name);
 }
