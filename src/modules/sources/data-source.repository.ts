@@ -13,6 +13,13 @@ export class DataSourceRepository {
     this.#box = box;
   }
 
+  /** The workspace's sources (one when `id` is given), by name: what a sync walks through. */
+  async listForSync(em: EntityManager, workspaceId: string, id?: string): Promise<IDataSource[]> {
+    return id
+      ? em.find(DataSource, { id, workspace: workspaceId })
+      : em.find(DataSource, { workspace: workspaceId }, { orderBy: { nameKey: 'asc' } });
+  }
+
   /** Builds (does not flush) a new source with its token sealed. */
   create(
     em: EntityManager,

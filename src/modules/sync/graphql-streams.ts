@@ -1,9 +1,7 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   type ActivityBatchResult,
   type CursorPage,
   fetchActivityBatch,
-  type GitLabClient,
   GitLabGraphqlError,
   type GitLabPipelineNode,
   type GitLabReviewRequestNode,
@@ -14,9 +12,9 @@ import {
   type ReviewRequestsWanted,
   type TimelogsWanted,
 } from '../../gitlab/index.ts';
+import { runPool } from '../../lib/run-pool.ts';
 import type { ActivityRow, StoredActivity } from '../activity/activity.repository.ts';
 import { upsertActivities } from '../activity/activity.repository.ts';
-import type { MergeRequestLookups } from './event-follow-ups.ts';
 import {
   gidNumber,
   type MergeRequestFacts,
@@ -25,36 +23,9 @@ import {
   mapTimelog,
   projectPathFromWebUrl,
 } from './gitlab-activity.mapper.ts';
-import { runPool } from './run-pool.ts';
-import { type CursorMap, type CursorWrite, cursorKey, saveCursors } from './sync-cursor.repository.ts';
+import { type CursorWrite, cursorKey, saveCursors } from './sync-cursor.repository.ts';
+import type { SyncRunContext } from './sync-run-context.ts';
 import type { TeammateRef } from './teammate-events.ts';
-
-/**
- * Time logs, pipelines and pending review requests of every teammate through GraphQL, many lists
- * per request (aliases): time logs and review requests for each teammate, pipelines for each
- * (teammate, project) pair where the teammate pushed lately. A list longer than one page continues
- * on its own. Each batch's rows and cursors are stored in one transaction. A review request new to
- * us costs one reviewers call (GraphQL does not say when review was requested).
- */
-export interface StreamsContext {
-  client: GitLabClient;
-  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
-  workspaceId: string;
-  dataSourceId: string;
-  host: string;
-  baseUrl: string;
-  cursors: CursorMap;
-  runStartedAt: Date;
-  firstSyncFrom: Date;
-  since: Date | undefined;
-  /**
-   * Lists per GraphQL request (GitLab limits query complexity). Shrunk in place when GitLab rejects
-   * a batch as too complex, so the rest of the run keeps the size that works.
-   */
-  batch: { size: number };
-  mergeRequests: MergeRequestLookups;
-  onStored(teammateId: string, stored: StoredActivity[]): void;
-}
 
 export interface PipelineInterest {
   teammate: TeammateRef;
@@ -87,8 +58,15 @@ export interface StreamLists {
   pipelines?: readonly PipelineInterest[];
 }
 
+/**
+ * Time logs, pipelines and pending review requests of every teammate through GraphQL, many lists
+ * per request (aliases): time logs and review requests for each teammate, pipelines for each
+ * (teammate, project) pair where the teammate pushed lately. A list longer than one page continues
+ * on its own. Each batch's rows and cursors are stored in one transaction. A review request new to
+ * us costs one reviewers call (GraphQL does not say when review was requested).
+ */
 export async function syncGraphqlStreams(
-  context: StreamsContext,
+  context: SyncRunContext,
   lists: StreamLists,
 ): Promise<StreamsOutcome> {
   const outcome: StreamsOutcome = { timelogsUnavailable: false, reviewRequestsUnavailable: false };
@@ -197,7 +175,7 @@ export function smallerBatch(current: number, messages: readonly string[]): numb
 }
 
 async function storeBatch(
-  context: StreamsContext,
+  context: SyncRunContext,
   batch: Wanted[],
   result: ActivityBatchResult,
   outcome: StreamsOutcome,
@@ -276,7 +254,7 @@ async function storeBatch(
  * review was requested (reviewers endpoint), or the MR's opening when it does not say.
  */
 async function reviewRequestRows(
-  context: StreamsContext,
+  context: SyncRunContext,
   teammate: TeammateRef,
   nodes: GitLabReviewRequestNode[],
 ): Promise<ActivityRow[]> {
@@ -329,7 +307,7 @@ function factsOfNode(node: GitLabReviewRequestNode): MergeRequestFacts {
 }
 
 async function restOfUserList(
-  context: StreamsContext,
+  context: SyncRunContext,
   listName: 'reviewRequests' | 'authoredMergeRequests',
   wanted: ReviewRequestsWanted,
   first: CursorPage<GitLabReviewRequestNode>,
@@ -349,7 +327,7 @@ async function restOfUserList(
 }
 
 async function restOfTimelogs(
-  context: StreamsContext,
+  context: SyncRunContext,
   wanted: TimelogsWanted,
   first: CursorPage<GitLabTimelog>,
   outcome: StreamsOutcome,
@@ -371,7 +349,7 @@ async function restOfTimelogs(
 }
 
 async function restOfPipelines(
-  context: StreamsContext,
+  context: SyncRunContext,
   wanted: PipelinesWanted,
   first: CursorPage<GitLabPipelineNode>,
 ): Promise<GitLabPipelineNode[]> {

@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 
 /**
@@ -47,3 +48,20 @@ export const SOURCE_LOCKED_SQL = `exists (
     and l.database = (select oid from pg_database where datname = current_database())
     and l.classid = ${SYNC_LOCK_NAMESPACE}::oid
     and l.objid = (hashtext(?)::bigint & 4294967295)::oid)`;
+
+/** Whether a sync holds the lock of the source (or of any source of the workspace when none given). */
+export async function isSyncRunning(
+  em: EntityManager,
+  workspaceId: string,
+  dataSourceId: string | undefined,
+): Promise<boolean> {
+  const rows = await em.execute<Array<{ running: boolean }>>(
+    `select exists (
+         select 1 from data_source d
+         where d.workspace_id = ? and (?::uuid is null or d.id = ?::uuid)
+           and ${SOURCE_LOCKED_SQL.replace('hashtext(?)', 'hashtext(d.id::text)')}
+       ) as running`,
+    [workspaceId, dataSourceId ?? null, dataSourceId ?? null],
+  );
+  return rows[0]?.running === true;
+}

@@ -1,19 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { findUserByUsername, type GitLabClient, getUser, isGitLabError } from '../../gitlab/index.ts';
 import { CodedError } from '../../lib/errors.ts';
+import { type IdentityRow, rememberExternalUserId } from '../teammates/external-identity.repository.ts';
 import { PIPELINE_INTEREST_MS, type PipelineInterest } from './graphql-streams.ts';
 import type { ProjectDirectory } from './project-directory.ts';
 import { type CursorMap, cursorKey } from './sync-cursor.repository.ts';
 import type { TeammateRef } from './teammate-events.ts';
 
-/** Who is synced on a source, and the small decisions taken per teammate. */
-export interface IdentityRow {
-  identity_id: string;
-  teammate_id: string;
-  slack_user_id: string;
-  username: string;
-  external_user_id: string | number | null;
-}
+export type { IdentityRow };
 
 /** The teammate's GitLab user id, looked up (and stored) the first time. */
 export async function resolveTeammate(
@@ -35,10 +29,7 @@ export async function resolveTeammate(
       `GitLab has no user named @${identity.username}: check the spelling and map the teammate again with /pulse map.`,
     );
   }
-  await em.execute('update external_identity set external_user_id = ?, updated_at = now() where id = ?', [
-    user.id,
-    identity.identity_id,
-  ]);
+  await rememberExternalUserId(em, identity.identity_id, user.id);
   return { ...ref, username: user.username, userId: user.id };
 }
 

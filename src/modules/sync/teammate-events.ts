@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type GitLabClient, type GitLabEvent, listUserEvents } from '../../gitlab/index.ts';
+import { type GitLabEvent, listUserEvents } from '../../gitlab/index.ts';
 import {
   type ActivityRow,
   findReviewActions,
-  type StoredActivity,
   setReviewTime,
   upsertActivities,
 } from '../activity/activity.repository.ts';
 import type { ActivityDraft } from '../activity/activity-draft.ts';
-import { commitsOfPushGroup, groupPushes, type MergeRequestLookups } from './event-follow-ups.ts';
+import { commitsOfPushGroup, groupPushes } from './event-follow-ups.ts';
 import {
   type MapContext,
   type MergeRequestFacts,
@@ -21,7 +20,8 @@ import {
 } from './gitlab-activity.mapper.ts';
 import type { ProjectDirectory } from './project-directory.ts';
 import { assignReviewTime, type ReviewAction } from './review-time.ts';
-import { type CursorMap, type CursorWrite, cursorKey, saveCursors } from './sync-cursor.repository.ts';
+import { type CursorWrite, cursorKey, saveCursors } from './sync-cursor.repository.ts';
+import type { SyncRunContext } from './sync-run-context.ts';
 
 /**
  * One teammate's contribution events, page by page: each page's activities are upserted and the
@@ -33,26 +33,6 @@ export interface TeammateRef {
   slackUserId: string;
   username: string;
   userId: number;
-}
-
-export interface EventsSyncContext {
-  client: GitLabClient;
-  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
-  workspaceId: string;
-  dataSourceId: string;
-  host: string;
-  baseUrl: string;
-  projects: ProjectDirectory;
-  mergeRequests: MergeRequestLookups;
-  cursors: CursorMap;
-  /** When this run started: where the events cursor rests after a complete read. */
-  runStartedAt: Date;
-  /** First sync (no cursor): read from here. */
-  firstSyncFrom: Date;
-  /** Re-read from here regardless of the cursor. */
-  since: Date | undefined;
-  signal: AbortSignal | undefined;
-  onStored(teammateId: string, stored: StoredActivity[]): void;
 }
 
 export interface EventsSyncOutcome {
@@ -71,7 +51,7 @@ export function eventsAfterParam(from: Date): string {
 }
 
 export async function syncTeammateEvents(
-  context: EventsSyncContext,
+  context: SyncRunContext,
   teammate: TeammateRef,
 ): Promise<EventsSyncOutcome> {
   const cursor = context.cursors.get(cursorKey(teammate.teammateId, 'events'));
@@ -141,7 +121,7 @@ export async function syncTeammateEvents(
 }
 
 async function draftsOfPage(
-  context: EventsSyncContext,
+  context: SyncRunContext,
   teammate: TeammateRef,
   events: GitLabEvent[],
 ): Promise<ActivityDraft[]> {
@@ -249,7 +229,7 @@ async function draftsOfPage(
  */
 async function placeReviewTime(
   em: EntityManager,
-  context: EventsSyncContext,
+  context: SyncRunContext,
   teammate: TeammateRef,
   drafts: ActivityDraft[],
 ): Promise<Array<{ naturalKey: string; durationSeconds: number | null; pickupSeconds: number | null }>> {

@@ -1,0 +1,105 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Orm } from '../../db/orm.ts';
+import type { GitLabClient } from '../../gitlab/index.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { StoredActivity } from '../activity/activity.repository.ts';
+import { MergeRequestLookups } from './event-follow-ups.ts';
+import { ProjectDirectory } from './project-directory.ts';
+import type { SyncRequest } from './sync.types.ts';
+import type { CursorMap } from './sync-cursor.repository.ts';
+import type { IdentityRow } from './sync-teammates.ts';
+
+/**
+ * What every step of one source's run reads: the client, where to store, the cursors and the
+ * run's window. Built once per run by SyncService; steps never build their own.
+ */
+export interface SyncRunContext {
+  client: GitLabClient;
+  /** A transaction on a fresh EntityManager: each page's rows and cursors are stored together. */
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T>;
+  /** An EntityManager for the run's small reads and writes outside page transactions. */
+  em: EntityManager;
+  workspaceId: string;
+  dataSourceId: string;
+  host: string;
+  baseUrl: string;
+  projects: ProjectDirectory;
+  mergeRequests: MergeRequestLookups;
+  cursors: CursorMap;
+  /** When this run started: where cursors rest after a complete read. */
+  runStartedAt: Date;
+  /** First sync (no cursor): read from here. */
+  firstSyncFrom: Date;
+  /** Re-read from here regardless of the cursors. */
+  since: Date | undefined;
+  signal: AbortSignal | undefined;
+  /** Teammates of the source worked on at once (they share one client and its pacer). */
+  concurrency: number;
+  /**
+   * Lists per GraphQL request (GitLab limits query complexity). Shrunk in place when GitLab rejects
+   * a batch as too complex, so the rest of the run keeps the size that works.
+   */
+  batch: { size: number };
+  /** Every stored activity passes here: the run's counts are made from it. */
+  onStored(teammateId: string, stored: StoredActivity[]): void;
+  /** One teammate is done (or failed): progress for whoever watches the run. */
+  teammateDone(identity: IdentityRow): Promise<void>;
+}
+
+/** The context every step of one run reads (the run sets `onStored` and `teammateDone`). */
+export function buildRunContext(input: {
+  orm: Orm;
+  source: { id: string };
+  request: SyncRequest;
+  client: GitLabClient;
+  em: EntityManager;
+  cursors: CursorMap;
+  runStartedAt: Date;
+  firstSyncFrom: Date;
+  concurrency: number;
+  graphqlBatchSize: number;
+}): SyncRunContext {
+  const { orm, client } = input;
+  return {
+    client,
+    transaction: (work) => orm.em.fork().transactional((tx) => work(tx as EntityManager)),
+    em: input.em,
+    workspaceId: input.request.workspaceId,
+    dataSourceId: input.source.id,
+    host: client.host,
+    baseUrl: client.baseUrl,
+    projects: new ProjectDirectory(client, input.cursors),
+    mergeRequests: new MergeRequestLookups(client),
+    cursors: input.cursors,
+    runStartedAt: input.runStartedAt,
+    firstSyncFrom: input.firstSyncFrom,
+    since: input.request.since,
+    signal: input.request.signal,
+    concurrency: input.concurrency,
+    batch: { size: input.graphqlBatchSize },
+    onStored: () => undefined,
+    teammateDone: async () => undefined,
+  };
+}
+
+/** Each teammate done: progress for whoever watches the run (a failing watcher never fails it). */
+export function progressReporter(
+  source: { id: string; name: string },
+  request: SyncRequest,
+  total: number,
+  logger: Logger,
+): (identity: IdentityRow) => Promise<void> {
+  let done = 0;
+  return async (identity) => {
+    done += 1;
+    await Promise.resolve(
+      request.onProgress?.({
+        dataSourceId: source.id,
+        dataSourceName: source.name,
+        teammatesDone: done,
+        teammatesTotal: total,
+        lastSlackUserId: identity.slack_user_id,
+      }),
+    ).catch((error: unknown) => logger.warn({ err: error }, 'sync progress callback failed'));
+  };
+}
