@@ -91,7 +91,8 @@ async function seed(
                                     'issue_opened','issue_closed','issue_commented','time_logged']),
           people as (select row_number() over (order by id) - 1 as n, id from teammate where workspace_id = ?)
      insert into activity (workspace_id, teammate_id, data_source_id, kind, natural_key, occurred_at, title, url, project,
-                           lines_added, lines_removed, duration_seconds, time_spent_seconds, jira_keys, payload)
+                           lines_added, lines_removed, duration_seconds, time_spent_seconds, jira_keys,
+                           pipeline_status, pickup_seconds, payload)
      select ?, p.id, '00000000-0000-4000-8000-000000000001', k.k[1 + h.ki], 'bench:' || g,
             ?::timestamptz - (g::double precision / ? * ?) * interval '1 day',
             'Change number ' || g || ' of the bench project',
@@ -104,8 +105,9 @@ async function seed(
                  when h.ki between 9 and 11 then 60 + g % 900 end,
             case when h.ki = 19 then 900 + (g % 8) * 900 end,
             case when g % 4 = 0 then array['APP-' || (g % 900)] else '{}' end,
+            case when h.ki between 9 and 11 then case when g % 9 = 0 then 'failed' else 'success' end end,
+            case when h.ki in (6, 14) and g % 3 = 0 then 600 + g % 20000 end,
             case when h.ki between 9 and 11 then jsonb_build_object('status', case when g % 9 = 0 then 'failed' else 'success' end)
-                 when h.ki in (6, 14) and g % 3 = 0 then jsonb_build_object('pickupSeconds', 600 + g % 20000)
                  else '{}'::jsonb end
        from generate_series(1, ?) g
        cross join lateral (select (hashint4(g) & 2147483647) % 20 as ki) h

@@ -69,7 +69,7 @@ describe('building a digest from stored activities', () => {
       occurredAt: monday('10:00'),
       url: `${mr}#note_1`,
       durationSeconds: 1200,
-      payload: { pickupSeconds: 3600 },
+      pickupSeconds: 3600,
     });
     await add(ada.id, { kind: 'mr_commented', occurredAt: monday('10:20'), url: `${mr}#note_2` });
     await add(ada.id, { kind: 'mr_approved', occurredAt: monday('11:00'), url: mr });
@@ -77,7 +77,7 @@ describe('building a digest from stored activities', () => {
       kind: 'mr_approved',
       occurredAt: monday('12:00'),
       url: 'https://gitlab.example.com/g/app/-/merge_requests/8',
-      payload: { pickupSeconds: 600 },
+      pickupSeconds: 600,
     });
     await add(ada.id, {
       kind: 'mr_merged',
@@ -94,8 +94,8 @@ describe('building a digest from stored activities', () => {
       jiraKeys: ['APP-12', 'APP-13'],
     });
     await add(ada.id, { kind: 'time_logged', occurredAt: monday('17:00'), timeSpentSeconds: 5400 });
-    await add(ada.id, { kind: 'pipeline_run', occurredAt: monday('09:05'), payload: { status: 'success' } });
-    await add(ada.id, { kind: 'pipeline_run', occurredAt: monday('09:10'), payload: { status: 'FAILED' } });
+    await add(ada.id, { kind: 'pipeline_run', occurredAt: monday('09:05'), pipelineStatus: 'success' });
+    await add(ada.id, { kind: 'pipeline_run', occurredAt: monday('09:10'), pipelineStatus: 'failed' });
     await add(bob.id, {
       kind: 'issue_closed',
       occurredAt: monday('15:00'),

@@ -58,12 +58,12 @@ describe('/pulse activity answers from stored activity, in the asking user’s t
     await add({
       kind: 'pipeline_run',
       occurredAt: new Date('2026-03-09T19:00:00Z'),
-      payload: { status: 'success' },
+      pipelineStatus: 'success',
     });
     await add({
       kind: 'pipeline_run',
       occurredAt: new Date('2026-03-09T19:30:00Z'),
-      payload: { status: 'FAILED' },
+      pipelineStatus: 'failed',
     });
     await add({
       kind: 'mr_approved',

@@ -58,6 +58,11 @@ export interface ActivityInput {
   durationSeconds?: number | null;
   timeSpentSeconds?: number | null;
   jiraKeys?: string[];
+  mergeRequestRef?: string | null;
+  isReview?: boolean;
+  pickupSeconds?: number | null;
+  /** A pipeline's status as the sync stores it (lower case). */
+  pipelineStatus?: string | null;
   payload?: Record<string, unknown>;
 }
 
@@ -157,8 +162,9 @@ export function rows(orm: Orm): Rows {
       const n = next();
       await sql(
         `insert into activity (workspace_id, teammate_id, data_source_id, kind, natural_key, occurred_at, title, url,
-           project, lines_added, lines_removed, duration_seconds, time_spent_seconds, jira_keys, payload)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?::jsonb)`,
+           project, lines_added, lines_removed, duration_seconds, time_spent_seconds, jira_keys,
+           merge_request_ref, is_review, pickup_seconds, pipeline_status, payload)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::text[], ?, ?, ?, ?, ?::jsonb)`,
         [
           input.workspaceId,
           input.teammateId,
@@ -174,6 +180,10 @@ export function rows(orm: Orm): Rows {
           input.durationSeconds ?? null,
           input.timeSpentSeconds ?? null,
           pgArray(input.jiraKeys ?? []),
+          input.mergeRequestRef ?? null,
+          input.isReview ?? false,
+          input.pickupSeconds ?? null,
+          input.pipelineStatus ?? null,
           JSON.stringify(input.payload ?? {}),
         ],
       );

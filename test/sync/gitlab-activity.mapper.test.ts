@@ -84,8 +84,12 @@ describe('mapping GitLab events to activities', () => {
     expect(approved).toMatchObject({
       url: 'https://gitlab.example.com/acme/billing/-/merge_requests/5',
       jiraKeys: ['PAY-12'],
-      payload: { review: true, mrCreatedAt: '2024-05-06T10:00:00Z', mergeRequest: '7!5' },
+      mergeRequestRef: '7!5',
+      isReview: true,
+      mrCreatedAt: new Date('2024-05-06T10:00:00Z'),
+      reviewRequestedAt: null,
     });
+    expect(approved?.payload).not.toHaveProperty('review');
   });
 
   it('maps issues and work items opened and closed', () => {
@@ -158,6 +162,7 @@ describe('mapping GitLab events to activities', () => {
       naturalKey: 'gitlab:gitlab.example.com:pipeline:acme/billing:501',
       durationSeconds: 300,
       url: 'https://gitlab.example.com/acme/billing/-/pipelines/501',
+      pipelineStatus: 'success',
       payload: { status: 'success', ref: 'feature/pay-12-invoices', sha: 'abc' },
     });
   });

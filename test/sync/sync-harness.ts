@@ -114,6 +114,7 @@ export interface StoredRow {
   duration_seconds: number | null;
   time_spent_seconds: number | null;
   jira_keys: string[];
+  pickup_seconds: number | null;
   payload: Record<string, unknown>;
   updated_at: Date;
 }
@@ -121,7 +122,8 @@ export interface StoredRow {
 export function storedActivities(harness: SyncHarness): Promise<StoredRow[]> {
   return harness.sql<StoredRow>(
     `select t.slack_user_id, a.kind, a.natural_key, a.occurred_at, a.title, a.url, a.project, a.lines_added,
-       a.lines_removed, a.duration_seconds, a.time_spent_seconds, a.jira_keys, a.payload, a.updated_at
+       a.lines_removed, a.duration_seconds, a.time_spent_seconds, a.jira_keys, a.pickup_seconds, a.payload,
+       a.updated_at
      from activity a join teammate t on t.id = a.teammate_id
      where a.workspace_id = ? order by t.slack_user_id, a.kind, a.natural_key`,
     [harness.workspaceId],

@@ -43,7 +43,7 @@ function portable(rows: StoredRow[]) {
     duration: row.duration_seconds,
     spent: row.time_spent_seconds,
     jira: row.jira_keys,
-    pickup: row.payload['pickupSeconds'] ?? null,
+    pickup: row.pickup_seconds,
   }));
 }
 

@@ -6,7 +6,7 @@ import type { ActivityKind } from './activity-kinds.ts';
  *
  * Review time lives on ONE activity per (reviewer, merge request): the reviewer's first review
  * action there (their earliest comment, or the approval when it came first). It carries
- * `payload.pickupSeconds` (review requested — or MR opened — to that first action) and
+ * `pickupSeconds` (review requested — or MR opened — to that first action) and
  * `durationSeconds` = review effort (the reviewer's comments on the MR grouped into sessions with
  * gaps of at most 30 minutes, each session's span summed). Later review actions carry neither, so
  * summing over activities never counts a review twice.
@@ -24,6 +24,18 @@ export interface ActivityDraft {
   durationSeconds: number | null;
   timeSpentSeconds: number | null;
   jiraKeys: string[];
+  /** The merge request (`<project id>!<iid>`) a comment, approval or MR event belongs to. */
+  mergeRequestRef: string | null;
+  /** A comment or approval on someone else's merge request. */
+  isReview: boolean;
+  /** When the teammate's review was requested, if it was. */
+  reviewRequestedAt: Date | null;
+  /** When the reviewed merge request was opened (pickup counts from here without a request). */
+  mrCreatedAt: Date | null;
+  pickupSeconds: number | null;
+  /** A pipeline's status, lower case. */
+  pipelineStatus: string | null;
+  /** What GitLab said that the typed fields do not carry (ids, refs, bodies). */
   payload: Record<string, unknown>;
 }
 
@@ -38,6 +50,12 @@ export function draft(
     durationSeconds: null,
     timeSpentSeconds: null,
     jiraKeys: [],
+    mergeRequestRef: null,
+    isReview: false,
+    reviewRequestedAt: null,
+    mrCreatedAt: null,
+    pickupSeconds: null,
+    pipelineStatus: null,
     payload: {},
     ...fields,
   };

@@ -18,7 +18,7 @@ export interface ActivityItem {
   linesRemoved: number | null;
   durationSeconds: number | null;
   timeSpentSeconds: number | null;
-  /** Pipeline status as stored by the sync (`payload.status`), lower case. */
+  /** Pipeline status as stored by the sync, lower case. */
   status: string | null;
   jira: Array<{ key: string; url: string | null }>;
 }
@@ -121,7 +121,7 @@ export class ActivityQueryService {
         linesRemoved: row.linesRemoved ?? null,
         durationSeconds: row.durationSeconds ?? null,
         timeSpentSeconds: row.timeSpentSeconds ?? null,
-        status: typeof row.payload?.['status'] === 'string' ? row.payload['status'].toLowerCase() : null,
+        status: row.pipelineStatus ?? null,
         jira: (row.jiraKeys ?? []).map((key) => ({
           key,
           url: row.dataSource.jiraUrl ? `${row.dataSource.jiraUrl}/browse/${encodeURIComponent(key)}` : null,

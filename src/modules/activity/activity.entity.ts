@@ -16,6 +16,12 @@ export const Activity = defineEntity({
     { name: 'activity_teammate_occurred_idx', properties: ['teammate', 'occurredAt'] },
     { name: 'activity_source_occurred_idx', properties: ['dataSource', 'occurredAt'] },
     { name: 'activity_workspace_occurred_idx', properties: ['workspace', 'occurredAt'] },
+    // A reviewer's actions per merge request, read when review time is placed.
+    {
+      name: 'activity_review_mr_idx',
+      expression:
+        'create index "activity_review_mr_idx" on "activity" ("teammate_id", "merge_request_ref") where "is_review"',
+    },
   ],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
@@ -34,6 +40,12 @@ export const Activity = defineEntity({
     durationSeconds: p.integer().nullable(),
     timeSpentSeconds: p.integer().nullable(),
     jiraKeys: p.array().default([]),
+    mergeRequestRef: p.text().nullable(),
+    isReview: p.boolean().default(false),
+    reviewRequestedAt: p.datetime().nullable(),
+    mrCreatedAt: p.datetime().nullable(),
+    pickupSeconds: p.integer().nullable(),
+    pipelineStatus: p.text().nullable(),
     payload: p.json<Record<string, unknown>>(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

@@ -19,25 +19,43 @@ export interface ActivityRow extends ActivityDraft {
   teammateId: string;
 }
 
+/** The columns a sync writes, in one order for the insert, the record type and the change check. */
+const COLUMNS = [
+  ['kind', 'text'],
+  ['occurred_at', 'timestamptz'],
+  ['title', 'text'],
+  ['url', 'text'],
+  ['project', 'text'],
+  ['lines_added', 'int'],
+  ['lines_removed', 'int'],
+  ['duration_seconds', 'int'],
+  ['time_spent_seconds', 'int'],
+  ['jira_keys', 'text[]'],
+  ['merge_request_ref', 'text'],
+  ['is_review', 'boolean'],
+  ['review_requested_at', 'timestamptz'],
+  ['mr_created_at', 'timestamptz'],
+  ['pickup_seconds', 'int'],
+  ['pipeline_status', 'text'],
+  ['payload', 'jsonb'],
+] as const;
+const names = COLUMNS.map(([name]) => name);
+const DEFAULTS: Partial<Record<(typeof names)[number], string>> = {
+  jira_keys: `'{}'`,
+  is_review: 'false',
+  payload: `'{}'`,
+};
+
 const UPSERT = `
-insert into activity (workspace_id, teammate_id, data_source_id, source_type, kind, natural_key, occurred_at, title,
-  url, project, lines_added, lines_removed, duration_seconds, time_spent_seconds, jira_keys, payload)
-select ?, r.teammate_id, ?, ?, r.kind, r.natural_key, r.occurred_at, r.title, r.url, r.project, r.lines_added,
-  r.lines_removed, r.duration_seconds, r.time_spent_seconds, coalesce(r.jira_keys, '{}'), coalesce(r.payload, '{}')
-from jsonb_to_recordset(?::jsonb) as r(teammate_id uuid, kind text, natural_key text, occurred_at timestamptz,
-  title text, url text, project text, lines_added int, lines_removed int, duration_seconds int,
-  time_spent_seconds int, jira_keys text[], payload jsonb)
+insert into activity (workspace_id, teammate_id, data_source_id, source_type, natural_key, ${names.join(', ')})
+select ?, r.teammate_id, ?, ?, r.natural_key,
+  ${names.map((name) => (DEFAULTS[name] ? `coalesce(r.${name}, ${DEFAULTS[name]})` : `r.${name}`)).join(', ')}
+from jsonb_to_recordset(?::jsonb) as r(teammate_id uuid, natural_key text,
+  ${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})
 on conflict (workspace_id, natural_key) do update set
-  kind = excluded.kind, occurred_at = excluded.occurred_at, title = excluded.title, url = excluded.url,
-  project = excluded.project, lines_added = excluded.lines_added, lines_removed = excluded.lines_removed,
-  duration_seconds = excluded.duration_seconds, time_spent_seconds = excluded.time_spent_seconds,
-  jira_keys = excluded.jira_keys, payload = excluded.payload, updated_at = now()
-where (activity.kind, activity.occurred_at, activity.title, activity.url, activity.project, activity.lines_added,
-    activity.lines_removed, activity.duration_seconds, activity.time_spent_seconds, activity.jira_keys,
-    activity.payload)
-  is distinct from (excluded.kind, excluded.occurred_at, excluded.title, excluded.url, excluded.project,
-    excluded.lines_added, excluded.lines_removed, excluded.duration_seconds, excluded.time_spent_seconds,
-    excluded.jira_keys, excluded.payload)
+  ${names.map((name) => `${name} = excluded.${name}`).join(', ')}, updated_at = now()
+where (${names.map((name) => `activity.${name}`).join(', ')})
+  is distinct from (${names.map((name) => `excluded.${name}`).join(', ')})
 returning natural_key, kind, teammate_id, (xmax = 0) as inserted`;
 
 export async function upsertActivities(
@@ -62,6 +80,12 @@ export async function upsertActivities(
     duration_seconds: row.durationSeconds,
     time_spent_seconds: row.timeSpentSeconds,
     jira_keys: row.jiraKeys,
+    merge_request_ref: row.mergeRequestRef,
+    is_review: row.isReview,
+    review_requested_at: row.reviewRequestedAt?.toISOString() ?? null,
+    mr_created_at: row.mrCreatedAt?.toISOString() ?? null,
+    pickup_seconds: row.pickupSeconds,
+    pipeline_status: row.pipelineStatus,
     payload: row.payload,
   }));
   const result = await em.execute<
@@ -85,7 +109,7 @@ export interface StoredReviewAction {
   openedAt: Date | null;
 }
 
-/** The teammate's stored review actions on these merge requests (`payload.mergeRequest` refs). */
+/** The teammate's stored review actions on these merge requests (by `merge_request_ref`). */
 export async function findReviewActions(
   em: EntityManager,
   scope: { workspaceId: string; teammateId: string },
@@ -98,18 +122,19 @@ export async function findReviewActions(
       kind: 'mr_commented' | 'mr_approved';
       occurred_at: string | Date;
       merge_request: string;
-      requested_at: string | null;
-      opened_at: string | null;
+      requested_at: string | Date | null;
+      opened_at: string | Date | null;
     }>
   >(
-    `select natural_key, kind, occurred_at, payload->>'mergeRequest' as merge_request,
-       payload->>'reviewRequestedAt' as requested_at, payload->>'mrCreatedAt' as opened_at
+    `select natural_key, kind, occurred_at, merge_request_ref as merge_request,
+       review_requested_at as requested_at, mr_created_at as opened_at
      from activity
      where workspace_id = ? and teammate_id = ? and kind in ('mr_commented', 'mr_approved')
-       and payload->>'review' = 'true' and payload->>'mergeRequest' = any(?::text[])`,
+       and is_review and merge_request_ref = any(?::text[])`,
+    // A text[] literal: refs are `<digits>!<digits>`, nothing to escape.
     [scope.workspaceId, scope.teammateId, `{${mergeRequests.map((ref) => `"${ref}"`).join(',')}}`],
   );
-  const date = (value: string | null) => (value ? new Date(value) : null);
+  const date = (value: string | Date | null) => (value ? new Date(value) : null);
   return rows.map((row) => ({
     naturalKey: row.natural_key,
     kind: row.kind,
@@ -122,7 +147,7 @@ export async function findReviewActions(
 
 /**
  * Moves review time onto (or off) stored activities: `durationSeconds` (review effort) and
- * `payload.pickupSeconds`; null clears them. Rows already right are not touched.
+ * `pickupSeconds`; null clears them. Rows already right are not touched.
  */
 export async function setReviewTime(
   em: EntityManager,
@@ -140,14 +165,11 @@ export async function setReviewTime(
     pickup: update.pickupSeconds,
   }));
   const result = await em.execute<Array<{ natural_key: string }>>(
-    `update activity a set duration_seconds = u.duration_seconds,
-       payload = case when u.pickup is null then a.payload - 'pickupSeconds'
-                 else jsonb_set(a.payload, '{pickupSeconds}', to_jsonb(u.pickup)) end,
-       updated_at = now()
+    `update activity a set duration_seconds = u.duration_seconds, pickup_seconds = u.pickup, updated_at = now()
      from jsonb_to_recordset(?::jsonb) as u(natural_key text, duration_seconds int, pickup int)
      where a.workspace_id = ? and a.natural_key = u.natural_key
        and (a.duration_seconds is distinct from u.duration_seconds
-            or (a.payload->'pickupSeconds') is distinct from to_jsonb(u.pickup))
+            or a.pickup_seconds is distinct from u.pickup)
      returning a.natural_key`,
     [JSON.stringify(records), workspaceId],
   );

@@ -19,5 +19,5 @@ export const KIND_TOTALS_COLUMNS = `count(*)::int as n,
        coalesce(sum(lines_added), 0)::int as added,
        coalesce(sum(lines_removed), 0)::int as removed,
        coalesce(sum(time_spent_seconds), 0)::int as spent,
-       (count(*) filter (where lower(payload->>'status') = 'success'))::int as passed,
-       (count(*) filter (where lower(payload->>'status') = 'failed'))::int as failed`;
+       (count(*) filter (where pipeline_status = 'success'))::int as passed,
+       (count(*) filter (where pipeline_status = 'failed'))::int as failed`;

@@ -89,8 +89,7 @@ export class DigestDataRepository {
       }>
     >(
       `select teammate_id, kind, duration_seconds as effort,
-              case when jsonb_typeof(payload->'pickupSeconds') = 'number'
-                   then round((payload->>'pickupSeconds')::numeric)::int end as pickup,
+              pickup_seconds as pickup,
               coalesce(nullif(split_part(url, '#', 1), ''), coalesce(project, '') || ' ' || title) as target
          from activity
         where workspace_id = ? and occurred_at >= ? and occurred_at < ?

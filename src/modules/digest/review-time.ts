@@ -1,6 +1,6 @@
 /**
  * One review action as the sync stores it (src/modules/activity/activity-draft.ts): the reviewer's
- * first action on an MR carries `payload.pickupSeconds` and, in `durationSeconds`, the review
+ * first action on an MR carries `pickupSeconds` and, in `durationSeconds`, the review
  * effort; later actions on the same MR carry neither, so nothing is counted twice.
  */
 export interface ReviewAction {

@@ -28,6 +28,8 @@ export interface MapContext {
   baseUrl: string;
   projectPath(projectId: number): string | undefined;
   mergeRequest(projectId: number, iid: number): MergeRequestFacts | undefined;
+  /** When the actor's review of this merge request was requested, when known. */
+  reviewRequestedAt?(projectId: number, iid: number): string | null | undefined;
 }
 
 const NOTE_TARGETS = new Set(['Note', 'DiffNote', 'DiscussionNote']);
@@ -52,6 +54,23 @@ export function mergeRequestOf(event: GitLabEvent): { projectId: number; iid: nu
     return { projectId, iid: event.note.noteable_iid };
   }
   return undefined;
+}
+
+/**
+ * The merge request an event reviews: an approval or a comment on someone else's MR (an MR whose
+ * author is not known yet counts as someone else's).
+ */
+export function reviewedMergeRequestOf(
+  event: GitLabEvent,
+  context: Pick<MapContext, 'mergeRequest'>,
+): { projectId: number; iid: number } | undefined {
+  const mr = mergeRequestOf(event);
+  if (!mr) return undefined;
+  const reviewing =
+    isNoteEvent(event) || (event.target_type === 'MergeRequest' && event.action_name === 'approved');
+  if (!reviewing) return undefined;
+  const facts = context.mergeRequest(mr.projectId, mr.iid);
+  return facts && facts.authorId === event.author_id ? undefined : mr;
 }
 
 function webPath(context: MapContext, projectId: number, suffix: string): string | null {
@@ -95,12 +114,13 @@ export function mapEvent(event: GitLabEvent, context: MapContext): ActivityDraft
       url: facts?.webUrl ?? webPath(context, projectId, `merge_requests/${iid}`),
       project,
       jiraKeys: jiraKeysFrom({ branches: [facts?.sourceBranch], texts: [title] }),
+      mergeRequestRef: mergeRequestRef(projectId, iid),
+      ...(kind === 'mr_approved' ? reviewFacts(context, projectId, iid, actor) : {}),
       payload: {
         ...common,
         iid,
-        mergeRequest: mergeRequestRef(projectId, iid),
         ...(facts?.sourceBranch ? { sourceBranch: facts.sourceBranch } : {}),
-        ...(kind === 'mr_approved' ? reviewFacts(facts, actor) : {}),
+        ...(facts?.authorId !== undefined && facts.authorId !== null ? { mrAuthorId: facts.authorId } : {}),
       },
     });
   }
@@ -143,14 +163,15 @@ export function mapEvent(event: GitLabEvent, context: MapContext): ActivityDraft
         url: mrUrl ? `${mrUrl}#note_${note.id}` : null,
         project,
         jiraKeys: jiraKeysFrom({ branches: [facts?.sourceBranch], texts: [title] }),
+        mergeRequestRef: mergeRequestRef(projectId, noteableIid),
+        ...reviewFacts(context, projectId, noteableIid, actor),
         payload: {
           ...common,
           noteId: note.id,
           noteType: note.type ?? null,
           iid: noteableIid,
-          mergeRequest: mergeRequestRef(projectId, noteableIid),
           body: clip(note.body, 500),
-          ...reviewFacts(facts, actor),
+          ...(facts?.authorId !== undefined && facts.authorId !== null ? { mrAuthorId: facts.authorId } : {}),
         },
       });
     }
@@ -173,12 +194,18 @@ export function mapEvent(event: GitLabEvent, context: MapContext): ActivityDraft
 }
 
 /** Whether a comment or approval counts as a review (not on one's own MR), and when it could start. */
-function reviewFacts(facts: MergeRequestFacts | undefined, actor: number): Record<string, unknown> {
-  if (!facts) return { review: true };
+function reviewFacts(
+  context: MapContext,
+  projectId: number,
+  iid: number,
+  actor: number,
+): Pick<ActivityDraft, 'isReview' | 'mrCreatedAt' | 'reviewRequestedAt'> {
+  const facts = context.mergeRequest(projectId, iid);
+  const requestedAt = context.reviewRequestedAt?.(projectId, iid);
   return {
-    review: facts.authorId !== actor,
-    mrCreatedAt: facts.createdAt,
-    mrAuthorId: facts.authorId,
+    isReview: !facts || facts.authorId !== actor,
+    mrCreatedAt: facts ? new Date(facts.createdAt) : null,
+    reviewRequestedAt: requestedAt ? new Date(requestedAt) : null,
   };
 }
 
@@ -281,6 +308,7 @@ export function mapPipeline(
     project: projectPath,
     durationSeconds: node.duration === null || node.duration === undefined ? null : Math.round(node.duration),
     jiraKeys: jiraKeysFrom({ branches: [node.ref] }),
+    pipelineStatus: status,
     payload: {
       pipelineId: id,
       iid: node.iid,
@@ -297,7 +325,7 @@ export function mapPipeline(
 /** Review requested of the teammate on a merge request (reviewers endpoint `created_at`). */
 export function mapReviewRequest(
   facts: MergeRequestFacts,
-  reviewer: { userId: number; requestedAt: string },
+  reviewer: { userId: number; requestedAt: string; requestedAtUnknown?: boolean },
   context: Pick<MapContext, 'host' | 'baseUrl'>,
 ): ActivityDraft {
   return draft({
@@ -308,11 +336,12 @@ export function mapReviewRequest(
     url: facts.webUrl,
     project: projectPathFromWebUrl(facts.webUrl, context.baseUrl),
     jiraKeys: jiraKeysFrom({ branches: [facts.sourceBranch], texts: [facts.title] }),
+    mergeRequestRef: mergeRequestRef(facts.projectId, facts.iid),
     payload: {
       projectId: facts.projectId,
       iid: facts.iid,
-      mergeRequest: mergeRequestRef(facts.projectId, facts.iid),
       actorId: reviewer.userId,
+      ...(reviewer.requestedAtUnknown ? { requestedAtUnknown: true } : {}),
     },
   });
 }

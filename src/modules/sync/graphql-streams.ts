@@ -283,10 +283,9 @@ async function reviewRequestRows(
     if (!request.requested) return;
     const activity = mapReviewRequest(
       factsOfNode(node),
-      { userId: teammate.userId, requestedAt: request.at ?? node.createdAt },
+      { userId: teammate.userId, requestedAt: request.at ?? node.createdAt, requestedAtUnknown: !request.at },
       context,
     );
-    if (!request.at) activity.payload['requestedAtUnknown'] = true;
     activity.project = activity.project ?? projectPathFromWebUrl(node.webUrl, context.baseUrl);
     rows.push({ ...activity, teammateId: teammate.teammateId });
   });

@@ -17,6 +17,7 @@ import {
   mapReviewRequest,
   mergeRequestOf,
   mergeRequestRef,
+  reviewedMergeRequestOf,
 } from './gitlab-activity.mapper.ts';
 import type { ProjectDirectory } from './project-directory.ts';
 import { assignReviewTime, type ReviewAction } from './review-time.ts';
@@ -190,17 +191,16 @@ async function draftsOfPage(
     }
   }
 
-  const reviewed: Array<{ draft: ActivityDraft; projectId: number; iid: number }> = [];
-  for (const event of events) {
-    const mapped = mapEvent(event, mapContext);
-    if (!mapped) continue;
-    drafts.push(mapped);
-    const mr = mergeRequestOf(event);
-    if (mr && mapped.payload['review'] === true) reviewed.push({ draft: mapped, ...mr });
-  }
-
-  // Review requests: only for MRs the teammate reviewed on this page (reviewers asked once per MR per run).
-  const reviewedRefs = [...new Set(reviewed.map((entry) => mergeRequestRef(entry.projectId, entry.iid)))];
+  // Review requests: only for MRs the teammate reviews on this page (reviewers asked once per MR
+  // per run), known before mapping so the mapper returns finished activities.
+  const reviewedRefs = [
+    ...new Set(
+      events.flatMap((event) => {
+        const mr = reviewedMergeRequestOf(event, mapContext);
+        return mr ? [mergeRequestRef(mr.projectId, mr.iid)] : [];
+      }),
+    ),
+  ];
   const requests = new Map<string, { requested: boolean; at: string | null }>();
   await Promise.all(
     reviewedRefs.map(async (ref) => {
@@ -208,9 +208,11 @@ async function draftsOfPage(
       requests.set(ref, await context.mergeRequests.reviewRequest(projectId, iid, teammate.userId));
     }),
   );
-  for (const entry of reviewed) {
-    const request = requests.get(mergeRequestRef(entry.projectId, entry.iid));
-    if (request?.at) entry.draft.payload['reviewRequestedAt'] = request.at;
+  mapContext.reviewRequestedAt = (projectId, iid) => requests.get(mergeRequestRef(projectId, iid))?.at;
+
+  for (const event of events) {
+    const mapped = mapEvent(event, mapContext);
+    if (mapped) drafts.push(mapped);
   }
   for (const ref of reviewedRefs) {
     const request = requests.get(ref);
@@ -235,20 +237,21 @@ async function placeReviewTime(
 ): Promise<Array<{ naturalKey: string; durationSeconds: number | null; pickupSeconds: number | null }>> {
   const reviewDrafts = drafts.filter(
     (entry) =>
-      (entry.kind === 'mr_commented' || entry.kind === 'mr_approved') && entry.payload['review'] === true,
+      (entry.kind === 'mr_commented' || entry.kind === 'mr_approved') &&
+      entry.isReview &&
+      entry.mergeRequestRef !== null,
   );
   if (reviewDrafts.length === 0) return [];
-  const refs = [...new Set(reviewDrafts.map((entry) => String(entry.payload['mergeRequest'])))];
+  const refs = [...new Set(reviewDrafts.map((entry) => entry.mergeRequestRef as string))];
   const stored = await findReviewActions(
     em,
     { workspaceId: context.workspaceId, teammateId: teammate.teammateId },
     refs,
   );
-  const date = (value: unknown) => (typeof value === 'string' ? new Date(value) : null);
   const updates: Array<{ naturalKey: string; durationSeconds: number | null; pickupSeconds: number | null }> =
     [];
   for (const ref of refs) {
-    const fresh = reviewDrafts.filter((entry) => entry.payload['mergeRequest'] === ref);
+    const fresh = reviewDrafts.filter((entry) => entry.mergeRequestRef === ref);
     const freshKeys = new Set(fresh.map((entry) => entry.naturalKey));
     const actions: ReviewAction[] = [
       ...stored
@@ -264,8 +267,8 @@ async function placeReviewTime(
         naturalKey: entry.naturalKey,
         kind: entry.kind as ReviewAction['kind'],
         occurredAt: entry.occurredAt,
-        requestedAt: date(entry.payload['reviewRequestedAt']),
-        openedAt: date(entry.payload['mrCreatedAt']),
+        requestedAt: entry.reviewRequestedAt,
+        openedAt: entry.mrCreatedAt,
       })),
     ];
     const assigned = assignReviewTime(actions);
@@ -275,8 +278,7 @@ async function placeReviewTime(
       const draftEntry = fresh.find((entry) => entry.naturalKey === naturalKey);
       if (draftEntry) {
         draftEntry.durationSeconds = durationSeconds;
-        if (pickupSeconds === null) delete draftEntry.payload['pickupSeconds'];
-        else draftEntry.payload['pickupSeconds'] = pickupSeconds;
+        draftEntry.pickupSeconds = pickupSeconds;
       } else {
         updates.push({ naturalKey, durationSeconds, pickupSeconds });
       }
