@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { SecretBox } from './lib/secret-box.ts';
 import { ActivityQueryService } from './modules/activity/activity-query.service.ts';
+import { DashboardService } from './modules/dashboard/dashboard.service.ts';
 import { DigestService } from './modules/digest/digest.service.ts';
 import { DigestBuilder } from './modules/digest/digest-builder.service.ts';
 import { DigestDeliveries } from './modules/digest/digest-delivery.service.ts';
@@ -19,8 +20,8 @@ import { DataSourceRepository } from './modules/sources/data-source.repository.t
 import { SourceClients } from './modules/sources/source-clients.ts';
 import { SourcesService } from './modules/sources/sources.service.ts';
 import { SyncService } from './modules/sync/sync.service.ts';
+import { syncRunsReader } from './modules/sync/sync-run.repository.ts';
 import { TeammatesService } from './modules/teammates/teammates.service.ts';
-import { DashboardService } from './modules/workspaces/dashboard.service.ts';
 import {
   forgetInstallation,
   workspaceInstallationStore,
@@ -115,6 +116,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
       replicaId,
       now,
     });
+    const digests = new DigestService({ orm, builder: digestBuilder, deliveries: digestDeliveries });
     const slackServices = {
       sync,
       workspaces: new WorkspacesService(orm),
@@ -122,12 +124,13 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
       teammates: teammatesService,
       activity: activityService,
       dashboard: new DashboardService({
-        orm,
         sources: sourcesService,
         teammates: teammatesService,
         activity: activityService,
+        digests,
+        runs: syncRunsReader(orm),
       }),
-      digests: new DigestService({ orm, builder: digestBuilder, deliveries: digestDeliveries }),
+      digests,
     };
 
     const app = createSlackApp({

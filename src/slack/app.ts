@@ -1,11 +1,11 @@
 import { App, type CustomRoute, type InstallationStore } from '@slack/bolt';
-import type { SlackMode } from '../config/config.ts';
 import { boltLogger } from './bolt-logger.ts';
 import type { SlackDeps } from './deps.ts';
 import { register as registerActions } from './listeners/actions/index.ts';
 import { register as registerCommands } from './listeners/commands/index.ts';
 import { register as registerEvents } from './listeners/events/index.ts';
 import { register as registerViews } from './listeners/views/index.ts';
+import type { SlackMode } from './slack-mode.ts';
 
 export interface SlackAppOptions {
   mode: SlackMode;

@@ -1,6 +1,6 @@
 import type { InstallationStore } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
-import type { SlackMode } from '../config/config.ts';
+import type { SlackMode } from './slack-mode.ts';
 
 /** A Web API client with the bot token of one workspace, for work outside a Slack request (jobs). */
 export type BotClientFor = (teamId: string) => Promise<WebClient>;

@@ -2,11 +2,11 @@ import type { BackgroundTasks } from '../lib/background-tasks.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { Metrics } from '../lib/metrics.ts';
 import type { ActivityQueryService } from '../modules/activity/activity-query.service.ts';
+import type { DashboardService } from '../modules/dashboard/dashboard.service.ts';
 import type { DigestService } from '../modules/digest/digest.service.ts';
 import type { SourcesService } from '../modules/sources/sources.service.ts';
 import type { SyncEngine } from '../modules/sync/sync.types.ts';
 import type { TeammatesService } from '../modules/teammates/teammates.service.ts';
-import type { DashboardService } from '../modules/workspaces/dashboard.service.ts';
 import type { WorkspacesService } from '../modules/workspaces/workspaces.service.ts';
 
 /**

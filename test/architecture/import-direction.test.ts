@@ -17,10 +17,17 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   gitlab: ['config', 'lib'],
   // The schema's migrations live beside src/ and only the db room runs them.
   db: ['config', 'lib', '../migrations'],
-  modules: ['db', 'gitlab', 'lib', 'config'],
-  slack: ['modules', 'lib', 'config'],
-  jobs: ['modules', 'lib', 'config'],
+  // Configuration is parsed once by the composition root and handed down as plain values.
+  modules: ['db', 'gitlab', 'lib'],
+  slack: ['modules', 'lib'],
+  jobs: ['modules', 'lib'],
 };
+
+/**
+ * Inside `modules/`, lower modules never import higher ones: an activity belongs to a teammate and a
+ * source, a sync writes activities, a digest reads them, the dashboard composes everyone.
+ */
+const MODULE_LAYERS = ['workspaces', 'sources', 'teammates', 'activity', 'sync', 'digest', 'dashboard'];
 
 /**
  * Arrows that point up today, each a debt recorded in issue 13. The list must shrink, never grow:
@@ -76,6 +83,30 @@ function upwardImports(): string[] {
   return upward.sort();
 }
 
+/** Imports from one module to a higher one (`modules/sources/x.ts -> modules/activity/y.ts`). */
+function upwardModuleImports(): string[] {
+  const upward: string[] = [];
+  for (const file of sourceFiles(path.join(SRC, 'modules'))) {
+    const from = path.relative(SRC, file).split(path.sep).join('/');
+    const fromModule = from.split('/')[1] ?? '';
+    // modules/entities.ts is the list every module contributes to: it sits above them all.
+    if (fromModule.endsWith('.ts')) continue;
+    for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
+      const target = path
+        .relative(SRC, path.resolve(path.dirname(file), specifier))
+        .split(path.sep)
+        .join('/');
+      const [room, toModule] = target.split('/');
+      if (room !== 'modules' || !toModule || toModule === fromModule || toModule.endsWith('.ts')) continue;
+      const [fromLayer, toLayer] = [MODULE_LAYERS.indexOf(fromModule), MODULE_LAYERS.indexOf(toModule)];
+      if (fromLayer < 0 || toLayer < 0)
+        throw new Error(`modules/${fromModule} or modules/${toModule} has no layer`);
+      if (toLayer > fromLayer) upward.push(`${from} -> ${target}`);
+    }
+  }
+  return upward.sort();
+}
+
 describe('import direction', () => {
   it('finds imports of every form', () => {
     const text = [
@@ -97,6 +128,10 @@ describe('import direction', () => {
 
   it('has no upward import beyond the recorded debts', () => {
     expect(upwardImports()).toEqual([...KNOWN_UPWARD].sort());
+  });
+
+  it('has no module importing a module above it', () => {
+    expect(upwardModuleImports()).toEqual([]);
   });
 
   it('loads nothing heavy before the configuration parsed: main.ts imports only config and errors', () => {

@@ -20,6 +20,19 @@ export class DataSourceRepository {
       : em.find(DataSource, { workspace: workspaceId }, { orderBy: { nameKey: 'asc' } });
   }
 
+  /**
+   * How many activities and mappings go with the source when it is removed (their foreign keys
+   * cascade): counted here because removal is this table's decision.
+   */
+  async dependents(em: EntityManager, sourceId: string): Promise<{ activities: number; mappings: number }> {
+    const [row] = await em.execute<Array<{ activities: number; mappings: number }>>(
+      `select (select count(*) from activity where data_source_id = ?)::int as activities,
+              (select count(*) from external_identity where data_source_id = ?)::int as mappings`,
+      [sourceId, sourceId],
+    );
+    return { activities: row?.activities ?? 0, mappings: row?.mappings ?? 0 };
+  }
+
   /** Builds (does not flush) a new source with its token sealed. */
   create(
     em: EntityManager,

@@ -9,8 +9,6 @@ import {
 } from '../../gitlab/index.ts';
 import { CodedError, isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { Activity } from '../activity/activity.entity.ts';
-import { ExternalIdentity } from '../teammates/external-identity.entity.ts';
 import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
 import { DataSource, type IDataSource } from './data-source.entity.ts';
 import { type DataSourceRepository, sourceNameKey } from './data-source.repository.ts';
@@ -207,10 +205,7 @@ export class SourcesService {
   ): Promise<{ source: SourceView; activities: number; mappings: number }> {
     const em = this.#orm.em.fork();
     const source = await this.#load(em, teamId, ref);
-    const [activities, mappings] = await Promise.all([
-      em.count(Activity, { dataSource: source.id }),
-      em.count(ExternalIdentity, { dataSource: source.id }),
-    ]);
+    const { activities, mappings } = await this.#repository.dependents(em, source.id);
     return { source: toView(source), activities, mappings };
   }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Orm } from '../../db/orm.ts';
 import type { ActivityKind } from '../activity/activity-kinds.ts';
 import type { SyncSourceResult, SyncTrigger, TeammateFailure } from './sync.types.ts';
 
@@ -87,4 +88,49 @@ export async function finishRun(
       [runStartedAt, sourceId],
     );
   }
+}
+
+export interface LastSyncView {
+  sourceName: string | null;
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  error: string | null;
+}
+
+/** What other modules may read of sync runs. */
+export interface SyncRunsReader {
+  /** The workspace's most recent run, of any source. */
+  latest(teamId: string): Promise<LastSyncView | null>;
+}
+
+export function syncRunsReader(orm: Orm): SyncRunsReader {
+  return {
+    async latest(teamId) {
+      const rows = await orm.em.fork().execute<
+        Array<{
+          source_name: string | null;
+          status: string;
+          started_at: string | Date;
+          finished_at: string | Date | null;
+          error: string | null;
+        }>
+      >(
+        `select d.name as source_name, r.status, r.started_at, r.finished_at, r.error
+           from sync_run r left join data_source d on d.id = r.data_source_id
+          where r.workspace_id = ? order by r.started_at desc limit 1`,
+        [teamId],
+      );
+      const row = rows[0];
+      return row
+        ? {
+            sourceName: row.source_name,
+            status: row.status,
+            startedAt: new Date(row.started_at),
+            finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+            error: row.error,
+          }
+        : null;
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import type { KnownBlock, View } from '@slack/types';
-import type { Dashboard } from '../../modules/workspaces/dashboard.service.ts';
+import type { Dashboard } from '../../modules/dashboard/dashboard.service.ts';
 import { ACTIONS } from '../ids.ts';
 import { summaryLine } from './activity.ui.ts';
 import { context, divider, escapeMrkdwn, header, section } from './blocks.ts';

@@ -1,11 +1,12 @@
-import type { Orm } from '../../db/orm.ts';
 import type { ActivityAnswer, ActivityQueryService } from '../activity/activity-query.service.ts';
 import { thisWeek } from '../activity/activity-range.ts';
-import { DigestSchedule } from '../digest/digest-schedule.entity.ts';
+import type { DigestService } from '../digest/digest.service.ts';
 import type { SourceView } from '../sources/source.types.ts';
 import type { SourcesService } from '../sources/sources.service.ts';
-import { SyncRun } from '../sync/sync-run.entity.ts';
+import type { LastSyncView, SyncRunsReader } from '../sync/sync-run.repository.ts';
 import type { TeammatesService, TeammateView } from '../teammates/teammates.service.ts';
+
+export type { LastSyncView };
 
 export interface DigestScheduleView {
   channelId: string;
@@ -16,14 +17,6 @@ export interface DigestScheduleView {
   lastError: string | null;
 }
 
-export interface LastSyncView {
-  sourceName: string | null;
-  status: string;
-  startedAt: Date;
-  finishedAt: Date | null;
-  error: string | null;
-}
-
 export interface Dashboard {
   sources: SourceView[];
   mine: ActivityAnswer;
@@ -32,23 +25,29 @@ export interface Dashboard {
   lastSync: LastSyncView | null;
 }
 
-/** Everything the App Home shows to one person, read in one go. */
+/**
+ * Everything the App Home shows to one person, read in one go. The top of the modules: it only
+ * composes the other modules' services and read models, it owns no table.
+ */
 export class DashboardService {
-  readonly #orm: Orm;
   readonly #sources: SourcesService;
   readonly #teammates: TeammatesService;
   readonly #activity: ActivityQueryService;
+  readonly #digests: Pick<DigestService, 'schedules'>;
+  readonly #runs: SyncRunsReader;
 
   constructor(options: {
-    orm: Orm;
     sources: SourcesService;
     teammates: TeammatesService;
     activity: ActivityQueryService;
+    digests: Pick<DigestService, 'schedules'>;
+    runs: SyncRunsReader;
   }) {
-    this.#orm = options.orm;
     this.#sources = options.sources;
     this.#teammates = options.teammates;
     this.#activity = options.activity;
+    this.#digests = options.digests;
+    this.#runs = options.runs;
   }
 
   async forUser(input: {
@@ -57,8 +56,7 @@ export class DashboardService {
     timeZone: string;
     now: Date;
   }): Promise<Dashboard> {
-    const em = this.#orm.em.fork();
-    const [sources, teammates, mine, schedules, runs] = await Promise.all([
+    const [sources, teammates, mine, schedules, lastSync] = await Promise.all([
       this.#sources.list(input.teamId),
       this.#teammates.list(input.teamId),
       this.#activity.query({
@@ -67,16 +65,9 @@ export class DashboardService {
         window: thisWeek(input.now, input.timeZone),
         itemLimit: 0,
       }),
-      em.find(DigestSchedule, { workspace: input.teamId }, { orderBy: { channelId: 'asc' } }),
-      em
-        .fork()
-        .find(
-          SyncRun,
-          { workspace: input.teamId },
-          { orderBy: { startedAt: 'desc' }, limit: 1, populate: ['dataSource'] },
-        ),
+      this.#digests.schedules(input.teamId),
+      this.#runs.latest(input.teamId),
     ]);
-    const last = runs[0];
     return {
       sources,
       mine,
@@ -89,15 +80,7 @@ export class DashboardService {
         enabled: schedule.enabled,
         lastError: schedule.lastError ?? null,
       })),
-      lastSync: last
-        ? {
-            sourceName: last.dataSource?.name ?? null,
-            status: last.status,
-            startedAt: last.startedAt,
-            finishedAt: last.finishedAt ?? null,
-            error: last.error ?? null,
-          }
-        : null,
+      lastSync,
     };
   }
 }
