@@ -21,5 +21,7 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# node directly (not npm) so SIGTERM reaches the app and shutdown is graceful.
-CMD ["node", "src/main.ts"]
+# node directly (not npm) so SIGTERM reaches the app and shutdown is graceful. A small young
+# generation: V8 otherwise grows it to ~150 MB on a roomy machine, half the idle footprint
+# (BENCHMARKS.md, memory).
+CMD ["node", "--max-semi-space-size=4", "src/main.ts"]

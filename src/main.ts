@@ -1,3 +1,4 @@
+import { enableCompileCache } from 'node:module';
 import type { RunningApp, StartOptions } from './compose.ts';
 import { ConfigError, loadConfig } from './config/config.ts';
 import { isCodedError } from './lib/errors.ts';
@@ -10,6 +11,10 @@ export type { RunningApp, StartOptions } from './compose.ts';
  */
 export async function startActivityPulse(options: StartOptions): Promise<RunningApp> {
   const config = options.config ?? loadConfig(options.env);
+  // Keeps the type-stripped, compiled modules on disk (the OS temp dir): a restart neither strips
+  // the TypeScript again nor holds the stripper's memory (about 25 MB less resident). Best effort:
+  // a read-only disk only makes it a no-op.
+  enableCompileCache();
   const { startActivityPulse: compose } = await import('./compose.ts');
   return compose({ ...options, config });
 }

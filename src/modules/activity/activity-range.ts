@@ -1,5 +1,9 @@
 import { tz } from '@date-fns/tz';
-import { addDays, differenceInCalendarDays, format, startOfDay, startOfWeek } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { differenceInCalendarDays } from 'date-fns/differenceInCalendarDays';
+import { format } from 'date-fns/format';
+import { startOfDay } from 'date-fns/startOfDay';
+import { startOfWeek } from 'date-fns/startOfWeek';
 
 /** A half-open window [start, end) of whole local days in one time zone. */
 export interface ActivityWindow {

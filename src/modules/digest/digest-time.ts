@@ -1,5 +1,8 @@
 import { TZDate, tz } from '@date-fns/tz';
-import { addDays, format, getISODay, startOfDay } from 'date-fns';
+import { addDays } from 'date-fns/addDays';
+import { format } from 'date-fns/format';
+import { getISODay } from 'date-fns/getISODay';
+import { startOfDay } from 'date-fns/startOfDay';
 
 /** ISO weekdays, 1 = Monday … 7 = Sunday. */
 export const WEEKDAYS = [1, 2, 3, 4, 5] as const;

