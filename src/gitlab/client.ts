@@ -19,7 +19,14 @@ import {
 import { headerInteger } from './http-headers.ts';
 import { RateLimitPacer } from './pacer.ts';
 import { nextPageUrl } from './pagination.ts';
-import { DEFAULT_RETRY_OPTIONS, decideRetry, type RetryOptions } from './retry-policy.ts';
+import {
+  DEFAULT_REQUEST_LIMITS,
+  gitlabLabel,
+  type RequestLimits,
+  type RunBudget,
+  tooManyPagesError,
+} from './request-limits.ts';
+import { DEFAULT_RETRY_OPTIONS, decideRetry, type RetryOptions, waitsPastDeadline } from './retry-policy.ts';
 
 export type { ClientTimeouts, GitLabRequestEvent } from './http-attempt.ts';
 
@@ -32,6 +39,10 @@ export interface GitLabClientOptions {
   logger?: Logger;
   retry?: Partial<RetryOptions>;
   timeouts?: Partial<ClientTimeouts>;
+  /** Per-request deadline, response-size cap, pages per listing (DEFAULT_REQUEST_LIMITS). */
+  limits?: Partial<RequestLimits>;
+  /** The run's request cap and deadline, shared by the run's clients (a sync); none for interactive use. */
+  budget?: RunBudget;
   /** Shared per source when several clients talk to one GitLab with one token. */
   pacer?: RateLimitPacer;
   sleep?: (ms: number) => Promise<void>;
@@ -87,22 +98,32 @@ export class GitLabClient {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
+  readonly #budget: RunBudget | undefined;
+  readonly #maxPages: number;
 
   constructor(options: GitLabClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiUrl = `${this.baseUrl}/api/v4`;
     this.host = new URL(this.baseUrl).host;
     this.#token = options.token;
+    const limits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };
+    this.#budget = options.budget;
+    this.#maxPages = limits.maxPages;
     this.#exchange = {
       dispatcher: options.dispatcher,
       token: options.token,
       host: this.host,
       timeouts: { headersMs: 30_000, bodyMs: 30_000, ...options.timeouts },
+      limits,
+      where: gitlabLabel(this.host, options.budget?.sourceName),
+      budget: options.budget,
       onRequest: options.onRequest,
     };
     this.#logger = options.logger;
     this.#retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
-    this.#sleep = options.sleep ?? ((ms) => delay(ms));
+    const sleep = options.sleep ?? ((ms: number) => delay(ms));
+    // A wait in progress ends at the run's deadline, with the deadline's message.
+    this.#sleep = options.budget ? (ms) => options.budget!.cutShort(sleep(ms), this.host) : sleep;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#pacer = options.pacer ?? new RateLimitPacer({ now: this.#now, sleep: this.#sleep });
@@ -128,6 +149,7 @@ export class GitLabClient {
     let url: URL | undefined = this.#restUrl(path, { ...query, per_page: 100 });
     let counted = 0;
     while (url) {
+      if (counted >= this.#maxPages) throw tooManyPagesError(this.#exchange.where, endpoint, this.#maxPages);
       if (seen.has(url.href))
         throw badResponseError(endpoint, 'the next-page link points back to a page already read');
       seen.add(url.href);
@@ -194,7 +216,15 @@ export class GitLabClient {
               now: this.#now(),
               options: this.#retry,
               random: this.#random,
+              deadlineAt: this.#budget?.deadlineAt,
             });
+            if (decision.reason === 'past-deadline' && this.#budget) {
+              throw new AbortError(
+                decision.header
+                  ? this.#budget.waitPastDeadlineError(this.host, decision.waitMs, decision.header)
+                  : this.#budget.deadlineError(this.host),
+              );
+            }
             if (!decision.retry) {
               if (attempt > 1)
                 error.error.message += ` (gave up after ${attempt} attempts: ${decision.reason})`;
@@ -232,6 +262,10 @@ export class GitLabClient {
   }
 
   async #attempt(outgoing: OutgoingRequest, attempt: number): Promise<ReceivedResponse> {
+    this.#budget?.take(this.host);
+    const pacing = this.#pacer.delayMs();
+    if (this.#budget && waitsPastDeadline(pacing, this.#now(), this.#budget.deadlineAt))
+      throw this.#budget.waitPastDeadlineError(this.host, pacing, 'RateLimit-Reset');
     await this.#pacer.beforeRequest();
     this.stats.requests += 1;
     try {
