@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Dispatcher } from 'undici';
+import type { SyncLimits } from '../../config/config.ts';
 import { GitLabClient } from '../../gitlab/index.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { IDataSource } from './data-source.entity.ts';
@@ -13,11 +14,18 @@ export class SourceClients {
   readonly #dispatcher: Dispatcher;
   readonly #repository: DataSourceRepository;
   readonly #logger: Logger;
+  readonly #limits: Partial<SyncLimits>;
 
-  constructor(options: { dispatcher: Dispatcher; repository: DataSourceRepository; logger: Logger }) {
+  constructor(options: {
+    dispatcher: Dispatcher;
+    repository: DataSourceRepository;
+    logger: Logger;
+    limits?: Partial<SyncLimits>;
+  }) {
     this.#dispatcher = options.dispatcher;
     this.#repository = options.repository;
     this.#logger = options.logger;
+    this.#limits = options.limits ?? {};
   }
 
   forCredentials(baseUrl: string, token: string): GitLabClient {
@@ -28,6 +36,12 @@ export class SourceClients {
       logger: this.#logger,
       retry: { maxAttempts: 2, maxTotalWaitMs: 3_000, baseDelayMs: 500, maxDelayMs: 2_000 },
       timeouts: { headersMs: 20_000, bodyMs: 20_000 },
+      // Someone waits in Slack: never longer than 20 s a request, whatever the sync may take.
+      limits: {
+        totalMs: Math.min(20_000, this.#limits.requestTimeoutMs ?? 20_000),
+        ...(this.#limits.maxResponseBytes ? { maxResponseBytes: this.#limits.maxResponseBytes } : {}),
+        ...(this.#limits.maxPages ? { maxPages: this.#limits.maxPages } : {}),
+      },
     });
   }
 
