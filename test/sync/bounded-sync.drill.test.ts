@@ -63,7 +63,7 @@ async function rowsOf(entry: Drill, sourceId: string, fake: FakeGitLab): Promise
   );
   const host = new URL(fake.url).host;
   const byWho: Record<string, string[]> = {};
-  for (const { who, row } of rows) (byWho[who] ??= []).push(row.replaceAll(host, 'HOST'));
+  for (const { who, row } of rows) byWho[who] = [...(byWho[who] ?? []), row.replaceAll(host, 'HOST')];
   return byWho;
 }
 
