@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listUserEvents } from '../../src/gitlab/events.api.ts';
+import { paginateCursor } from '../../src/gitlab/graphql-pagination.ts';
 import { RunBudget } from '../../src/gitlab/request-limits.ts';
 import { getCurrentUser } from '../../src/gitlab/users.api.ts';
 import { buildPushEvents, buildScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
@@ -159,5 +160,21 @@ describe('GitLabClient limits', () => {
     expect(error).toMatchObject({ code: 'GITLAB_WAIT_PAST_DEADLINE' });
     expect(kit.sleeps).toEqual([]);
     expect(kit.fake.count(USER)).toBe(1);
+  });
+
+  it('stops a GraphQL connection that always has a next page at the page cap', async () => {
+    let asked = 0;
+    const pages = paginateCursor(
+      async () => {
+        asked += 1;
+        return { nodes: [asked], pageInfo: { hasNextPage: true, endCursor: `cursor-${asked}` } };
+      },
+      null,
+      { maxPages: 7, where: 'GitLab at gitlab.test', endpoint: 'POST /api/graphql (timelogs)' },
+    );
+    const error = await rejectionOf(collect(pages));
+    expect(error).toMatchObject({ code: 'GITLAB_TOO_MANY_PAGES' });
+    expect(String(error['userMessage'])).toContain('POST /api/graphql (timelogs) after 7 pages');
+    expect(asked).toBe(7);
   });
 });
