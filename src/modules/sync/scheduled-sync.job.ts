@@ -74,12 +74,18 @@ interface ClaimedSource {
 export async function runScheduledSync(options: ScheduledSyncOptions): Promise<ScheduledSyncOutcome[]> {
   const outcomes: ScheduledSyncOutcome[] = [];
   let busy = 0;
+  /** Sources this tick is syncing right now: never claimed a second time while they run. */
+  const running = new Set<string>();
   const waiting = new Set<() => void>();
   const worker = async () => {
     for (;;) {
       if (options.signal?.aborted) return;
       // The first pass takes what is due; later, only what a whole cron interval has passed for.
-      const source = await claimNextDueSource(options, busy > 0 ? options.minIntervalMs * 2 : undefined);
+      const source = await claimNextDueSource(
+        options,
+        busy > 0 ? options.minIntervalMs * 2 : options.minIntervalMs,
+        running,
+      );
       if (!source) {
         // Nothing due. While a sibling is still on a slow source (each run is bounded by
         // SYNC_RUN_DEADLINE_MS), keep looking: the next cron tick waits for this one, and sources
@@ -90,10 +96,12 @@ export async function runScheduledSync(options: ScheduledSyncOptions): Promise<S
         continue;
       }
       busy += 1;
+      running.add(source.id);
       try {
         outcomes.push(await syncClaimedSource(options, source));
       } finally {
         busy -= 1;
+        running.delete(source.id);
         for (const resolve of waiting) resolve();
         waiting.clear();
       }
@@ -109,7 +117,8 @@ async function idle(ms: number, signal: AbortSignal | undefined): Promise<void> 
 
 async function claimNextDueSource(
   options: ScheduledSyncOptions,
-  intervalMs = options.minIntervalMs,
+  intervalMs: number,
+  running: ReadonlySet<string>,
 ): Promise<ClaimedSource | undefined> {
   const now = options.now();
   const claimedBefore = new Date(now.getTime() - intervalMs);
@@ -123,12 +132,13 @@ async function claimNextDueSource(
          where w.uninstalled_at is null
            and (d.next_sync_after is null or d.next_sync_after <= ? or d.status = 'ok')
            and (d.sync_claimed_at is null or d.sync_claimed_at <= ?)
+           and d.id::text <> all (string_to_array(?, ','))
            and exists (select 1 from external_identity ei where ei.data_source_id = d.id)
          order by d.sync_claimed_at asc nulls first, d.id
          limit 1
          for update of d skip locked)
       returning ds.id, ds.workspace_id, ds.name, ds.created_by`,
-      [now, options.replicaId, now, claimedBefore],
+      [now, options.replicaId, now, claimedBefore, [...running].join(',')],
     );
   return rows[0];
 }
