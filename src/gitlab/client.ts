@@ -1,17 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
-import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { CodedError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { redactValue } from '../lib/redact.ts';
+import type { GitLabClientOptions, Page, Query, RequestOptions } from './client-options.ts';
 import { badResponseError } from './errors.ts';
 import { errorFromGraphql, graphqlEnvelopeSchema } from './graphql-errors.ts';
 import {
   AttemptFailure,
-  type ClientTimeouts,
   type ExchangeSettings,
-  type GitLabRequestEvent,
   type OutgoingRequest,
   type ReceivedResponse,
   sendAttempt,
@@ -19,56 +17,11 @@ import {
 import { headerInteger } from './http-headers.ts';
 import { RateLimitPacer } from './pacer.ts';
 import { nextPageUrl } from './pagination.ts';
-import {
-  DEFAULT_REQUEST_LIMITS,
-  gitlabLabel,
-  type RequestLimits,
-  type RunBudget,
-  tooManyPagesError,
-} from './request-limits.ts';
+import { DEFAULT_REQUEST_LIMITS, gitlabLabel, type RunBudget, tooManyPagesError } from './request-limits.ts';
 import { DEFAULT_RETRY_OPTIONS, decideRetry, type RetryOptions, waitsPastDeadline } from './retry-policy.ts';
 
+export type { GitLabClientOptions, Page, Query, QueryValue, RequestOptions } from './client-options.ts';
 export type { ClientTimeouts, GitLabRequestEvent } from './http-attempt.ts';
-
-export interface GitLabClientOptions {
-  /** Normalized base URL without /api/v4 (see normalizeGitLabUrl). */
-  baseUrl: string;
-  token: string;
-  /** createGitLabDispatcher(...) in production; any undici Dispatcher in tests. */
-  dispatcher: Dispatcher;
-  logger?: Logger;
-  retry?: Partial<RetryOptions>;
-  timeouts?: Partial<ClientTimeouts>;
-  /** Per-request deadline, response-size cap, pages per listing (DEFAULT_REQUEST_LIMITS). */
-  limits?: Partial<RequestLimits>;
-  /** The run's request cap and deadline, shared by the run's clients (a sync); none for interactive use. */
-  budget?: RunBudget;
-  /** Shared per source when several clients talk to one GitLab with one token. */
-  pacer?: RateLimitPacer;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  now?: () => number;
-  /** Called after every HTTP attempt (metrics). */
-  onRequest?: (event: GitLabRequestEvent) => void;
-}
-
-export type QueryValue = string | number | boolean | null | undefined;
-export type Query = Record<string, QueryValue>;
-
-export interface Page<T> {
-  items: T[];
-  /** Page number (X-Page, else counted from 1). */
-  page: number;
-  /** X-Next-Page when GitLab sent one. */
-  nextPage: number | undefined;
-  /** X-Total; GitLab omits it above 10,000 rows and for commits. */
-  total: number | undefined;
-}
-
-export interface RequestOptions {
-  /** Endpoint template for messages and metrics, e.g. `GET /projects/:id/merge_requests/:iid`. */
-  endpoint?: string;
-}
 
 class RetryLater extends Error {
   readonly failure: AttemptFailure;
