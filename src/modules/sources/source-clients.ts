@@ -1,10 +1,16 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Dispatcher } from 'undici';
-import type { SyncLimits } from '../../config/config.ts';
 import { GitLabClient } from '../../gitlab/index.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { IDataSource } from './data-source.entity.ts';
 import type { DataSourceRepository } from './data-source.repository.ts';
+
+/** The GITLAB_* limit settings that apply to interactive requests too (RELIABILITY.md). */
+export interface ClientLimits {
+  requestTimeoutMs?: number;
+  maxResponseBytes?: number;
+  maxPages?: number;
+}
 
 /**
  * Builds GitLab clients for interactive work (Test Connection, username checks). Someone is waiting
@@ -14,13 +20,13 @@ export class SourceClients {
   readonly #dispatcher: Dispatcher;
   readonly #repository: DataSourceRepository;
   readonly #logger: Logger;
-  readonly #limits: Partial<SyncLimits>;
+  readonly #limits: ClientLimits;
 
   constructor(options: {
     dispatcher: Dispatcher;
     repository: DataSourceRepository;
     logger: Logger;
-    limits?: Partial<SyncLimits>;
+    limits?: ClientLimits;
   }) {
     this.#dispatcher = options.dispatcher;
     this.#repository = options.repository;

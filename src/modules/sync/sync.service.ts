@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Dispatcher } from 'undici';
-import type { SyncLimits } from '../../config/config.ts';
 import type { Orm } from '../../db/orm.ts';
 import { GitLabClient, RateLimitPacer, type RetryOptions, RunBudget } from '../../gitlab/index.ts';
 import type { Logger } from '../../lib/logger.ts';
@@ -49,6 +48,17 @@ export interface SyncServiceOptions {
   sleep?: (ms: number) => Promise<void>;
   /** What one source's run may cost (config `limits`); DEFAULT_SYNC_LIMITS for what is left out. */
   limits?: Partial<SyncLimits>;
+}
+
+/** What one source's run may cost; the roots fill it from the GITLAB_* and SYNC_* settings. */
+export interface SyncLimits {
+  requestTimeoutMs: number;
+  maxResponseBytes: number;
+  maxPages: number;
+  maxRequestsPerRun: number;
+  runDeadlineMs: number;
+  /** Sources synced at the same time by one `sync` call (a fetch of every source). */
+  sourceConcurrency: number;
 }
 
 /** The defaults of the GITLAB_* and SYNC_* limit settings (RELIABILITY.md). */
