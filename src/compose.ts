@@ -93,11 +93,24 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
       : createGitLabDispatcher({ allowedHosts: config.gitlabAllowedHosts });
     const gitlabDispatcher = options.gitlabDispatcher ?? ownDispatcher!;
     const orm = database.orm;
-    const clients = new SourceClients({ dispatcher: gitlabDispatcher, repository: sources, logger });
+    const clients = new SourceClients({
+      dispatcher: gitlabDispatcher,
+      repository: sources,
+      logger,
+      limits: config.limits,
+    });
     const sourcesService = new SourcesService({ orm, repository: sources, clients, logger, now });
     const teammatesService = new TeammatesService({ orm, repository: sources, clients, logger });
     const activityService = new ActivityQueryService(orm);
-    const sync = new SyncService({ orm, sources, dispatcher: gitlabDispatcher, logger, metrics, now });
+    const sync = new SyncService({
+      orm,
+      sources,
+      dispatcher: gitlabDispatcher,
+      logger,
+      metrics,
+      now,
+      limits: config.limits,
+    });
     const installationStore = workspaceInstallationStore(database.orm, box);
     // Jobs post and DM outside any Slack request: they need the bot token of each workspace.
     const botClients = botClientResolver({
@@ -171,6 +184,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         logger,
         now,
         replicaId,
+        syncConcurrency: config.limits.sourceConcurrency,
       }),
       logger,
       { schedule: options.startJobs !== false },

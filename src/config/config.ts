@@ -14,6 +14,18 @@ const optionalString = z.preprocess(emptyToUndefined, z.string().trim().optional
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** A whole number setting between `min` and `max`, `fallback` when unset (RELIABILITY.md lists them). */
+const wholeNumber = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .default(fallback),
+  );
+
 const envSchema = z.object({
   DATABASE_URL: z.preprocess(
     emptyToUndefined,
@@ -104,6 +116,12 @@ const envSchema = z.object({
     z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
   ),
   DATA_DIR: z.preprocess(emptyToUndefined, z.string().trim().default('.data')),
+  GITLAB_REQUEST_TIMEOUT_MS: wholeNumber(60_000, 1_000, 3_600_000),
+  GITLAB_MAX_RESPONSE_BYTES: wholeNumber(10 * 1024 * 1024, 64 * 1024, 256 * 1024 * 1024),
+  GITLAB_MAX_PAGES: wholeNumber(1_000, 1, 1_000_000),
+  SYNC_MAX_REQUESTS_PER_RUN: wholeNumber(20_000, 10, 10_000_000),
+  SYNC_RUN_DEADLINE_MS: wholeNumber(30 * 60_000, 10_000, 24 * 3_600_000),
+  SYNC_CONCURRENCY: wholeNumber(4, 1, 64),
 });
 
 export type SlackMode =
@@ -121,6 +139,18 @@ export interface Config {
   syncCron: string;
   logLevel: (typeof logLevels)[number];
   dataDir: string;
+  limits: SyncLimits;
+}
+
+/** What one GitLab may cost (issue 14): see RELIABILITY.md. */
+export interface SyncLimits {
+  requestTimeoutMs: number;
+  maxResponseBytes: number;
+  maxPages: number;
+  maxRequestsPerRun: number;
+  runDeadlineMs: number;
+  /** Sources synced at the same time (scheduled sync, and a fetch of every source). */
+  sourceConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -232,6 +262,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     syncCron: data.SYNC_CRON,
     logLevel: data.LOG_LEVEL,
     dataDir: data.DATA_DIR,
+    limits: {
+      requestTimeoutMs: data.GITLAB_REQUEST_TIMEOUT_MS,
+      maxResponseBytes: data.GITLAB_MAX_RESPONSE_BYTES,
+      maxPages: data.GITLAB_MAX_PAGES,
+      maxRequestsPerRun: data.SYNC_MAX_REQUESTS_PER_RUN,
+      runDeadlineMs: data.SYNC_RUN_DEADLINE_MS,
+      sourceConcurrency: data.SYNC_CONCURRENCY,
+    },
   };
 }
 

@@ -1,17 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import pRetry, { AbortError } from 'p-retry';
-import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import type { CodedError } from '../lib/errors.ts';
 import type { Logger } from '../lib/logger.ts';
 import { redactValue } from '../lib/redact.ts';
+import type { GitLabClientOptions, Page, Query, RequestOptions } from './client-options.ts';
 import { badResponseError } from './errors.ts';
 import { errorFromGraphql, graphqlEnvelopeSchema } from './graphql-errors.ts';
 import {
   AttemptFailure,
-  type ClientTimeouts,
   type ExchangeSettings,
-  type GitLabRequestEvent,
   type OutgoingRequest,
   type ReceivedResponse,
   sendAttempt,
@@ -19,45 +17,11 @@ import {
 import { headerInteger } from './http-headers.ts';
 import { RateLimitPacer } from './pacer.ts';
 import { nextPageUrl } from './pagination.ts';
-import { DEFAULT_RETRY_OPTIONS, decideRetry, type RetryOptions } from './retry-policy.ts';
+import { DEFAULT_REQUEST_LIMITS, gitlabLabel, type RunBudget, tooManyPagesError } from './request-limits.ts';
+import { DEFAULT_RETRY_OPTIONS, decideRetry, type RetryOptions, waitsPastDeadline } from './retry-policy.ts';
 
+export type { GitLabClientOptions, Page, Query, QueryValue, RequestOptions } from './client-options.ts';
 export type { ClientTimeouts, GitLabRequestEvent } from './http-attempt.ts';
-
-export interface GitLabClientOptions {
-  /** Normalized base URL without /api/v4 (see normalizeGitLabUrl). */
-  baseUrl: string;
-  token: string;
-  /** createGitLabDispatcher(...) in production; any undici Dispatcher in tests. */
-  dispatcher: Dispatcher;
-  logger?: Logger;
-  retry?: Partial<RetryOptions>;
-  timeouts?: Partial<ClientTimeouts>;
-  /** Shared per source when several clients talk to one GitLab with one token. */
-  pacer?: RateLimitPacer;
-  sleep?: (ms: number) => Promise<void>;
-  random?: () => number;
-  now?: () => number;
-  /** Called after every HTTP attempt (metrics). */
-  onRequest?: (event: GitLabRequestEvent) => void;
-}
-
-export type QueryValue = string | number | boolean | null | undefined;
-export type Query = Record<string, QueryValue>;
-
-export interface Page<T> {
-  items: T[];
-  /** Page number (X-Page, else counted from 1). */
-  page: number;
-  /** X-Next-Page when GitLab sent one. */
-  nextPage: number | undefined;
-  /** X-Total; GitLab omits it above 10,000 rows and for commits. */
-  total: number | undefined;
-}
-
-export interface RequestOptions {
-  /** Endpoint template for messages and metrics, e.g. `GET /projects/:id/merge_requests/:iid`. */
-  endpoint?: string;
-}
 
 class RetryLater extends Error {
   readonly failure: AttemptFailure;
@@ -87,22 +51,32 @@ export class GitLabClient {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #random: () => number;
   readonly #now: () => number;
+  readonly #budget: RunBudget | undefined;
+  readonly #maxPages: number;
 
   constructor(options: GitLabClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.apiUrl = `${this.baseUrl}/api/v4`;
     this.host = new URL(this.baseUrl).host;
     this.#token = options.token;
+    const limits = { ...DEFAULT_REQUEST_LIMITS, ...options.limits };
+    this.#budget = options.budget;
+    this.#maxPages = limits.maxPages;
     this.#exchange = {
       dispatcher: options.dispatcher,
       token: options.token,
       host: this.host,
       timeouts: { headersMs: 30_000, bodyMs: 30_000, ...options.timeouts },
+      limits,
+      where: gitlabLabel(this.host, options.budget?.sourceName),
+      budget: options.budget,
       onRequest: options.onRequest,
     };
     this.#logger = options.logger;
     this.#retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
-    this.#sleep = options.sleep ?? ((ms) => delay(ms));
+    const sleep = options.sleep ?? ((ms: number) => delay(ms));
+    // A wait in progress ends at the run's deadline, with the deadline's message.
+    this.#sleep = options.budget ? (ms) => options.budget!.cutShort(sleep(ms), this.host) : sleep;
     this.#random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#pacer = options.pacer ?? new RateLimitPacer({ now: this.#now, sleep: this.#sleep });
@@ -128,6 +102,7 @@ export class GitLabClient {
     let url: URL | undefined = this.#restUrl(path, { ...query, per_page: 100 });
     let counted = 0;
     while (url) {
+      if (counted >= this.#maxPages) throw tooManyPagesError(this.#exchange.where, endpoint, this.#maxPages);
       if (seen.has(url.href))
         throw badResponseError(endpoint, 'the next-page link points back to a page already read');
       seen.add(url.href);
@@ -194,7 +169,15 @@ export class GitLabClient {
               now: this.#now(),
               options: this.#retry,
               random: this.#random,
+              deadlineAt: this.#budget?.deadlineAt,
             });
+            if (decision.reason === 'past-deadline' && this.#budget) {
+              throw new AbortError(
+                decision.header
+                  ? this.#budget.waitPastDeadlineError(this.host, decision.waitMs, decision.header)
+                  : this.#budget.deadlineError(this.host),
+              );
+            }
             if (!decision.retry) {
               if (attempt > 1)
                 error.error.message += ` (gave up after ${attempt} attempts: ${decision.reason})`;
@@ -232,6 +215,10 @@ export class GitLabClient {
   }
 
   async #attempt(outgoing: OutgoingRequest, attempt: number): Promise<ReceivedResponse> {
+    this.#budget?.take(this.host);
+    const pacing = this.#pacer.delayMs();
+    if (this.#budget && waitsPastDeadline(pacing, this.#now(), this.#budget.deadlineAt))
+      throw this.#budget.waitPastDeadlineError(this.host, pacing, 'RateLimit-Reset');
     await this.#pacer.beforeRequest();
     this.stats.requests += 1;
     try {

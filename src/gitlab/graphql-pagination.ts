@@ -1,4 +1,5 @@
 import type { GraphqlPageInfo } from './graphql-schemas.ts';
+import { DEFAULT_REQUEST_LIMITS, tooManyPagesError } from './request-limits.ts';
 
 /** One page of a GraphQL connection. */
 export interface CursorPage<T> {
@@ -17,6 +18,12 @@ export interface CursorPage<T> {
 export async function* paginateCursor<T>(
   fetchPage: (after: string | null) => Promise<{ nodes: T[]; pageInfo: GraphqlPageInfo } | null>,
   startAfter: string | null = null,
+  /** A GitLab that always says hasNextPage with new cursors never ends by itself. */
+  limit: { maxPages: number; where: string; endpoint: string } = {
+    maxPages: DEFAULT_REQUEST_LIMITS.maxPages,
+    where: 'GitLab',
+    endpoint: 'POST /api/graphql',
+  },
 ): AsyncGenerator<CursorPage<T>, void, undefined> {
   let after = startAfter;
   let page = 0;
@@ -30,6 +37,7 @@ export async function* paginateCursor<T>(
     // A cursor seen before would loop forever; GitLab never does that, a broken proxy cache might.
     if (!hasNextPage || !endCursor || seen.has(endCursor)) return;
     seen.add(endCursor);
+    if (page >= limit.maxPages) throw tooManyPagesError(limit.where, limit.endpoint, limit.maxPages);
     after = endCursor;
   }
 }

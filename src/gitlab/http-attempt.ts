@@ -2,6 +2,12 @@ import { type Dispatcher, request } from 'undici';
 import type { CodedError } from '../lib/errors.ts';
 import { badResponseError, errorFromResponse, errorFromTransport, transportErrorCode } from './errors.ts';
 import type { HttpHeaders } from './http-headers.ts';
+import {
+  type RequestLimits,
+  type RunBudget,
+  requestTimeoutError,
+  responseTooLargeError,
+} from './request-limits.ts';
 
 /**
  * One HTTP exchange with GitLab: send, read the whole body, and turn anything but a 2xx JSON answer
@@ -29,6 +35,11 @@ export interface ExchangeSettings {
   /** Host the client is configured for, for "could not reach …" messages. */
   host: string;
   timeouts: ClientTimeouts;
+  limits: RequestLimits;
+  /** Who is being asked, for limit messages ("GitLab source “x” (host)"). */
+  where: string;
+  /** The run this request belongs to: its deadline cuts the request short. */
+  budget: RunBudget | undefined;
   onRequest: ((event: GitLabRequestEvent) => void) | undefined;
 }
 
@@ -88,6 +99,26 @@ export async function sendAttempt(
     return new AttemptFailure(errorFromTransport(context, error), errorCode ? { errorCode } : {});
   };
 
+  // One deadline for the whole exchange: undici's own timeouts are idle timeouts, which a server
+  // sending a byte a second never trips.
+  const requestDeadline = AbortSignal.timeout(settings.limits.totalMs);
+  const signal = settings.budget
+    ? AbortSignal.any([requestDeadline, settings.budget.signal])
+    : requestDeadline;
+  const failure = (error: unknown, status?: number) => {
+    if (error instanceof AttemptFailure) return error;
+    if (settings.budget?.signal.aborted) {
+      report(status, 'RUN_DEADLINE');
+      return new AttemptFailure(settings.budget.deadlineError(settings.host), { errorCode: 'RUN_DEADLINE' });
+    }
+    if (requestDeadline.aborted) {
+      report(status, 'REQUEST_DEADLINE');
+      const timeout = requestTimeoutError(settings.where, outgoing.endpoint, settings.limits.totalMs);
+      return new AttemptFailure(timeout, { errorCode: 'REQUEST_DEADLINE' });
+    }
+    return transportFailure(error, status);
+  };
+
   let response: Dispatcher.ResponseData;
   try {
     response = await request(outgoing.url, {
@@ -102,18 +133,27 @@ export async function sendAttempt(
       ...(outgoing.body === undefined ? {} : { body: outgoing.body }),
       headersTimeout: settings.timeouts.headersMs,
       bodyTimeout: settings.timeouts.bodyMs,
+      signal,
     });
   } catch (error) {
-    throw transportFailure(error);
+    throw failure(error);
   }
   const { statusCode: status } = response;
   const headers = response.headers as HttpHeaders;
   let bodyText: string;
   try {
-    // Always read the body to the end, error or not: an unread body pins the connection.
-    bodyText = await response.body.text();
+    // Always read the body to the end (or destroy it), error or not: an unread body pins the connection.
+    bodyText = await readCapped(response, settings.limits.maxResponseBytes, () => {
+      report(status, 'RESPONSE_TOO_LARGE');
+      const tooLarge = responseTooLargeError(
+        settings.where,
+        outgoing.endpoint,
+        settings.limits.maxResponseBytes,
+      );
+      return new AttemptFailure(tooLarge, { status, errorCode: 'RESPONSE_TOO_LARGE' });
+    });
   } catch (error) {
-    throw transportFailure(error, status);
+    throw failure(error, status);
   }
   report(status, undefined);
   if (status < 200 || status >= 300) {
@@ -125,4 +165,31 @@ export async function sendAttempt(
     const problem = `the body is not JSON (content-type ${String(headers['content-type'] ?? 'missing')})`;
     throw new AttemptFailure(badResponseError(outgoing.endpoint, problem, error), { status });
   }
+}
+
+/**
+ * The body as text, refused as soon as it passes `maxBytes` (by Content-Length before reading,
+ * else while streaming), so an oversized answer never sits in memory whole.
+ */
+async function readCapped(
+  response: Dispatcher.ResponseData,
+  maxBytes: number,
+  tooLarge: () => AttemptFailure,
+): Promise<string> {
+  const declared = Number(response.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    response.body.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      response.body.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }

@@ -54,6 +54,12 @@ export {
 } from './pipelines.api.ts';
 export { getProject } from './projects.api.ts';
 export {
+  DEFAULT_REQUEST_LIMITS,
+  type RequestLimits,
+  RunBudget,
+  type RunBudgetOptions,
+} from './request-limits.ts';
+export {
   DEFAULT_RETRY_OPTIONS,
   decideRetry,
   type RetryDecision,

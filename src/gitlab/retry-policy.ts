@@ -40,6 +40,8 @@ export interface RetryInput {
   options?: Partial<RetryOptions> | undefined;
   /** Uniform in [0, 1); injectable so tests get exact numbers. */
   random?: (() => number) | undefined;
+  /** When the run must be over (epoch ms): a wait ending later is not waited, it ends the run. */
+  deadlineAt?: number | undefined;
 }
 
 export type RetryReason =
@@ -48,12 +50,16 @@ export type RetryReason =
   | 'backoff'
   | 'not-retryable'
   | 'attempts-exhausted'
-  | 'wait-budget-exhausted';
+  | 'wait-budget-exhausted'
+  | 'past-deadline';
 
 export interface RetryDecision {
   retry: boolean;
+  /** The wait; with `past-deadline`, the wait that was asked for (for the message). */
   waitMs: number;
   reason: RetryReason;
+  /** With `past-deadline`: which header asked for the wait (`Retry-After`, `RateLimit-Reset`). */
+  header?: string;
 }
 
 const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
@@ -89,6 +95,11 @@ export function decideRetry(input: RetryInput): RetryDecision {
 
   const budgetLeft = options.maxTotalWaitMs - input.elapsedMs;
   const asked = serverRequestedWait(input);
+  if (asked && waitsPastDeadline(asked.waitMs, input.now, input.deadlineAt)) {
+    // A reset a day ahead would stall the run (and every source queued behind it) for a day.
+    const header = asked.reason === 'retry-after' ? 'Retry-After' : 'RateLimit-Reset';
+    return { retry: false, waitMs: asked.waitMs, reason: 'past-deadline', header };
+  }
   if (asked) {
     // Retrying earlier than the server asked only earns another 429; waiting past the budget
     // would stall the whole sync, so give up and let the next run continue.
@@ -100,7 +111,14 @@ export function decideRetry(input: RetryInput): RetryDecision {
   const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (input.attempt - 1));
   const random = input.random ?? Math.random;
   const waitMs = Math.min(Math.floor(random() * ceiling), budgetLeft);
+  if (waitsPastDeadline(waitMs, input.now, input.deadlineAt))
+    return { retry: false, waitMs, reason: 'past-deadline' };
   return { retry: true, waitMs, reason: 'backoff' };
+}
+
+/** Whether waiting `waitMs` from `now` ends after `deadlineAt` (never, without a deadline). */
+export function waitsPastDeadline(waitMs: number, now: number, deadlineAt: number | undefined): boolean {
+  return deadlineAt !== undefined && now + waitMs > deadlineAt;
 }
 
 function serverRequestedWait(input: RetryInput): { waitMs: number; reason: RetryReason } | undefined {

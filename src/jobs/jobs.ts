@@ -19,6 +19,8 @@ export function activityPulseJobs(input: {
   logger: Logger;
   now: () => Date;
   replicaId: string;
+  /** Sources the scheduled sync runs at the same time (SYNC_CONCURRENCY). */
+  syncConcurrency?: number;
 }): CronJob[] {
   const minIntervalMs = minIntervalFor(input.syncCron);
   return [
@@ -35,6 +37,7 @@ export function activityPulseJobs(input: {
           replicaId: input.replicaId,
           minIntervalMs,
           signal,
+          ...(input.syncConcurrency === undefined ? {} : { concurrency: input.syncConcurrency }),
         }),
     },
     {

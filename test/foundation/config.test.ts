@@ -103,6 +103,39 @@ describe('configuration', () => {
     expect(text).toMatch(/openssl rand -base64 32/);
   });
 
+  it('reads the GitLab and sync limits, with defaults far below the 512 MiB pod limit (issue 14)', () => {
+    expect(loadConfig(http).limits).toEqual({
+      requestTimeoutMs: 60_000,
+      maxResponseBytes: 10 * 1024 * 1024,
+      maxPages: 1_000,
+      maxRequestsPerRun: 20_000,
+      runDeadlineMs: 30 * 60_000,
+      sourceConcurrency: 4,
+    });
+    expect(
+      loadConfig({
+        ...http,
+        GITLAB_REQUEST_TIMEOUT_MS: '5000',
+        GITLAB_MAX_RESPONSE_BYTES: '1048576',
+        GITLAB_MAX_PAGES: '50',
+        SYNC_MAX_REQUESTS_PER_RUN: '500',
+        SYNC_RUN_DEADLINE_MS: '60000',
+        SYNC_CONCURRENCY: '2',
+      }).limits,
+    ).toEqual({
+      requestTimeoutMs: 5_000,
+      maxResponseBytes: 1_048_576,
+      maxPages: 50,
+      maxRequestsPerRun: 500,
+      runDeadlineMs: 60_000,
+      sourceConcurrency: 2,
+    });
+    expect(problemsOf({ ...http, GITLAB_MAX_PAGES: '0', SYNC_RUN_DEADLINE_MS: '10s' })).toEqual([
+      'GITLAB_MAX_PAGES must be at least 1',
+      'SYNC_RUN_DEADLINE_MS must be a whole number',
+    ]);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ ...http, DATABASE_URL: '', PORT: ' ', LOG_LEVEL: '' }).port).toBe(3000);
   });

@@ -4,6 +4,7 @@ import {
   parseRateLimitReset,
   parseRetryAfter,
   type RetryInput,
+  waitsPastDeadline,
 } from '../../src/gitlab/retry-policy.ts';
 
 const NOW = Date.parse('2024-05-06T12:00:00Z');
@@ -130,6 +131,90 @@ describe('decideRetry', () => {
 
   it('does not retry when neither a status nor an error code is known', () => {
     expect(decide({}).retry).toBe(false);
+  });
+});
+
+describe('decideRetry against the run’s deadline (issue 14)', () => {
+  const patient = { maxTotalWaitMs: 10 ** 9, maxAttempts: 5 };
+  const deadlineAt = NOW + 10 * 60_000;
+
+  it('ends the run instead of sleeping when Retry-After (seconds) waits past the deadline', () => {
+    expect(
+      decide({ status: 429, headers: { 'retry-after': '86400' }, deadlineAt, options: patient }),
+    ).toEqual({ retry: false, waitMs: 86_400_000, reason: 'past-deadline', header: 'Retry-After' });
+  });
+
+  it('reads a Retry-After date against the deadline too', () => {
+    const headers = { 'retry-after': 'Tue, 07 May 2024 12:00:00 GMT' };
+    expect(decide({ status: 503, headers, deadlineAt, options: patient })).toEqual({
+      retry: false,
+      waitMs: 86_400_000,
+      reason: 'past-deadline',
+      header: 'Retry-After',
+    });
+  });
+
+  it('ends the run when RateLimit-Reset (unix seconds or a delta) reopens after the deadline', () => {
+    const unix = { 'ratelimit-reset': String(NOW_SECONDS + 86_400) };
+    expect(decide({ status: 429, headers: unix, deadlineAt, options: patient })).toEqual({
+      retry: false,
+      waitMs: 86_400_000,
+      reason: 'past-deadline',
+      header: 'RateLimit-Reset',
+    });
+    const delta = { 'ratelimit-reset': '601' };
+    expect(decide({ status: 429, headers: delta, deadlineAt, options: patient })).toEqual({
+      retry: false,
+      waitMs: 601_000,
+      reason: 'past-deadline',
+      header: 'RateLimit-Reset',
+    });
+  });
+
+  it('waits when the asked wait ends exactly at the deadline or before', () => {
+    expect(
+      decide({ status: 429, headers: { 'ratelimit-reset': '600' }, deadlineAt, options: patient }),
+    ).toEqual({ retry: true, waitMs: 600_000, reason: 'rate-limit-reset' });
+    expect(decide({ status: 429, headers: { 'retry-after': '3' }, deadlineAt })).toEqual({
+      retry: true,
+      waitMs: 3_000,
+      reason: 'retry-after',
+    });
+  });
+
+  it('says past-deadline before wait-budget: the run ends, not just the request', () => {
+    expect(decide({ status: 429, headers: { 'retry-after': '3600' }, deadlineAt }).reason).toBe(
+      'past-deadline',
+    );
+    expect(decide({ status: 429, headers: { 'retry-after': '3600' } }).reason).toBe('wait-budget-exhausted');
+  });
+
+  it('does not back off past the deadline either', () => {
+    expect(decide({ status: 503, attempt: 3, deadlineAt: NOW + 1_000 })).toEqual({
+      retry: false,
+      waitMs: 2_000,
+      reason: 'past-deadline',
+    });
+    expect(decide({ status: 503, attempt: 3, deadlineAt: NOW + 2_000 })).toEqual({
+      retry: true,
+      waitMs: 2_000,
+      reason: 'backoff',
+    });
+  });
+
+  it('never retries a request cut by the run or request deadline, or refused for its size', () => {
+    for (const errorCode of ['RUN_DEADLINE', 'REQUEST_DEADLINE', 'RESPONSE_TOO_LARGE'])
+      expect(decide({ errorCode, deadlineAt })).toEqual({ retry: false, waitMs: 0, reason: 'not-retryable' });
+    expect(decide({ status: 200, errorCode: 'RESPONSE_TOO_LARGE' }).retry).toBe(false);
+  });
+});
+
+describe('waitsPastDeadline', () => {
+  it('compares the end of the wait with the deadline; no deadline, never', () => {
+    expect(waitsPastDeadline(1_000, NOW, NOW + 1_000)).toBe(false);
+    expect(waitsPastDeadline(1_001, NOW, NOW + 1_000)).toBe(true);
+    expect(waitsPastDeadline(0, NOW, NOW - 1)).toBe(true);
+    expect(waitsPastDeadline(10 ** 12, NOW, undefined)).toBe(false);
   });
 });
 

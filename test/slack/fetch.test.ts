@@ -70,10 +70,12 @@ describe('/pulse fetch and the Fetch now button, through the real sync engine', 
     const teamId = nextTeam();
     await mapped(teamId);
     gitlab.setFault({ ...faults.slow(1_500, 1), match: { endpoint: 'GET /users/:id/events' } });
+    // Only this fetch's requests: earlier tests' events requests would end the wait at once.
+    const earlier = gitlab.requests.length;
     const first = await sendCommand(t.baseUrl, { text: 'fetch', teamId });
     await t.slack.waitFor(() => t.slack.responses(first.respondId)[0]);
     await t.slack.waitFor(() =>
-      gitlab.requests.some((request) => request.endpoint === 'GET /users/:id/events'),
+      gitlab.requests.slice(earlier).some((request) => request.endpoint === 'GET /users/:id/events'),
     );
     const second = await sendCommand(t.baseUrl, { text: 'fetch gitlab', teamId });
     const busy = await t.slack.waitFor(() => t.slack.responses(second.respondId)[0]);

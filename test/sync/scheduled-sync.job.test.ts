@@ -77,6 +77,19 @@ class ScriptedEngine implements SyncEngine {
   }
 }
 
+const base = (id: string): SyncSourceResult => ({
+  syncRunId: undefined,
+  dataSourceId: id,
+  dataSourceName: id,
+  status: 'skipped',
+  counts: {},
+  apiCalls: 1,
+  retries: 0,
+  durationMs: 1,
+  failures: [],
+  notes: [],
+});
+
 /** Raw SQL hands timestamps back as text. */
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
 
@@ -193,6 +206,44 @@ describe('the scheduled sync job', () => {
         .map((call) => call.dataSourceId)
         .sort(),
     ).toEqual([due.id, waiting.id].sort());
+  });
+
+  it('keeps syncing sources that fall due while another one is still running (issue 14)', async () => {
+    const workspace = await make.workspace();
+    const slow = await make.source(workspace.id);
+    await make.teammate(workspace.id, slow.id);
+    const quick = await make.source(workspace.id);
+    await make.teammate(workspace.id, quick.id);
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const calls: string[] = [];
+    // The slow source takes a whole cron interval (each run is bounded by SYNC_RUN_DEADLINE_MS).
+    const engine: SyncEngine = {
+      async sync(request) {
+        const id = request.dataSourceId!;
+        calls.push(id);
+        if (id === slow.id && calls.filter((call) => call === slow.id).length === 1) {
+          await pause(200);
+          clock = new Date(clock.getTime() + minutes(15));
+          await pause(400);
+          calls.push('slow run ended');
+        }
+        return { sources: [{ ...base(id), status: 'succeeded' }] };
+      },
+      isRunning: async () => false,
+    };
+
+    const outcomes = await runScheduledSync(options(engine, { concurrency: 2, pollMs: 50 }));
+
+    // The quick source was synced again as soon as it fell due, while the slow one still ran (which
+    // was not claimed a second time while running); once done, the slow one is due again itself.
+    const quickRuns = calls.flatMap((id, index) => (id === quick.id ? [index] : []));
+    expect(quickRuns).toHaveLength(2);
+    expect(quickRuns[1]).toBeLessThan(calls.indexOf('slow run ended'));
+    expect(calls.filter((id) => id === slow.id)).toHaveLength(2);
+    expect(calls.indexOf(slow.id, calls.indexOf(slow.id) + 1)).toBeGreaterThan(
+      calls.indexOf('slow run ended'),
+    );
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(4).fill('succeeded'));
   });
 
   it('does not retry a failing source every tick: it waits 15 minutes, then 30, and resets on success', async () => {

@@ -77,6 +77,38 @@ describe('what a sync step failure means', () => {
   });
 });
 
+describe('a run that reaches one of its own limits (issue 14)', () => {
+  it.each(['GITLAB_RUN_DEADLINE', 'GITLAB_REQUEST_BUDGET', 'GITLAB_WAIT_PAST_DEADLINE'])(
+    '%s ends the whole run, partial when something was stored, failed when nothing was',
+    (code) => {
+      expect(classifySyncError(new CodedError(code, 'limit')).stopsSource).toBe(true);
+      const report = { ...emptyReport(), stop: { code, userMessage: 'The sync of “GitLab” stopped.' } };
+      expect(resultOf(report)).toMatchObject({
+        status: 'partial',
+        errorCode: code,
+        error: 'The sync of “GitLab” stopped.',
+      });
+      const nothing = runResultOf({
+        base,
+        report,
+        teammates: 2,
+        aborted: false,
+        countsByTeammate: {},
+        slackUserOf: new Map(),
+        apiCalls: 7,
+        retries: 0,
+        durationMs: 12,
+      });
+      expect(nothing).toMatchObject({ status: 'failed', errorCode: code });
+    },
+  );
+
+  it('fails only the teammate for a per-request limit (timeout, size, pages)', () => {
+    for (const code of ['GITLAB_REQUEST_TIMEOUT', 'GITLAB_RESPONSE_TOO_LARGE', 'GITLAB_TOO_MANY_PAGES'])
+      expect(classifySyncError(new CodedError(code, 'limit')).stopsSource).toBe(false);
+  });
+});
+
 describe('the run report folded from the steps', () => {
   it('keeps the first stop and every note and failure, in step order', () => {
     const merged = mergeReports([

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Orm } from '../../db/orm.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { SyncEngine, SyncSourceResult } from './sync.types.ts';
@@ -40,6 +41,8 @@ export interface ScheduledSyncOptions {
   minIntervalMs: number;
   /** Sources this process syncs at the same time. */
   concurrency?: number;
+  /** How often an idle worker looks for newly due sources while another still syncs; default 30 s. */
+  pollMs?: number;
   signal?: AbortSignal;
 }
 
@@ -70,21 +73,55 @@ interface ClaimedSource {
  */
 export async function runScheduledSync(options: ScheduledSyncOptions): Promise<ScheduledSyncOutcome[]> {
   const outcomes: ScheduledSyncOutcome[] = [];
+  let busy = 0;
+  /** Sources this tick is syncing right now: never claimed a second time while they run. */
+  const running = new Set<string>();
+  const waiting = new Set<() => void>();
   const worker = async () => {
     for (;;) {
       if (options.signal?.aborted) return;
-      const source = await claimNextDueSource(options);
-      if (!source) return;
-      outcomes.push(await syncClaimedSource(options, source));
+      // The first pass takes what is due; later, only what a whole cron interval has passed for.
+      const source = await claimNextDueSource(
+        options,
+        busy > 0 ? options.minIntervalMs * 2 : options.minIntervalMs,
+        running,
+      );
+      if (!source) {
+        // Nothing due. While a sibling is still on a slow source (each run is bounded by
+        // SYNC_RUN_DEADLINE_MS), keep looking: the next cron tick waits for this one, and sources
+        // due meanwhile must not wait for the slow one.
+        if (busy === 0) return;
+        const siblingDone = new Promise<void>((resolve) => waiting.add(resolve));
+        await Promise.race([siblingDone, idle(options.pollMs ?? 30_000, options.signal)]);
+        continue;
+      }
+      busy += 1;
+      running.add(source.id);
+      try {
+        outcomes.push(await syncClaimedSource(options, source));
+      } finally {
+        busy -= 1;
+        running.delete(source.id);
+        for (const resolve of waiting) resolve();
+        waiting.clear();
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
   return outcomes;
 }
 
-async function claimNextDueSource(options: ScheduledSyncOptions): Promise<ClaimedSource | undefined> {
+async function idle(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  await delay(ms, undefined, { ref: false, ...(signal ? { signal } : {}) }).catch(() => undefined);
+}
+
+async function claimNextDueSource(
+  options: ScheduledSyncOptions,
+  intervalMs: number,
+  running: ReadonlySet<string>,
+): Promise<ClaimedSource | undefined> {
   const now = options.now();
-  const claimedBefore = new Date(now.getTime() - options.minIntervalMs);
+  const claimedBefore = new Date(now.getTime() - intervalMs);
   const rows = await options.orm.em
     .fork()
     .getConnection()
@@ -95,12 +132,13 @@ async function claimNextDueSource(options: ScheduledSyncOptions): Promise<Claime
          where w.uninstalled_at is null
            and (d.next_sync_after is null or d.next_sync_after <= ? or d.status = 'ok')
            and (d.sync_claimed_at is null or d.sync_claimed_at <= ?)
+           and d.id::text <> all (string_to_array(?, ','))
            and exists (select 1 from external_identity ei where ei.data_source_id = d.id)
          order by d.sync_claimed_at asc nulls first, d.id
          limit 1
          for update of d skip locked)
       returning ds.id, ds.workspace_id, ds.name, ds.created_by`,
-      [now, options.replicaId, now, claimedBefore],
+      [now, options.replicaId, now, claimedBefore, [...running].join(',')],
     );
   return rows[0];
 }

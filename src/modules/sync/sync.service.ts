@@ -1,9 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Dispatcher } from 'undici';
 import type { Orm } from '../../db/orm.ts';
-import { GitLabClient, RateLimitPacer, type RetryOptions } from '../../gitlab/index.ts';
+import { GitLabClient, RateLimitPacer, type RetryOptions, RunBudget } from '../../gitlab/index.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
+import { runPool } from '../../lib/run-pool.ts';
 import type { ActivityKind } from '../activity/activity-kinds.ts';
 import type { IDataSource } from '../sources/data-source.entity.ts';
 import type { DataSourceRepository } from '../sources/data-source.repository.ts';
@@ -45,7 +46,30 @@ export interface SyncServiceOptions {
   retry?: Partial<RetryOptions>;
   /** Sleep used for retries and pacing (tests). */
   sleep?: (ms: number) => Promise<void>;
+  /** What one source's run may cost (config `limits`); DEFAULT_SYNC_LIMITS for what is left out. */
+  limits?: Partial<SyncLimits>;
 }
+
+/** What one source's run may cost; the roots fill it from the GITLAB_* and SYNC_* settings. */
+export interface SyncLimits {
+  requestTimeoutMs: number;
+  maxResponseBytes: number;
+  maxPages: number;
+  maxRequestsPerRun: number;
+  runDeadlineMs: number;
+  /** Sources synced at the same time by one `sync` call (a fetch of every source). */
+  sourceConcurrency: number;
+}
+
+/** The defaults of the GITLAB_* and SYNC_* limit settings (RELIABILITY.md). */
+export const DEFAULT_SYNC_LIMITS: SyncLimits = {
+  requestTimeoutMs: 60_000,
+  maxResponseBytes: 10 * 1024 * 1024,
+  maxPages: 1_000,
+  maxRequestsPerRun: 20_000,
+  runDeadlineMs: 30 * 60_000,
+  sourceConcurrency: 4,
+};
 
 const SYNC_RETRY: Partial<RetryOptions> = { maxAttempts: 5, maxTotalWaitMs: 60_000 };
 
@@ -58,21 +82,24 @@ const SYNC_RETRY: Partial<RetryOptions> = { maxAttempts: 5, maxTotalWaitMs: 60_0
 export class SyncService implements SyncEngine {
   readonly #options: SyncServiceOptions;
   readonly #now: () => Date;
+  readonly #limits: SyncLimits;
 
   constructor(options: SyncServiceOptions) {
     this.#options = options;
     this.#now = options.now ?? (() => new Date());
+    this.#limits = { ...DEFAULT_SYNC_LIMITS, ...options.limits };
   }
 
   async sync(request: SyncRequest): Promise<SyncResult> {
     const em = this.#options.orm.em.fork();
     const sources = await this.#options.sources.listForSync(em, request.workspaceId, request.dataSourceId);
-    const results: SyncSourceResult[] = [];
-    for (const source of sources) {
-      if (request.signal?.aborted) break;
-      results.push(await this.#syncSource(source, request));
-    }
-    return { sources: results };
+    // Sources side by side, each within its own deadline: a stuck GitLab does not hold up the others.
+    const results: Array<SyncSourceResult | undefined> = [];
+    await runPool([...sources.entries()], this.#limits.sourceConcurrency, async ([index, source]) => {
+      if (request.signal?.aborted) return;
+      results[index] = await this.#syncSource(source, request);
+    });
+    return { sources: results.filter((result) => result !== undefined) };
   }
 
   async isRunning(workspaceId: string, dataSourceId?: string): Promise<boolean> {
@@ -131,8 +158,14 @@ export class SyncService implements SyncEngine {
     const countsByTeammate: Record<string, Partial<Record<ActivityKind, number>>> = {};
     const reports: StepReport[] = [];
     let client: GitLabClient | undefined;
+    // The run's request cap and deadline, shared by everything the run asks GitLab.
+    const budget = new RunBudget({
+      maxRequests: this.#limits.maxRequestsPerRun,
+      deadlineMs: this.#limits.runDeadlineMs,
+      sourceName: source.name,
+    });
     try {
-      client = await this.#client(em, source);
+      client = await this.#client(em, source, budget);
       const context = buildRunContext({
         orm,
         source,
@@ -205,6 +238,8 @@ export class SyncService implements SyncEngine {
                   : meaning.userMessage,
             },
       });
+    } finally {
+      budget.dispose();
     }
 
     // 5. Finish: one report folded from the steps, recorded with the run.
@@ -250,7 +285,7 @@ export class SyncService implements SyncEngine {
     return result;
   }
 
-  async #client(em: EntityManager, source: IDataSource): Promise<GitLabClient> {
+  async #client(em: EntityManager, source: IDataSource, budget: RunBudget): Promise<GitLabClient> {
     const token = await this.#options.sources.openToken(em, source);
     const sleep = this.#options.sleep;
     return new GitLabClient({
@@ -259,6 +294,12 @@ export class SyncService implements SyncEngine {
       dispatcher: this.#options.dispatcher,
       logger: this.#options.logger,
       retry: { ...SYNC_RETRY, ...this.#options.retry },
+      budget,
+      limits: {
+        totalMs: this.#limits.requestTimeoutMs,
+        maxResponseBytes: this.#limits.maxResponseBytes,
+        maxPages: this.#limits.maxPages,
+      },
       // One pacer per source run: the concurrent teammates share its view of RateLimit-Remaining.
       pacer: new RateLimitPacer(sleep ? { sleep } : {}),
       ...(sleep ? { sleep } : {}),

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FakeFault, type FaultRequest, takeFault } from './faults.ts';
+import { dripBody, streamHugeJson } from './hostile.ts';
 import { pageOf } from './offset-pages.ts';
 import { matchRoute, type Route, type RouteResult } from './route.ts';
 import { eventRoutes } from './routes/events.routes.ts';
@@ -123,6 +124,7 @@ export async function createFakeGitLab(
       payload: unknown,
       headers: Record<string, string> = {},
       limited = true,
+      dripMs?: number,
     ) => {
       if (options.latencyMs) await wait(options.latencyMs);
       record.status = status;
@@ -134,7 +136,8 @@ export async function createFakeGitLab(
         ...(limited ? limiter?.headers() : {}),
         ...headers,
       });
-      res.end(text);
+      if (dripMs === undefined) res.end(text);
+      else await dripBody(res, text, dripMs, wait);
     };
 
     if (takeFault(faults, faultRequest, ['reset'])) {
@@ -143,6 +146,12 @@ export async function createFakeGitLab(
     }
     const slow = takeFault(faults, faultRequest, ['slow']);
     if (slow) await wait(slow.delayMs);
+    const huge = takeFault(faults, faultRequest, ['huge-body']);
+    if (huge) {
+      record.status = 200;
+      await streamHugeJson(res, huge.bytes, huge.contentLength);
+      return;
+    }
     const statusFault = takeFault(faults, faultRequest, ['status']);
     if (statusFault) {
       const payload = statusFault.body ??
@@ -184,7 +193,8 @@ export async function createFakeGitLab(
     });
     const answer = render(result, url, faultRequest);
     const replaced = answer.status === 200 ? takeFault(faults, faultRequest, ['body']) : undefined;
-    await send(answer.status, replaced ? replaced.body : answer.body, answer.headers);
+    const drip = answer.status === 200 ? takeFault(faults, faultRequest, ['drip']) : undefined;
+    await send(answer.status, replaced ? replaced.body : answer.body, answer.headers, true, drip?.intervalMs);
   };
 
   const render = (result: RouteResult, url: URL, faultRequest: FaultRequest) => {
@@ -192,11 +202,13 @@ export async function createFakeGitLab(
       return { status: result.status ?? 200, body: result.body, headers: result.headers ?? {} };
     const foreign = takeFault(faults, faultRequest, ['foreign-next-link']);
     const headerChoice = takeFault(faults, faultRequest, ['pagination-headers']);
+    const endless = takeFault(faults, faultRequest, ['endless-pages']);
     const page = pageOf(result.items, url, {
       totals: result.totals ?? true,
       linkOrigin: foreign?.origin ?? world.webUrl,
       link: headerChoice?.link ?? true,
       xNextPage: headerChoice?.xNextPage ?? true,
+      endless: endless !== undefined,
     });
     const visible = result.visibleAfterPaging ? page.items.filter(result.visibleAfterPaging) : page.items;
     return { status: 200, body: visible.map(result.present), headers: page.headers };

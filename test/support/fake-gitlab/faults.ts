@@ -39,6 +39,19 @@ export type FakeFault = (
       /** Answer 200 with this JSON instead of the real body (schema mismatch tests). */ kind: 'body';
       body: unknown;
     }
+  | {
+      /** Send the headers at once, then the real body one byte every `intervalMs`. */
+      kind: 'drip';
+      intervalMs: number;
+    }
+  | {
+      /** Answer 200 with a valid JSON array of about `bytes` bytes, streamed. */
+      kind: 'huge-body';
+      bytes: number;
+      /** Announce the size in Content-Length (else chunked, size unknown until read). */
+      contentLength: boolean;
+    }
+  | { /** Every list page announces a next page (X-Next-Page and Link), forever. */ kind: 'endless-pages' }
 ) & { times?: number; match?: FaultMatch };
 
 export const faults = {
@@ -74,6 +87,16 @@ export const faults = {
   },
   onlyLinkHeader(): FakeFault {
     return { kind: 'pagination-headers', link: true, xNextPage: false };
+  },
+  drip(intervalMs: number, match?: FaultMatch): FakeFault {
+    return match ? { kind: 'drip', intervalMs, match } : { kind: 'drip', intervalMs };
+  },
+  hugeBody(bytes: number, options: { contentLength?: boolean; match?: FaultMatch } = {}): FakeFault {
+    const fault: FakeFault = { kind: 'huge-body', bytes, contentLength: options.contentLength ?? false };
+    return options.match ? { ...fault, match: options.match } : fault;
+  },
+  endlessPages(match?: FaultMatch): FakeFault {
+    return match ? { kind: 'endless-pages', match } : { kind: 'endless-pages' };
   },
   body(body: unknown, match?: FaultMatch): FakeFault {
     return match ? { kind: 'body', body, match } : { kind: 'body', body };

@@ -10,6 +10,8 @@ export interface PageOptions {
   linkOrigin: string;
   link: boolean;
   xNextPage: boolean;
+  /** A broken GitLab or proxy: always a next page, however far past the end. */
+  endless?: boolean;
 }
 
 export interface PageSlice<T> {
@@ -24,7 +26,7 @@ export function pageOf<T>(all: T[], requestUrl: URL, options: PageOptions): Page
   const page = Math.max(1, toInt(requestUrl.searchParams.get('page')) ?? 1);
   const start = (page - 1) * perPage;
   const items = all.slice(start, start + perPage);
-  const hasNext = all.length > start + perPage;
+  const hasNext = options.endless === true || all.length > start + perPage;
   const counted = options.totals && all.length <= MAX_COUNTED_ROWS;
   const totalPages = Math.max(1, Math.ceil(all.length / perPage));
 

@@ -1,11 +1,11 @@
 import type { ActivityKind } from '../../activity/activity-kinds.ts';
 import type { SyncSourceResult } from '../sync.types.ts';
-import type { StepReport } from './step-report.ts';
+import { RUN_LIMIT_CODES, type StepReport } from './step-report.ts';
 
 /**
  * The run's result, made from the steps' folded report: failed when the source stopped or every
  * teammate failed; partial when some teammate failed, something was not read, or it was stopped
- * early; succeeded otherwise.
+ * early — or by one of the run's limits after something was stored; succeeded otherwise.
  */
 export function runResultOf(input: {
   base: SyncSourceResult;
@@ -20,8 +20,13 @@ export function runResultOf(input: {
 }): SyncSourceResult {
   const { report } = input;
   const everyoneFailed = report.failures.length > 0 && report.failures.length >= input.teammates;
-  const status: SyncSourceResult['status'] =
-    report.stop || everyoneFailed
+  const limitedAfterStoring =
+    report.stop !== undefined &&
+    RUN_LIMIT_CODES.has(report.stop.code) &&
+    Object.keys(input.countsByTeammate).length > 0;
+  const status: SyncSourceResult['status'] = limitedAfterStoring
+    ? 'partial'
+    : report.stop || everyoneFailed
       ? 'failed'
       : report.failures.length > 0 || report.incomplete || input.aborted
         ? 'partial'

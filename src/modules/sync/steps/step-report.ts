@@ -13,6 +13,16 @@ export const SOURCE_STOPPING_CODES: ReadonlySet<string> = new Set([
   'GITLAB_TLS',
 ]);
 
+/**
+ * The run's own limits (deadline, request cap, a wait past the deadline): reaching one ends the
+ * whole run, but the source is not broken — what was read is kept and the next run resumes.
+ */
+export const RUN_LIMIT_CODES: ReadonlySet<string> = new Set([
+  'GITLAB_RUN_DEADLINE',
+  'GITLAB_REQUEST_BUDGET',
+  'GITLAB_WAIT_PAST_DEADLINE',
+]);
+
 export interface SourceStop {
   code: string;
   userMessage: string;
@@ -46,7 +56,7 @@ export function classifySyncError(error: unknown): {
 } {
   if (isCodedError(error)) {
     return {
-      stopsSource: SOURCE_STOPPING_CODES.has(error.code),
+      stopsSource: SOURCE_STOPPING_CODES.has(error.code) || RUN_LIMIT_CODES.has(error.code),
       code: error.code,
       userMessage: error.userMessage,
     };
