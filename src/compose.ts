@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './lib/logger.ts';
 import { createMetrics } from './lib/metrics.ts';
 import { SecretBox } from './lib/secret-box.ts';
 import { ActivityQueryService } from './modules/activity/activity-query.service.ts';
+import { teamWeekReader } from './modules/activity/team-week.repository.ts';
 import { DashboardService } from './modules/dashboard/dashboard.service.ts';
 import { DigestService } from './modules/digest/digest.service.ts';
 import { DigestBuilder } from './modules/digest/digest-builder.service.ts';
@@ -142,6 +143,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         activity: activityService,
         digests,
         runs: syncRunsReader(orm),
+        teamWeek: teamWeekReader(orm),
       }),
       digests,
     };

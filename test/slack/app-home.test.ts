@@ -30,11 +30,108 @@ describe('the App Home dashboard', () => {
     t.slack
       .addUser({ id: 'U0ADMIN', is_admin: true, tz: 'Europe/Berlin' })
       .addUser({ id: 'U0MEMBER' })
-      .addUser({ id: 'U0ALICE', tz: 'Europe/Berlin' });
+      .addUser({ id: 'U0ALICE', tz: 'Europe/Berlin' })
+      .addUser({ id: 'U0BOB', tz: 'Europe/Berlin' });
   });
   afterAll(async () => {
     await t?.close();
     await gitlab?.close();
+  });
+
+  it('leads with the team’s week: failing pipelines, reviews waited for, who shipped what with a 14-day line', async () => {
+    const teamId = 'THOME07';
+    const orm = await t.db.orm();
+    const make = rows(orm);
+    await make.workspace({ id: teamId });
+    const source = await make.source(teamId, { name: 'gitlab' });
+    const alice = await make.teammate(teamId, source.id, { slackUserId: 'U0ALICE', username: 'ada' });
+    const bob = await make.teammate(teamId, source.id, { slackUserId: 'U0BOB', username: 'bob' });
+    const add = (
+      teammateId: string,
+      input: Omit<Parameters<typeof make.activity>[0], 'workspaceId' | 'sourceId' | 'teammateId'>,
+    ) => make.activity({ workspaceId: teamId, sourceId: source.id, teammateId, ...input });
+    const mr = 'https://gitlab.example.com/g/app/-/merge_requests/';
+    await add(alice.id, {
+      kind: 'mr_merged',
+      occurredAt: new Date('2026-03-10T10:00:00Z'),
+      title: 'Speed up search',
+      url: `${mr}5`,
+      mergeRequestRef: '1!5',
+    });
+    for (const day of [2, 3, 10, 10, 10]) {
+      await add(alice.id, {
+        kind: 'commit_pushed',
+        occurredAt: new Date(`2026-03-${String(day).padStart(2, '0')}T09:00:00Z`),
+      });
+    }
+    // Bob was asked to review !7 on Monday and has not; !8 he reviewed; !9 is merged already.
+    await add(bob.id, {
+      kind: 'mr_review_requested',
+      occurredAt: new Date('2026-03-09T08:00:00Z'),
+      title: 'Add invoices',
+      url: `${mr}7`,
+      mergeRequestRef: '1!7',
+    });
+    await add(bob.id, {
+      kind: 'mr_review_requested',
+      occurredAt: new Date('2026-03-09T08:00:00Z'),
+      title: 'Fix totals',
+      url: `${mr}8`,
+      mergeRequestRef: '1!8',
+    });
+    await add(bob.id, {
+      kind: 'mr_approved',
+      occurredAt: new Date('2026-03-09T09:00:00Z'),
+      url: `${mr}8`,
+      mergeRequestRef: '1!8',
+      isReview: true,
+    });
+    await add(bob.id, {
+      kind: 'mr_review_requested',
+      occurredAt: new Date('2026-03-09T08:00:00Z'),
+      title: 'Old thing',
+      url: `${mr}9`,
+      mergeRequestRef: '1!9',
+    });
+    await add(alice.id, {
+      kind: 'mr_merged',
+      occurredAt: new Date('2026-03-09T12:00:00Z'),
+      title: 'Old thing',
+      url: `${mr}9`,
+      mergeRequestRef: '1!9',
+    });
+    // main failed last; the feature branch failed and then passed.
+    const pipeline = (status: string, ref: string, hour: number) =>
+      add(alice.id, {
+        kind: 'pipeline_run',
+        occurredAt: new Date(`2026-03-10T${hour}:00:00Z`),
+        project: 'g/app',
+        url: `https://gitlab.example.com/g/app/-/pipelines/${hour}`,
+        pipelineStatus: status,
+        payload: { ref, status },
+      });
+    await pipeline('success', 'main', 10);
+    await pipeline('failed', 'main', 11);
+    await pipeline('failed', 'feature/x', 10);
+    await pipeline('success', 'feature/x', 11);
+
+    const text = JSON.stringify(viewOf(await openHome('U0BOB', teamId)));
+    expect(text.indexOf('This week')).toBeLessThan(text.indexOf('Your activity'));
+    expect(text).toContain(
+      '*Failing pipelines*\\n• <https://gitlab.example.com/g/app/-/pipelines/11|g/app · main> — <@U0ALICE>',
+    );
+    expect(text).not.toContain('feature/x');
+    expect(text).toContain(
+      '*Waiting for review*\\n• <https://gitlab.example.com/g/app/-/merge_requests/7|Add invoices> — <@U0BOB>, asked 2 days ago',
+    );
+    expect(text).not.toContain('|Fix totals>');
+    expect(text).not.toContain('|Old thing> — <@U0BOB>');
+    // Alice: a commit on 2 and on 3 March, the 9 March merge, and on 10 March a merge, three commits
+    // and four pipelines (the busiest day, a full bar); newest merge first.
+    expect(text).toContain(
+      '`▁▁▁▁▂▂▁▁▁▁▁▂█▁` <@U0ALICE> — merged <https://gitlab.example.com/g/app/-/merge_requests/5|Speed up search>, <https://gitlab.example.com/g/app/-/merge_requests/9|Old thing> · 3 commits',
+    );
+    expect(text).toContain('<@U0BOB> — reviewed 1 MR');
   });
 
   it('publishes sources and their health, my week, teammates, digests and the last sync', async () => {

@@ -1,5 +1,6 @@
 import type { ActivityAnswer, ActivityQueryService } from '../activity/activity-query.service.ts';
 import { thisWeek } from '../activity/activity-range.ts';
+import type { TeamWeek, TeamWeekReader } from '../activity/team-week.repository.ts';
 import type { DigestService } from '../digest/digest.service.ts';
 import type { SourceView } from '../sources/source.types.ts';
 import type { SourcesService } from '../sources/sources.service.ts';
@@ -17,7 +18,12 @@ export interface DigestScheduleView {
   lastError: string | null;
 }
 
+/** Days in each person's activity sparkline on the App Home. */
+export const SPARK_DAYS = 14;
+
 export interface Dashboard {
+  /** The team's week: who shipped what, who waits for review, failing pipelines. */
+  team: TeamWeek;
   sources: SourceView[];
   mine: ActivityAnswer;
   teammates: TeammateView[];
@@ -35,6 +41,7 @@ export class DashboardService {
   readonly #activity: ActivityQueryService;
   readonly #digests: Pick<DigestService, 'schedules'>;
   readonly #runs: SyncRunsReader;
+  readonly #teamWeek: TeamWeekReader;
 
   constructor(options: {
     sources: SourcesService;
@@ -42,12 +49,14 @@ export class DashboardService {
     activity: ActivityQueryService;
     digests: Pick<DigestService, 'schedules'>;
     runs: SyncRunsReader;
+    teamWeek: TeamWeekReader;
   }) {
     this.#sources = options.sources;
     this.#teammates = options.teammates;
     this.#activity = options.activity;
     this.#digests = options.digests;
     this.#runs = options.runs;
+    this.#teamWeek = options.teamWeek;
   }
 
   async forUser(input: {
@@ -56,19 +65,28 @@ export class DashboardService {
     timeZone: string;
     now: Date;
   }): Promise<Dashboard> {
-    const [sources, teammates, mine, schedules, lastSync] = await Promise.all([
+    const week = thisWeek(input.now, input.timeZone);
+    const [team, sources, teammates, mine, schedules, lastSync] = await Promise.all([
+      this.#teamWeek.read({
+        teamId: input.teamId,
+        start: week.start,
+        end: week.end,
+        days: SPARK_DAYS,
+        timeZone: input.timeZone,
+      }),
       this.#sources.list(input.teamId),
       this.#teammates.list(input.teamId),
       this.#activity.query({
         teamId: input.teamId,
         slackUserId: input.slackUserId,
-        window: thisWeek(input.now, input.timeZone),
+        window: week,
         itemLimit: 0,
       }),
       this.#digests.schedules(input.teamId),
       this.#runs.latest(input.teamId),
     ]);
     return {
+      team,
       sources,
       mine,
       teammates,

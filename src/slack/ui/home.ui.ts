@@ -5,6 +5,7 @@ import { summaryLine } from './activity.ui.ts';
 import { context, divider, escapeMrkdwn, header, section } from './blocks.ts';
 import { formatAgo } from './format.ts';
 import { sourceButtons, sourceStatusText } from './sources.ui.ts';
+import { teamWeekBlocks } from './team-week.ui.ts';
 import { identitiesText } from './teammates.ui.ts';
 import { actions, button, homeView } from './views.ts';
 
@@ -17,7 +18,9 @@ export function presentHome(
   dashboard: Dashboard,
   options: { now: Date; timeZone: string; canManage: boolean; slackUserId: string },
 ): View {
-  const blocks: KnownBlock[] = [header('ActivityPulse')];
+  const blocks: KnownBlock[] = [header('This week')];
+  blocks.push(...teamWeekBlocks(dashboard.team, { now: options.now, weekLabel: mineLabel(dashboard) }));
+  blocks.push(divider());
 
   blocks.push(
     section(`*Your activity ${mineLabel(dashboard)}*\n${mineText(dashboard, options.slackUserId)}`),

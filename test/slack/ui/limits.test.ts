@@ -172,8 +172,34 @@ describe("Slack's limits, enforced by the builders", () => {
       timezone: null,
       identities: [],
     }));
+    const long = 'A very long merge request title that goes on and on about what it changes '.repeat(3);
+    const url = (n: number) => `https://gitlab.example.com/group/sub/project-${n}/-/merge_requests/${n}`;
     const view = presentHome(
       {
+        team: {
+          people: Array.from({ length: 200 }, (_, index) => ({
+            slackUserId: `U${index}`,
+            merged: [1, 2, 3].map((n) => ({ title: long, url: url(index * 10 + n) })),
+            mergedCount: 9,
+            commits: 120,
+            reviews: 14,
+            daily: Array.from({ length: 14 }, (_, day) => (index * day) % 40),
+          })),
+          waiting: Array.from({ length: 10 }, (_, index) => ({
+            reviewerSlackUserId: `U${index}`,
+            title: long,
+            url: url(index),
+            requestedAt: NOW,
+          })),
+          failing: Array.from({ length: 10 }, (_, index) => ({
+            slackUserId: `U${index}`,
+            project: `group/sub/project-${index}`,
+            ref: `feature/${long.slice(0, 60)}`,
+            title: 'Pipeline failed',
+            url: url(index),
+            at: NOW,
+          })),
+        },
         sources,
         teammates,
         mine: { status: 'unmapped', slackUserId: 'U1' },
