@@ -136,6 +136,7 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
   while (Date.now() < deadline) {
     if (exited) throw new Error(`embedded PostgreSQL exited during start-up:\n${output().slice(-2000)}`);
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    client.on('error', () => undefined); // connect() rejects; the event must not end the process
     try {
       await client.connect();
       await client.end();
@@ -217,6 +218,7 @@ export async function startEmbeddedPostgres(options: {
 
   const database = options.database ?? 'activitypulse';
   const admin = new pg.Client({ connectionString: urlFor('postgres') });
+  admin.on('error', () => undefined); // a query in flight rejects; the event must not end the process
   await admin.connect();
   try {
     const found = await admin.query('select 1 from pg_database where datname = $1', [database]);

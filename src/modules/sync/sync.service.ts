@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Dispatcher } from 'undici';
 import type { Orm } from '../../db/orm.ts';
 import { GitLabClient, RateLimitPacer, type RetryOptions, RunBudget } from '../../gitlab/index.ts';
+import { isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
 import { runPool } from '../../lib/run-pool.ts';
@@ -23,7 +24,7 @@ import {
 import { readTeammateEvents } from './steps/teammate-events.step.ts';
 import type { SyncEngine, SyncRequest, SyncResult, SyncSourceResult } from './sync.types.ts';
 import { loadCursors } from './sync-cursor.repository.ts';
-import { isSyncRunning, tryLockSource } from './sync-lock.ts';
+import { type HeldLock, isSyncRunning, LOCK_LOST_CODE, tryLockSource } from './sync-lock.ts';
 import { finishRun, startRun } from './sync-run.repository.ts';
 import { buildRunContext, progressReporter } from './sync-run-context.ts';
 import { earliestEventsCursor, pipelineInterests } from './sync-teammates.ts';
@@ -126,8 +127,10 @@ export class SyncService implements SyncEngine {
       this.#options.metrics?.syncRuns.inc({ trigger: request.trigger, status: 'skipped' });
       return { ...base, skippedReason: 'locked', durationMs: Math.round(performance.now() - started) };
     }
+    // A lost lock stops the run at its next step, as a shutdown does.
+    const signal = request.signal ? AbortSignal.any([request.signal, lock.signal]) : lock.signal;
     try {
-      return await this.#runLocked(source, request, base, started);
+      return await this.#runLocked(source, { ...request, signal }, base, started, lock);
     } finally {
       await lock.release();
     }
@@ -138,6 +141,7 @@ export class SyncService implements SyncEngine {
     request: SyncRequest,
     base: SyncSourceResult,
     started: number,
+    lock: HeldLock,
   ): Promise<SyncSourceResult> {
     const { orm, logger } = this.#options;
     const em = orm.em.fork();
@@ -244,7 +248,16 @@ export class SyncService implements SyncEngine {
 
     // 5. Finish: one report folded from the steps, recorded with the run.
     const report = mergeReports(reports);
-    if (request.signal?.aborted)
+    if (lock.lost && !(report.stop && SOURCE_STOPPING_CODES.has(report.stop.code))) {
+      const reason = lock.signal.reason;
+      report.stop = {
+        code: LOCK_LOST_CODE,
+        userMessage: isCodedError(reason)
+          ? reason.userMessage
+          : 'The database connection dropped during this sync.',
+      };
+    }
+    if (request.signal?.aborted && !lock.lost)
       report.notes.push('The sync was stopped early; the next one continues where it stopped.');
     if (identities.length === 0)
       report.notes.push('No teammates are mapped to this source yet: map them with /pulse map.');
@@ -260,16 +273,22 @@ export class SyncService implements SyncEngine {
       retries: client?.stats.retries ?? 0,
       durationMs,
     });
-    await finishRun(orm.em.fork(), {
-      sourceId: source.id,
-      runId,
-      result,
-      counts: countsByTeammate,
-      failures: report.failures,
-      runStartedAt,
-      finishedAt: this.#now(),
-      sourceBroken: SOURCE_STOPPING_CODES,
-    });
+    try {
+      await finishRun(orm.em.fork(), {
+        sourceId: source.id,
+        runId,
+        result,
+        counts: countsByTeammate,
+        failures: report.failures,
+        runStartedAt,
+        finishedAt: this.#now(),
+        sourceBroken: SOURCE_STOPPING_CODES,
+      });
+    } catch (error) {
+      // The database is unreachable: the row stays 'running' until its heartbeat goes stale and
+      // whoever sees it next marks it interrupted (see markInterruptedRuns).
+      logger.error({ err: error, dataSourceId: source.id, runId }, 'could not record the end of a sync run');
+    }
     this.#options.metrics?.syncRuns.inc({ trigger: request.trigger, status: result.status });
     this.#options.metrics?.syncDuration.observe(durationMs / 1000);
     logger.info(
