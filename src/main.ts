@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
+  endOnUnexpectedFailure(running);
   const shutdown = (signal: string) => {
     running.logger.info({ signal }, 'signal received');
     const hardStop = setTimeout(() => process.exit(1), 30_000);
@@ -49,6 +50,30 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   process.once('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * A rejection nobody awaited or an exception nobody caught means some state is unknown: log it
+ * once, stop cleanly (jobs, Slack, the embedded PostgreSQL) and exit non-zero so the supervisor
+ * starts a fresh process, rather than running on half alive.
+ */
+function endOnUnexpectedFailure(running: RunningApp): void {
+  let failing = false;
+  const fail = (kind: string, error: unknown) => {
+    if (failing) return;
+    failing = true;
+    running.logger.fatal(
+      { err: error, kind },
+      'unexpected failure; ActivityPulse stops so it can be restarted',
+    );
+    setTimeout(() => process.exit(1), 15_000);
+    running.stop().then(
+      () => process.exit(1),
+      () => process.exit(1),
+    );
+  };
+  process.on('unhandledRejection', (reason) => fail('unhandledRejection', reason));
+  process.on('uncaughtException', (error) => fail('uncaughtException', error));
 }
 
 if (import.meta.main) await main();
