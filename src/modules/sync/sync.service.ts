@@ -25,7 +25,7 @@ import { readTeammateEvents } from './steps/teammate-events.step.ts';
 import type { SyncEngine, SyncRequest, SyncResult, SyncSourceResult } from './sync.types.ts';
 import { loadCursors } from './sync-cursor.repository.ts';
 import { type HeldLock, isSyncRunning, LOCK_LOST_CODE, tryLockSource } from './sync-lock.ts';
-import { finishRun, startRun } from './sync-run.repository.ts';
+import { beatRun, finishRun, markInterruptedRuns, startRun } from './sync-run.repository.ts';
 import { buildRunContext, progressReporter } from './sync-run-context.ts';
 import { earliestEventsCursor, pipelineInterests } from './sync-teammates.ts';
 
@@ -49,6 +49,11 @@ export interface SyncServiceOptions {
   sleep?: (ms: number) => Promise<void>;
   /** What one source's run may cost (config `limits`); DEFAULT_SYNC_LIMITS for what is left out. */
   limits?: Partial<SyncLimits>;
+  /**
+   * How often a running sync renews its lease (`sync_run.heartbeat_at`); default 15 s. A run
+   * whose lease is 4 beats old and whose source nobody has locked is marked interrupted.
+   */
+  heartbeatMs?: number;
 }
 
 /** What one source's run may cost; the roots fill it from the GITLAB_* and SYNC_* settings. */
@@ -72,6 +77,8 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   sourceConcurrency: 4,
 };
 
+const DEFAULT_HEARTBEAT_MS = 15_000;
+
 const SYNC_RETRY: Partial<RetryOptions> = { maxAttempts: 5, maxTotalWaitMs: 60_000 };
 
 /**
@@ -93,6 +100,17 @@ export class SyncService implements SyncEngine {
 
   async sync(request: SyncRequest): Promise<SyncResult> {
     const em = this.#options.orm.em.fork();
+    // Runs left 'running' by a process that died are closed before anyone reads them as live.
+    const interrupted = await markInterruptedRuns(em, {
+      workspaceId: request.workspaceId,
+      staleAfterMs: 4 * (this.#options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS),
+    });
+    if (interrupted > 0) {
+      this.#options.logger.warn(
+        { workspaceId: request.workspaceId, interrupted },
+        'marked sync runs interrupted',
+      );
+    }
     const sources = await this.#options.sources.listForSync(em, request.workspaceId, request.dataSourceId);
     // Sources side by side, each within its own deadline: a stuck GitLab does not hold up the others.
     const results: Array<SyncSourceResult | undefined> = [];
@@ -150,6 +168,8 @@ export class SyncService implements SyncEngine {
     const identities = await loadSyncIdentities(em, source.id);
     const cursors = await loadCursors(em, source.id);
     const windowStart = request.since ?? earliestEventsCursor(identities, cursors) ?? firstSyncFrom;
+    // We hold the source's lock: any run of it still 'running' has no live owner.
+    await markInterruptedRuns(em, { heldSourceId: source.id });
     const runId = await startRun(em, {
       workspaceId: request.workspaceId,
       sourceId: source.id,
@@ -158,6 +178,12 @@ export class SyncService implements SyncEngine {
       runStartedAt,
       windowStart,
     });
+    const heartbeat = setInterval(() => {
+      beatRun(orm.em.fork(), runId).catch((error: unknown) =>
+        logger.warn({ err: error, runId }, 'could not renew the sync run heartbeat'),
+      );
+    }, this.#options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    heartbeat.unref();
 
     const countsByTeammate: Record<string, Partial<Record<ActivityKind, number>>> = {};
     const reports: StepReport[] = [];
@@ -247,6 +273,7 @@ export class SyncService implements SyncEngine {
     }
 
     // 5. Finish: one report folded from the steps, recorded with the run.
+    clearInterval(heartbeat);
     const report = mergeReports(reports);
     if (lock.lost && !(report.stop && SOURCE_STOPPING_CODES.has(report.stop.code))) {
       const reason = lock.signal.reason;
