@@ -29,6 +29,7 @@ import {
 import { WorkspacesService } from './modules/workspaces/workspaces.service.ts';
 import { createSlackApp } from './slack/app.ts';
 import { botClientResolver } from './slack/bot-client.ts';
+import { checkBotToken } from './slack/bot-token-check.ts';
 import { slackDigestPublisher } from './slack/digest-publisher.ts';
 import { healthRoutes } from './slack/health-routes.ts';
 import { slackUserNotifier } from './slack/user-notifier.ts';
@@ -72,6 +73,11 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
   });
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
+  // Before the database starts: a token Slack refuses stops start-up with nothing left running.
+  const botIdentity =
+    config.slack.kind === 'oauth'
+      ? undefined
+      : await checkBotToken({ botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl });
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -168,6 +174,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         ...(options.slackAckBudgetMs === undefined ? {} : { ackBudgetMs: options.slackAckBudgetMs }),
       },
       installationStore,
+      ...(botIdentity ? { botIdentity } : {}),
     });
     const server = await app.start(config.port);
     const address =

@@ -2,13 +2,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
 import { launch, listeningPort } from '../support/app-process.ts';
+import { startFakeSlackServer } from '../support/fake-slack-server.ts';
 
 describe('the ActivityPulse process', () => {
   const dirs: string[] = [];
+  // Start-up checks the bot token with Slack: a Slack API on loopback answers it.
+  let slack: Awaited<ReturnType<typeof startFakeSlackServer>>;
+  beforeAll(async () => {
+    slack = await startFakeSlackServer();
+  });
   afterAll(async () => {
+    await slack.close();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
@@ -23,6 +30,7 @@ describe('the ActivityPulse process', () => {
     const started = launch({
       SLACK_SIGNING_SECRET: 'secret',
       SLACK_BOT_TOKEN: 'xoxb-1-2',
+      SLACK_API_URL: slack.apiUrl,
       DATABASE_URL: 'postgres://pulse:hunter2-password@127.0.0.1:1/pulse',
     });
     expect(await started.exited).toBe(1);
@@ -34,7 +42,12 @@ describe('the ActivityPulse process', () => {
   it('starts on the embedded PostgreSQL with only the Slack secrets, shuts down on SIGTERM, and keeps its data across a restart', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'activitypulse-process-'));
     dirs.push(dataDir);
-    const env = { SLACK_SIGNING_SECRET: 'secret', SLACK_BOT_TOKEN: 'xoxb-1-2', DATA_DIR: dataDir };
+    const env = {
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_BOT_TOKEN: 'xoxb-1-2',
+      SLACK_API_URL: slack.apiUrl,
+      DATA_DIR: dataDir,
+    };
 
     const first = launch(env);
     const port = await listeningPort(first);
