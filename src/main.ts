@@ -15,8 +15,14 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
   // the TypeScript again nor holds the stripper's memory (about 25 MB less resident). Best effort:
   // a read-only disk only makes it a no-op.
   enableCompileCache();
+  // The bot token too is checked before the heavy modules load: a refused token is told in a second.
+  const { checkBotToken } = await import('./slack/bot-token-check.ts');
+  const botIdentity =
+    config.slack.kind === 'oauth'
+      ? undefined
+      : await checkBotToken({ botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl });
   const { startActivityPulse: compose } = await import('./compose.ts');
-  return compose({ ...options, config });
+  return compose({ ...options, config, ...(botIdentity ? { botIdentity } : {}) });
 }
 
 async function main(): Promise<void> {
