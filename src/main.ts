@@ -26,7 +26,8 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
 }
 
 async function main(): Promise<void> {
-  let running: RunningApp;
+  let running: RunningApp | undefined;
+  endOnUnexpectedFailure(() => running);
   try {
     running = await startActivityPulse({ env: process.env });
   } catch (error) {
@@ -41,15 +42,15 @@ async function main(): Promise<void> {
     }
     process.exit(1);
   }
-  endOnUnexpectedFailure(running);
+  const app = running;
   const shutdown = (signal: string) => {
-    running.logger.info({ signal }, 'signal received');
+    app.logger.info({ signal }, 'signal received');
     const hardStop = setTimeout(() => process.exit(1), 30_000);
     hardStop.unref();
-    running.stop().then(
+    app.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        running.logger.error({ err: error }, 'shutdown failed');
+        app.logger.error({ err: error }, 'shutdown failed');
         process.exit(1);
       },
     );
@@ -63,11 +64,20 @@ async function main(): Promise<void> {
  * once, stop cleanly (jobs, Slack, the embedded PostgreSQL) and exit non-zero so the supervisor
  * starts a fresh process, rather than running on half alive.
  */
-function endOnUnexpectedFailure(running: RunningApp): void {
+function endOnUnexpectedFailure(current: () => RunningApp | undefined): void {
   let failing = false;
   const fail = (kind: string, error: unknown) => {
     if (failing) return;
     failing = true;
+    const running = current();
+    if (!running) {
+      // Still starting: a bug, so the stack is shown. exit() also stops an embedded PostgreSQL
+      // already started (see startEmbeddedPostgres).
+      process.stderr.write(
+        `ActivityPulse failed while starting (${kind}): ${error instanceof Error ? error.stack : String(error)}\n`,
+      );
+      process.exit(1);
+    }
     running.logger.fatal(
       { err: error, kind },
       'unexpected failure; ActivityPulse stops so it can be restarted',

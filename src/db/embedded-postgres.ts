@@ -214,6 +214,12 @@ export async function startEmbeddedPostgres(options: {
       env: { ...process.env, LC_MESSAGES: 'C' },
     },
   );
+  // However this process exits (process.exit included), the server it started goes with it.
+  const stopOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+  };
+  process.on('exit', stopOnExit);
+  child.once('exit', () => process.off('exit', stopOnExit));
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-8000);
