@@ -30,6 +30,7 @@ import {
 import { WorkspacesService } from './modules/workspaces/workspaces.service.ts';
 import { createSlackApp } from './slack/app.ts';
 import { botClientResolver } from './slack/bot-client.ts';
+import { type BotIdentity, checkBotToken } from './slack/bot-token-check.ts';
 import { slackDigestPublisher } from './slack/digest-publisher.ts';
 import { healthRoutes } from './slack/health-routes.ts';
 import { slackUserNotifier } from './slack/user-notifier.ts';
@@ -47,6 +48,8 @@ export interface StartOptions {
   slackAckBudgetMs?: number;
   /** Schedule the cron jobs (scheduled sync, digest tick); default on. Tests run them via `jobs.runNow`. */
   startJobs?: boolean;
+  /** The bot token's identity, already checked with Slack (main does it before loading this module). */
+  botIdentity?: BotIdentity;
 }
 
 export interface RunningApp {
@@ -73,6 +76,12 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
   });
   const now = options.now ?? (() => new Date());
   const metrics = createMetrics();
+  // Before the database starts: a token Slack refuses stops start-up with nothing left running.
+  const botIdentity =
+    options.botIdentity ??
+    (config.slack.kind === 'oauth'
+      ? undefined
+      : await checkBotToken({ botToken: config.slack.botToken, slackApiUrl: config.slackApiUrl }));
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -170,6 +179,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         ...(options.slackAckBudgetMs === undefined ? {} : { ackBudgetMs: options.slackAckBudgetMs }),
       },
       installationStore,
+      ...(botIdentity ? { botIdentity } : {}),
     });
     const server = await app.start(config.port);
     const address =

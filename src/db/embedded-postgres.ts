@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.ts';
+import { checkReachable, dataDirRefused, isPermissionError } from './data-dir-access.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -120,7 +121,7 @@ async function initialise(options: {
         '--encoding=UTF8',
         '--locale=C',
       ],
-      { ...(options.owner ?? {}), env: { ...process.env, LC_ALL: 'C' } },
+      { ...(options.owner ?? {}), cwd: '/', env: { ...process.env, LC_ALL: 'C' } },
     );
   } finally {
     await rm(pwfile, { force: true });
@@ -136,6 +137,7 @@ async function waitUntilReady(url: string, child: ChildProcess, output: () => st
   while (Date.now() < deadline) {
     if (exited) throw new Error(`embedded PostgreSQL exited during start-up:\n${output().slice(-2000)}`);
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+    client.on('error', () => undefined); // connect() rejects; the event must not end the process
     try {
       await client.connect();
       await client.end();
@@ -178,13 +180,21 @@ export async function startEmbeddedPostgres(options: {
   const owner = await runAs();
   const root = path.resolve(options.dataDir);
   const pgData = path.join(root, 'postgres');
-  await mkdir(root, { recursive: true, mode: 0o755 });
-  // The postgres OS user must be able to enter the parent of its data directory.
-  if (owner) await chmod(root, 0o755);
-  await mkdir(pgData, { recursive: true, mode: 0o700 });
-  if (owner) await chown(pgData, owner.uid, owner.gid);
-  await chmod(pgData, 0o700);
-  const credentials = await loadCredentials(path.join(root, 'postgres-credentials.json'));
+  let credentials: Credentials;
+  try {
+    await mkdir(root, { recursive: true, mode: 0o755 });
+    // The postgres OS user must be able to enter the parent of its data directory.
+    if (owner) await chmod(root, 0o755);
+    await mkdir(pgData, { recursive: true, mode: 0o700 });
+    if (owner) await chown(pgData, owner.uid, owner.gid);
+    await chmod(pgData, 0o700);
+    credentials = await loadCredentials(path.join(root, 'postgres-credentials.json'));
+  } catch (cause) {
+    if (isPermissionError(cause))
+      throw dataDirRefused(root, `the OS user "${os.userInfo().username}"`, cause);
+    throw cause;
+  }
+  if (owner) await checkReachable(owner, bin, pgData);
 
   if (!(await exists(path.join(pgData, 'PG_VERSION')))) {
     options.logger?.info({ pgData }, 'initialising embedded PostgreSQL');
@@ -197,8 +207,19 @@ export async function startEmbeddedPostgres(options: {
   const child = spawn(
     bin.postgres,
     ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    { ...(owner ?? {}), stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+    {
+      ...(owner ?? {}),
+      cwd: '/',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    },
   );
+  // However this process exits (process.exit included), the server it started goes with it.
+  const stopOnExit = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+  };
+  process.on('exit', stopOnExit);
+  child.once('exit', () => process.off('exit', stopOnExit));
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString('utf8')).slice(-8000);
@@ -217,6 +238,7 @@ export async function startEmbeddedPostgres(options: {
 
   const database = options.database ?? 'activitypulse';
   const admin = new pg.Client({ connectionString: urlFor('postgres') });
+  admin.on('error', () => undefined); // a query in flight rejects; the event must not end the process
   await admin.connect();
   try {
     const found = await admin.query('select 1 from pg_database where datname = $1', [database]);

@@ -31,6 +31,9 @@ export function ormOptions(clientUrl: string, entities: EntityList, logger?: Log
       snapshot: false,
     },
     pool: { min: 0, max: 10 },
+    // A database that does not answer fails the request in 5 s ("the database is unavailable")
+    // instead of holding it until the operating system gives up on the connection.
+    driverOptions: { connectionTimeoutMillis: 5_000 },
     // SQL never goes to the log: parameters can hold sealed tokens and user text.
     debug: false,
     logger: (message) => logger?.debug({ orm: true }, message),

@@ -1,5 +1,6 @@
 import { App, type CustomRoute, type InstallationStore } from '@slack/bolt';
 import { boltLogger } from './bolt-logger.ts';
+import type { BotIdentity } from './bot-token-check.ts';
 import type { SlackDeps } from './deps.ts';
 import { register as registerActions } from './listeners/actions/index.ts';
 import { register as registerCommands } from './listeners/commands/index.ts';
@@ -15,6 +16,8 @@ export interface SlackAppOptions {
   deps: SlackDeps;
   /** Where OAuth installations are kept (multi-workspace mode only). */
   installationStore?: InstallationStore;
+  /** Who the bot token belongs to (checkBotToken at start-up), so Bolt does not ask Slack again. */
+  botIdentity?: BotIdentity;
 }
 
 /** Bot scopes requested by the OAuth install; the same list, with reasons, is in slack-app-manifest.yml. */
@@ -44,12 +47,14 @@ export function createSlackApp(options: SlackAppOptions): App {
     developerMode: false,
   };
   let app: App;
+  const identity = options.botIdentity ?? {};
   if (mode.kind === 'socket') {
     app = new App({
       ...common,
       socketMode: true,
       appToken: mode.appToken,
       token: mode.botToken,
+      ...identity,
       installerOptions: { port: options.port },
     });
   } else if (mode.kind === 'oauth') {
@@ -66,7 +71,7 @@ export function createSlackApp(options: SlackAppOptions): App {
       installerOptions: { directInstall: true },
     });
   } else {
-    app = new App({ ...common, signingSecret: mode.signingSecret, token: mode.botToken });
+    app = new App({ ...common, signingSecret: mode.signingSecret, token: mode.botToken, ...identity });
   }
   registerCommands(app, deps);
   registerActions(app, deps);

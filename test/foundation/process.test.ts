@@ -1,63 +1,21 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.ts';
-
-/**
- * `npm start` as an operator runs it: a separate process, configured only by the environment.
- * Slack's API is pointed at a closed loopback port, so nothing leaves the machine.
- */
-const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
-const BASE_ENV = {
-  PATH: process.env['PATH'] ?? '',
-  HOME: process.env['HOME'] ?? '/tmp',
-  SLACK_API_URL: 'http://127.0.0.1:1/api/',
-  PORT: '0',
-  LOG_LEVEL: 'info',
-};
-
-interface Started {
-  child: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function launch(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...BASE_ENV, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => output, exited };
-}
-
-async function listeningPort(started: Started): Promise<number> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const line = started
-      .output()
-      .split('\n')
-      .find((text) => text.includes('ActivityPulse is listening'));
-    if (line) return (JSON.parse(line) as { port: number }).port;
-    if (started.child.exitCode !== null) throw new Error(`exited early:\n${started.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`never listened:\n${started.output()}`);
-}
+import { launch, listeningPort } from '../support/app-process.ts';
+import { startFakeSlackServer } from '../support/fake-slack-server.ts';
 
 describe('the ActivityPulse process', () => {
   const dirs: string[] = [];
+  // Start-up checks the bot token with Slack: a Slack API on loopback answers it.
+  let slack: Awaited<ReturnType<typeof startFakeSlackServer>>;
+  beforeAll(async () => {
+    slack = await startFakeSlackServer();
+  });
   afterAll(async () => {
+    await slack.close();
     for (const dir of dirs) await rm(dir, { recursive: true, force: true });
   });
 
@@ -72,6 +30,7 @@ describe('the ActivityPulse process', () => {
     const started = launch({
       SLACK_SIGNING_SECRET: 'secret',
       SLACK_BOT_TOKEN: 'xoxb-1-2',
+      SLACK_API_URL: slack.apiUrl,
       DATABASE_URL: 'postgres://pulse:hunter2-password@127.0.0.1:1/pulse',
     });
     expect(await started.exited).toBe(1);
@@ -83,7 +42,12 @@ describe('the ActivityPulse process', () => {
   it('starts on the embedded PostgreSQL with only the Slack secrets, shuts down on SIGTERM, and keeps its data across a restart', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'activitypulse-process-'));
     dirs.push(dataDir);
-    const env = { SLACK_SIGNING_SECRET: 'secret', SLACK_BOT_TOKEN: 'xoxb-1-2', DATA_DIR: dataDir };
+    const env = {
+      SLACK_SIGNING_SECRET: 'secret',
+      SLACK_BOT_TOKEN: 'xoxb-1-2',
+      SLACK_API_URL: slack.apiUrl,
+      DATA_DIR: dataDir,
+    };
 
     const first = launch(env);
     const port = await listeningPort(first);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { cleanDeep } from '../../lib/clean-text.ts';
 import type { ActivityDraft } from './activity-draft.ts';
 import type { ActivityKind } from './activity-kinds.ts';
 
@@ -67,27 +68,30 @@ export async function upsertActivities(
   // One statement cannot touch a row twice: the last draft of a natural key wins.
   const unique = new Map<string, ActivityRow>();
   for (const row of rows) unique.set(row.naturalKey, row);
-  const records = [...unique.values()].map((row) => ({
-    teammate_id: row.teammateId,
-    kind: row.kind,
-    natural_key: row.naturalKey,
-    occurred_at: row.occurredAt.toISOString(),
-    title: row.title,
-    url: row.url,
-    project: row.project,
-    lines_added: row.linesAdded,
-    lines_removed: row.linesRemoved,
-    duration_seconds: row.durationSeconds,
-    time_spent_seconds: row.timeSpentSeconds,
-    jira_keys: row.jiraKeys,
-    merge_request_ref: row.mergeRequestRef,
-    is_review: row.isReview,
-    review_requested_at: row.reviewRequestedAt?.toISOString() ?? null,
-    mr_created_at: row.mrCreatedAt?.toISOString() ?? null,
-    pickup_seconds: row.pickupSeconds,
-    pipeline_status: row.pipelineStatus,
-    payload: row.payload,
-  }));
+  // NUL bytes and lone surrogates in GitLab text would make PostgreSQL refuse the whole batch.
+  const records = [...unique.values()].map((row) =>
+    cleanDeep({
+      teammate_id: row.teammateId,
+      kind: row.kind,
+      natural_key: row.naturalKey,
+      occurred_at: row.occurredAt.toISOString(),
+      title: row.title,
+      url: row.url,
+      project: row.project,
+      lines_added: row.linesAdded,
+      lines_removed: row.linesRemoved,
+      duration_seconds: row.durationSeconds,
+      time_spent_seconds: row.timeSpentSeconds,
+      jira_keys: row.jiraKeys,
+      merge_request_ref: row.mergeRequestRef,
+      is_review: row.isReview,
+      review_requested_at: row.reviewRequestedAt?.toISOString() ?? null,
+      mr_created_at: row.mrCreatedAt?.toISOString() ?? null,
+      pickup_seconds: row.pickupSeconds,
+      pipeline_status: row.pipelineStatus,
+      payload: row.payload,
+    }),
+  );
   const result = await em.execute<
     Array<{ natural_key: string; kind: ActivityKind; teammate_id: string; inserted: boolean }>
   >(UPSERT, [scope.workspaceId, scope.dataSourceId, scope.sourceType ?? 'gitlab', JSON.stringify(records)]);

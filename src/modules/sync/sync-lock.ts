@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
+import { CodedError } from '../../lib/errors.ts';
 
 /**
  * One sync per data source at a time, across processes: a PostgreSQL session advisory lock
@@ -9,11 +10,34 @@ import pg from 'pg';
 export const SYNC_LOCK_NAMESPACE = 0x41505f73; // "AP_s"
 
 export interface HeldLock {
+  /** True once the lock's connection broke: another replica may now hold the lock. */
+  readonly lost: boolean;
+  /** Aborted when the lock is lost, so the run stops at its next step. */
+  readonly signal: AbortSignal;
   release(): Promise<void>;
+}
+
+export const LOCK_LOST_CODE = 'SYNC_LOCK_LOST';
+
+function lockLost(cause: unknown): CodedError {
+  return new CodedError(
+    LOCK_LOST_CODE,
+    'The connection to the database dropped during this sync, so it stopped; the next sync continues where it stopped.',
+    { cause, detail: 'the sync lock connection was lost' },
+  );
 }
 
 export async function tryLockSource(clientUrl: string, dataSourceId: string): Promise<HeldLock | undefined> {
   const client = new pg.Client({ connectionString: clientUrl });
+  const lost = new AbortController();
+  let released = false;
+  // A dropped connection (server restart, failover, pg_terminate_backend) is an 'error' event: without
+  // a listener it would be an uncaught exception that ends the process. It ends the lock instead.
+  const onBroken = (cause: unknown) => {
+    if (!released && !lost.signal.aborted) lost.abort(lockLost(cause));
+  };
+  client.on('error', onBroken);
+  client.on('end', () => onBroken(new Error('connection ended')));
   await client.connect();
   try {
     const result = await client.query<{ locked: boolean }>(
@@ -21,18 +45,28 @@ export async function tryLockSource(clientUrl: string, dataSourceId: string): Pr
       [SYNC_LOCK_NAMESPACE, dataSourceId],
     );
     if (!result.rows[0]?.locked) {
+      released = true;
       await client.end();
       return undefined;
     }
   } catch (error) {
+    released = true;
     await client.end().catch(() => undefined);
     throw error;
   }
-  let released = false;
   return {
+    get lost() {
+      return lost.signal.aborted;
+    },
+    signal: lost.signal,
     async release() {
       if (released) return;
       released = true;
+      if (lost.signal.aborted) {
+        // The session is gone, and the lock with it.
+        await client.end().catch(() => undefined);
+        return;
+      }
       await client
         .query('select pg_advisory_unlock($1, hashtext($2))', [SYNC_LOCK_NAMESPACE, dataSourceId])
         .catch(() => undefined);

@@ -3,7 +3,15 @@ import { DataSource } from '../sources/data-source.entity.ts';
 import { Workspace } from '../workspaces/workspace.entity.ts';
 
 export const SYNC_TRIGGERS = ['cron', 'command', 'button', 'digest'] as const;
-export const SYNC_RUN_STATUSES = ['running', 'succeeded', 'partial', 'failed', 'skipped'] as const;
+export const SYNC_RUN_STATUSES = [
+  'running',
+  'succeeded',
+  'partial',
+  'failed',
+  'skipped',
+  /** Left `running` by a process that died or lost the database; see markInterruptedRuns. */
+  'interrupted',
+] as const;
 
 /** One sync of one data source: what it did, what it cost, what went wrong. */
 export const SyncRun = defineEntity({
@@ -22,6 +30,8 @@ export const SyncRun = defineEntity({
     status: p.enum(SYNC_RUN_STATUSES).default('running'),
     startedAt: p.datetime().onCreate(() => new Date()),
     finishedAt: p.datetime().nullable(),
+    /** Renewed while the run works: a `running` run whose heartbeat is stale has no live owner. */
+    heartbeatAt: p.datetime().nullable(),
     windowStart: p.datetime().nullable(),
     windowEnd: p.datetime().nullable(),
     /** Activities stored, by teammate and kind: `{ "<teammateId>": { "mr_opened": 2 } }`. */

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../../db/orm.ts';
 import type { ActivityKind } from '../activity/activity-kinds.ts';
 import type { SyncSourceResult, SyncTrigger, TeammateFailure } from './sync.types.ts';
+import { SOURCE_LOCKED_SQL } from './sync-lock.ts';
 
 /** The SyncRun row of one source run, and what the run says about its data source. */
 export async function startRun(
@@ -18,8 +19,8 @@ export async function startRun(
   const runId = crypto.randomUUID();
   await em.execute(
     `insert into sync_run (id, workspace_id, data_source_id, trigger, requested_by, status, started_at,
-       window_start, window_end, counts, failures)
-     values (?, ?, ?, ?, ?, 'running', ?, ?, ?, '{}', '[]')`,
+       window_start, window_end, counts, failures, heartbeat_at)
+     values (?, ?, ?, ?, ?, 'running', ?, ?, ?, '{}', '[]', now())`,
     [
       runId,
       input.workspaceId,
@@ -32,6 +33,48 @@ export async function startRun(
     ],
   );
   return runId;
+}
+
+/** Renews the run's lease (database clock, so replicas with skewed clocks agree). */
+export async function beatRun(em: EntityManager, runId: string): Promise<void> {
+  await em.execute(`update sync_run set heartbeat_at = now() where id = ? and status = 'running'`, [runId]);
+}
+
+export const INTERRUPTED_CODE = 'SYNC_INTERRUPTED';
+const INTERRUPTED_MESSAGE =
+  'This sync stopped before it finished (ActivityPulse restarted or lost its database); the next sync continues where it stopped.';
+
+/**
+ * Marks `running` runs that have no live owner as `interrupted`:
+ * - `heldSourceId`: the caller holds this source's sync lock, so any other run of it still
+ *   `running` belongs to a process that died or lost the lock — certain, whatever its heartbeat;
+ * - otherwise, runs (of the workspace, if given) whose heartbeat is older than `staleAfterMs`
+ *   and whose source's lock nobody holds.
+ * Returns how many were marked.
+ */
+export async function markInterruptedRuns(
+  em: EntityManager,
+  scope: { heldSourceId: string } | { workspaceId?: string; staleAfterMs: number },
+): Promise<number> {
+  const end = `status = 'interrupted', finished_at = coalesce(heartbeat_at, started_at),
+       error_code = '${INTERRUPTED_CODE}', error = ?`;
+  if ('heldSourceId' in scope) {
+    const rows = await em.execute<Array<{ id: string }>>(
+      `update sync_run set ${end} where data_source_id = ? and status = 'running' returning id`,
+      [INTERRUPTED_MESSAGE, scope.heldSourceId],
+    );
+    return rows.length;
+  }
+  const rows = await em.execute<Array<{ id: string }>>(
+    `update sync_run r set ${end}
+     where r.status = 'running' and (?::text is null or r.workspace_id = ?)
+       and coalesce(r.heartbeat_at, r.started_at) < now() - make_interval(secs => ?)
+       and (r.data_source_id is null
+            or not ${SOURCE_LOCKED_SQL.replace('hashtext(?)', 'hashtext(r.data_source_id::text)')})
+     returning r.id`,
+    [INTERRUPTED_MESSAGE, scope.workspaceId ?? null, scope.workspaceId ?? null, scope.staleAfterMs / 1000],
+  );
+  return rows.length;
 }
 
 /**

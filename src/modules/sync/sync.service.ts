@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Dispatcher } from 'undici';
 import type { Orm } from '../../db/orm.ts';
 import { GitLabClient, RateLimitPacer, type RetryOptions, RunBudget } from '../../gitlab/index.ts';
+import { isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
 import { runPool } from '../../lib/run-pool.ts';
@@ -23,8 +24,8 @@ import {
 import { readTeammateEvents } from './steps/teammate-events.step.ts';
 import type { SyncEngine, SyncRequest, SyncResult, SyncSourceResult } from './sync.types.ts';
 import { loadCursors } from './sync-cursor.repository.ts';
-import { isSyncRunning, tryLockSource } from './sync-lock.ts';
-import { finishRun, startRun } from './sync-run.repository.ts';
+import { type HeldLock, isSyncRunning, LOCK_LOST_CODE, tryLockSource } from './sync-lock.ts';
+import { beatRun, finishRun, markInterruptedRuns, startRun } from './sync-run.repository.ts';
 import { buildRunContext, progressReporter } from './sync-run-context.ts';
 import { earliestEventsCursor, pipelineInterests } from './sync-teammates.ts';
 
@@ -48,6 +49,11 @@ export interface SyncServiceOptions {
   sleep?: (ms: number) => Promise<void>;
   /** What one source's run may cost (config `limits`); DEFAULT_SYNC_LIMITS for what is left out. */
   limits?: Partial<SyncLimits>;
+  /**
+   * How often a running sync renews its lease (`sync_run.heartbeat_at`); default 15 s. A run
+   * whose lease is 4 beats old and whose source nobody has locked is marked interrupted.
+   */
+  heartbeatMs?: number;
 }
 
 /** What one source's run may cost; the roots fill it from the GITLAB_* and SYNC_* settings. */
@@ -71,6 +77,8 @@ export const DEFAULT_SYNC_LIMITS: SyncLimits = {
   sourceConcurrency: 4,
 };
 
+const DEFAULT_HEARTBEAT_MS = 15_000;
+
 const SYNC_RETRY: Partial<RetryOptions> = { maxAttempts: 5, maxTotalWaitMs: 60_000 };
 
 /**
@@ -92,6 +100,17 @@ export class SyncService implements SyncEngine {
 
   async sync(request: SyncRequest): Promise<SyncResult> {
     const em = this.#options.orm.em.fork();
+    // Runs left 'running' by a process that died are closed before anyone reads them as live.
+    const interrupted = await markInterruptedRuns(em, {
+      workspaceId: request.workspaceId,
+      staleAfterMs: 4 * (this.#options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS),
+    });
+    if (interrupted > 0) {
+      this.#options.logger.warn(
+        { workspaceId: request.workspaceId, interrupted },
+        'marked sync runs interrupted',
+      );
+    }
     const sources = await this.#options.sources.listForSync(em, request.workspaceId, request.dataSourceId);
     // Sources side by side, each within its own deadline: a stuck GitLab does not hold up the others.
     const results: Array<SyncSourceResult | undefined> = [];
@@ -126,8 +145,10 @@ export class SyncService implements SyncEngine {
       this.#options.metrics?.syncRuns.inc({ trigger: request.trigger, status: 'skipped' });
       return { ...base, skippedReason: 'locked', durationMs: Math.round(performance.now() - started) };
     }
+    // A lost lock stops the run at its next step, as a shutdown does.
+    const signal = request.signal ? AbortSignal.any([request.signal, lock.signal]) : lock.signal;
     try {
-      return await this.#runLocked(source, request, base, started);
+      return await this.#runLocked(source, { ...request, signal }, base, started, lock);
     } finally {
       await lock.release();
     }
@@ -138,6 +159,7 @@ export class SyncService implements SyncEngine {
     request: SyncRequest,
     base: SyncSourceResult,
     started: number,
+    lock: HeldLock,
   ): Promise<SyncSourceResult> {
     const { orm, logger } = this.#options;
     const em = orm.em.fork();
@@ -146,6 +168,8 @@ export class SyncService implements SyncEngine {
     const identities = await loadSyncIdentities(em, source.id);
     const cursors = await loadCursors(em, source.id);
     const windowStart = request.since ?? earliestEventsCursor(identities, cursors) ?? firstSyncFrom;
+    // We hold the source's lock: any run of it still 'running' has no live owner.
+    await markInterruptedRuns(em, { heldSourceId: source.id });
     const runId = await startRun(em, {
       workspaceId: request.workspaceId,
       sourceId: source.id,
@@ -154,6 +178,12 @@ export class SyncService implements SyncEngine {
       runStartedAt,
       windowStart,
     });
+    const heartbeat = setInterval(() => {
+      beatRun(orm.em.fork(), runId).catch((error: unknown) =>
+        logger.warn({ err: error, runId }, 'could not renew the sync run heartbeat'),
+      );
+    }, this.#options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    heartbeat.unref();
 
     const countsByTeammate: Record<string, Partial<Record<ActivityKind, number>>> = {};
     const reports: StepReport[] = [];
@@ -243,8 +273,18 @@ export class SyncService implements SyncEngine {
     }
 
     // 5. Finish: one report folded from the steps, recorded with the run.
+    clearInterval(heartbeat);
     const report = mergeReports(reports);
-    if (request.signal?.aborted)
+    if (lock.lost && !(report.stop && SOURCE_STOPPING_CODES.has(report.stop.code))) {
+      const reason = lock.signal.reason;
+      report.stop = {
+        code: LOCK_LOST_CODE,
+        userMessage: isCodedError(reason)
+          ? reason.userMessage
+          : 'The database connection dropped during this sync.',
+      };
+    }
+    if (request.signal?.aborted && !lock.lost)
       report.notes.push('The sync was stopped early; the next one continues where it stopped.');
     if (identities.length === 0)
       report.notes.push('No teammates are mapped to this source yet: map them with /pulse map.');
@@ -260,16 +300,22 @@ export class SyncService implements SyncEngine {
       retries: client?.stats.retries ?? 0,
       durationMs,
     });
-    await finishRun(orm.em.fork(), {
-      sourceId: source.id,
-      runId,
-      result,
-      counts: countsByTeammate,
-      failures: report.failures,
-      runStartedAt,
-      finishedAt: this.#now(),
-      sourceBroken: SOURCE_STOPPING_CODES,
-    });
+    try {
+      await finishRun(orm.em.fork(), {
+        sourceId: source.id,
+        runId,
+        result,
+        counts: countsByTeammate,
+        failures: report.failures,
+        runStartedAt,
+        finishedAt: this.#now(),
+        sourceBroken: SOURCE_STOPPING_CODES,
+      });
+    } catch (error) {
+      // The database is unreachable: the row stays 'running' until its heartbeat goes stale and
+      // whoever sees it next marks it interrupted (see markInterruptedRuns).
+      logger.error({ err: error, dataSourceId: source.id, runId }, 'could not record the end of a sync run');
+    }
     this.#options.metrics?.syncRuns.inc({ trigger: request.trigger, status: result.status });
     this.#options.metrics?.syncDuration.observe(durationMs / 1000);
     logger.info(

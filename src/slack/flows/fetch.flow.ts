@@ -1,6 +1,6 @@
-import { isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { SyncEngine, SyncProgress, SyncRequest } from '../../modules/sync/sync.types.ts';
+import { userMessageOf } from '../error-message.ts';
 import {
   presentFetchBusy,
   presentFetchFailed,
@@ -62,9 +62,10 @@ export async function runFetch(run: FetchRun): Promise<void> {
   } catch (error) {
     await updating;
     run.logger.error({ err: error, teamId: request.workspaceId }, 'fetch failed');
-    const message = isCodedError(error)
-      ? error.userMessage
-      : 'something went wrong on our side; the details are in the ActivityPulse logs.';
+    const message = userMessageOf(
+      error,
+      'something went wrong on our side; the details are in the ActivityPulse logs.',
+    );
     await sink.update(presentFetchFailed(message), { final: true });
   }
 }

@@ -2,6 +2,7 @@ import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { isCodedError } from '../../lib/errors.ts';
 import type { SlackDeps } from '../deps.ts';
+import { userMessageOf } from '../error-message.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../permissions.ts';
 import { presentNoticeModal, presentSourceForm } from '../ui/sources.ui.ts';
 import { teammateFormFor } from './teammate-form.flow.ts';
@@ -40,9 +41,7 @@ async function openThenFill(
     if (!isCodedError(error)) deps.logger.error({ err: error }, 'could not prepare a modal');
     view = presentNoticeModal(
       title,
-      isCodedError(error)
-        ? error.userMessage
-        : 'Something went wrong on our side; the details are in the ActivityPulse logs.',
+      userMessageOf(error, 'Something went wrong on our side; the details are in the ActivityPulse logs.'),
     );
   }
   // https://docs.slack.dev/reference/methods/views.update

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, RespondFn, SlackActionMiddlewareAr
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { SlackDeps } from '../../deps.ts';
+import { userMessageOf } from '../../error-message.ts';
 
 /** The part of a block_actions payload the listeners read, validated. */
 const payloadSchema = z.object({
@@ -59,10 +60,7 @@ export function buttonListener(
       await work(ctx);
     } catch (error) {
       deps.logger.error({ err: error, action: name }, 'button failed');
-      const text =
-        error instanceof Error && 'userMessage' in error && typeof error.userMessage === 'string'
-          ? error.userMessage
-          : 'Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.';
+      const text = userMessageOf(error);
       if (ctx?.respond) {
         await ctx
           .respond({ response_type: 'ephemeral', replace_original: false, text })

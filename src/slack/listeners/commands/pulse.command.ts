@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { isCodedError } from '../../../lib/errors.ts';
 import { tokenize } from '../../command-text.ts';
 import type { SlackDeps } from '../../deps.ts';
+import { userMessageOf } from '../../error-message.ts';
 import { presentHelp } from '../../ui/help.ui.ts';
 import { activityCommand } from './activity.command.ts';
 import { type CommandHandler, commandContext } from './command-context.ts';
@@ -83,9 +83,7 @@ export function pulseCommand(deps: SlackDeps) {
       if (!acked) await ack();
     } catch (error) {
       deps.logger.error({ err: error, subcommand: match.name }, 'command failed');
-      const message = isCodedError(error)
-        ? error.userMessage
-        : 'Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.';
+      const message = userMessageOf(error);
       if (!acked) await ack({ response_type: 'ephemeral', text: message });
       else await args.respond({ response_type: 'ephemeral', text: message }).catch(() => undefined);
     }

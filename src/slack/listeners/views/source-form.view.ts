@@ -3,6 +3,7 @@ import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import type { FieldErrors, SaveOutcome, SourceField } from '../../../modules/sources/source.types.ts';
 import type { SlackDeps } from '../../deps.ts';
+import { userMessageOf } from '../../error-message.ts';
 import { SOURCE_FORM } from '../../ids.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { escapeMrkdwn } from '../../ui/blocks.ts';
@@ -118,8 +119,7 @@ export function sourceFormSubmission(deps: SlackDeps) {
         view = presentSourceForm({
           metadata: meta,
           values,
-          notice:
-            ':x: Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.',
+          notice: `:x: ${userMessageOf(error)}`,
         });
       } finally {
         testing.delete(viewId);

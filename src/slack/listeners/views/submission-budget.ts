@@ -1,6 +1,6 @@
 import type { SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { isCodedError } from '../../../lib/errors.ts';
 import type { SlackDeps } from '../../deps.ts';
+import { userMessageOf } from '../../error-message.ts';
 import { DEFAULT_ACK_BUDGET_MS, type Raced, withinBudget } from '../../flows/within-budget.ts';
 import { presentNoticeModal } from '../../ui/sources.ui.ts';
 
@@ -24,12 +24,7 @@ export async function raceSubmission<T>(
     deps.logger.error({ err: error }, 'form submission failed');
     await ack({
       response_action: 'update',
-      view: presentNoticeModal(
-        title,
-        isCodedError(error)
-          ? error.userMessage
-          : 'Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.',
-      ),
+      view: presentNoticeModal(title, userMessageOf(error)),
     });
     return undefined;
   }

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { ModalView } from '@slack/types';
 import type { SetMappingsOutcome } from '../../../modules/teammates/teammates.service.ts';
 import type { SlackDeps } from '../../deps.ts';
+import { userMessageOf } from '../../error-message.ts';
 import { TEAMMATE_FORM, usernameActionPerson } from '../../ids.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { lookupSlackUser } from '../../slack-users.ts';
@@ -109,7 +110,10 @@ export function teammateFormSubmission(deps: SlackDeps) {
         deps.logger.error({ err: error }, 'teammate form check failed');
         view = presentNoticeModal(
           'Edit teammate',
-          'Something went wrong on our side; the details are in the ActivityPulse logs.',
+          userMessageOf(
+            error,
+            'Something went wrong on our side; the details are in the ActivityPulse logs.',
+          ),
         );
       }
       await args.client.views.update({ view_id: body.view.id, view });
