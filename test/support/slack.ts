@@ -1,5 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import nock from 'nock';
+import { isDirectMessageChannel, messagesTabEnabled, shippedManifest } from './slack-manifest.ts';
 
 /** The fake Slack host: never resolvable, intercepted by nock; unmatched calls fail the test. */
 export const SLACK_HOST = 'http://slack.test';
@@ -39,18 +40,64 @@ export interface SlackUserFixture {
   is_owner?: boolean;
 }
 
+/** A response_url answer: Slack's own status and body for each documented refusal. */
+export interface ResponseUrlVerdict {
+  status: number;
+  body: string;
+}
+
+/** Slack's documented response_url limits: 5 uses within 30 minutes of the interaction. */
+export const RESPONSE_URL_MAX_USES = 5;
+export const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
+
+/** Slash command response_urls are named `cmd-…` by sendCommand, so the fake knows their origin. */
+export const COMMAND_RESPOND_PREFIX = 'cmd-';
+
+/**
+ * What Slack does with one post to a response_url:
+ * - at most 5 uses within 30 minutes, then refused
+ *   (https://docs.slack.dev/interactivity/handling-user-interaction#message_responses);
+ * - `replace_original` only for a message that carries the interactive component the response_url
+ *   came from: a slash command's reply is an ephemeral message without one, and ephemeral
+ *   messages cannot be edited otherwise (https://docs.slack.dev/messaging/modifying-messages).
+ *   Real Slack stacks a new message instead; the fake refuses so a test sees it.
+ */
+export function judgeResponseUrlPost(
+  respondId: string,
+  body: Record<string, unknown>,
+  history: { uses: number; firstUseAt: number },
+  now: number,
+): ResponseUrlVerdict {
+  if (now - history.firstUseAt > RESPONSE_URL_LIFETIME_MS)
+    return { status: 404, body: JSON.stringify({ ok: false, error: 'expired_url' }) };
+  if (history.uses > RESPONSE_URL_MAX_USES)
+    return { status: 404, body: JSON.stringify({ ok: false, error: 'used_url' }) };
+  if (respondId.startsWith(COMMAND_RESPOND_PREFIX) && body['replace_original'] === true)
+    return { status: 404, body: JSON.stringify({ ok: false, error: 'cant_update_message' }) };
+  return { status: 200, body: 'ok' };
+}
+
 /**
  * Intercepts the Slack Web API and response_url posts with nock, records every call, and answers
  * like Slack does (`ok: true` plus the fields our code reads). Override a method with `on()`.
+ * Never kinder than Slack: DMs are refused when the manifest turns the Messages tab off, and
+ * response_urls keep their documented limits (`judgeResponseUrlPost`).
  */
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly users = new Map<string, SlackUserFixture>();
+  /** response_url posts Slack refused, with the reason (what a test asserts on). */
+  readonly refusedResponses: Array<{ respondId: string; error: string }> = [];
   readonly #responders = new Map<string, SlackApiResponder>();
   readonly #scope: nock.Scope;
+  readonly #messagesTab: boolean;
+  readonly #responseUrls = new Map<string, { uses: number; firstUseAt: number }>();
+  readonly #now: () => number;
   #ts = 1_700_000_000;
 
-  constructor() {
+  constructor(options: { manifest?: string; now?: () => number } = {}) {
+    this.#messagesTab = messagesTabEnabled(options.manifest ?? shippedManifest());
+    this.#now = options.now ?? Date.now;
     this.#scope = nock(SLACK_HOST)
       .persist()
       .post(/^\/api\/[\w.]+$/)
@@ -66,12 +113,20 @@ export class FakeSlack {
       .post(/^\/respond\/[\w-]+$/)
       .reply(async (request: Request) => {
         const raw = await request.text();
-        this.calls.push({
-          method: `respond:${new URL(request.url).pathname.replace('/respond/', '')}`,
-          body: decodeBody(raw),
-          raw,
-        });
-        return [200, 'ok'];
+        const respondId = new URL(request.url).pathname.replace('/respond/', '');
+        const body = decodeBody(raw);
+        this.calls.push({ method: `respond:${respondId}`, body, raw });
+        const history = this.#responseUrls.get(respondId) ?? { uses: 0, firstUseAt: this.#now() };
+        history.uses += 1;
+        this.#responseUrls.set(respondId, history);
+        const verdict = judgeResponseUrlPost(respondId, body, history, this.#now());
+        if (verdict.status !== 200) {
+          this.refusedResponses.push({
+            respondId,
+            error: (JSON.parse(verdict.body) as { error: string }).error,
+          });
+        }
+        return [verdict.status, verdict.body];
       });
   }
 
@@ -130,6 +185,16 @@ export class FakeSlack {
           bot_id: 'BBOT',
         };
       case 'chat.postMessage':
+        // https://docs.slack.dev/reference/app-manifest (features.app_home.messages_tab_enabled)
+        if (isDirectMessageChannel(body['channel']) && !this.#messagesTab)
+          return { ok: false, error: 'messages_tab_disabled' };
+        return {
+          ok: true,
+          // Posting to a user id opens the DM: Slack answers with the DM channel's id.
+          channel: /^[UW]/.test(String(body['channel'])) ? `D${String(body['channel'])}` : body['channel'],
+          ts: `${this.#ts}.000100`,
+          message: { text: body['text'] },
+        };
       case 'chat.postEphemeral':
         return {
           ok: true,
@@ -138,6 +203,8 @@ export class FakeSlack {
           message: { text: body['text'] },
         };
       case 'chat.update':
+        // A DM is updated by its D… channel id, never the user id it was posted to.
+        if (/^[UW]/.test(String(body['channel']))) return { ok: false, error: 'channel_not_found' };
         return { ok: true, channel: body['channel'], ts: body['ts'] };
       case 'views.open':
       case 'views.update':
@@ -213,7 +280,7 @@ export async function sendCommand(
   baseUrl: string,
   input: CommandInput,
 ): Promise<{ response: Response; ack: Record<string, unknown> | undefined; respondId: string }> {
-  const respondId = randomBytes(6).toString('hex');
+  const respondId = `${COMMAND_RESPOND_PREFIX}${randomBytes(6).toString('hex')}`;
   const body = new URLSearchParams({
     token: 'legacy-verification-token',
     team_id: input.teamId ?? 'T0TEST',
