@@ -26,6 +26,7 @@ import {
   forgetInstallation,
   workspaceInstallationStore,
 } from './modules/workspaces/installation.repository.ts';
+import { SeenRequestRepository } from './modules/workspaces/seen-request.repository.ts';
 import { WorkspacesService } from './modules/workspaces/workspaces.service.ts';
 import { createSlackApp } from './slack/app.ts';
 import { botClientResolver } from './slack/bot-client.ts';
@@ -168,6 +169,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         ...(options.slackAckBudgetMs === undefined ? {} : { ackBudgetMs: options.slackAckBudgetMs }),
       },
       installationStore,
+      seenRequests: new SeenRequestRepository(orm),
     });
     const server = await app.start(config.port);
     const address =

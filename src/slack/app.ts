@@ -1,6 +1,7 @@
-import { App, type CustomRoute, type InstallationStore } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver, type InstallationStore } from '@slack/bolt';
 import { boltLogger } from './bolt-logger.ts';
 import type { SlackDeps } from './deps.ts';
+import { exactlyOnce, type SeenRequests, signedRequestProperties } from './exactly-once.ts';
 import { register as registerActions } from './listeners/actions/index.ts';
 import { register as registerCommands } from './listeners/commands/index.ts';
 import { register as registerEvents } from './listeners/events/index.ts';
@@ -15,6 +16,8 @@ export interface SlackAppOptions {
   deps: SlackDeps;
   /** Where OAuth installations are kept (multi-workspace mode only). */
   installationStore?: InstallationStore;
+  /** Requests already acted on, shared by every replica (retries and replays are acted on once). */
+  seenRequests: SeenRequests;
 }
 
 /** Bot scopes requested by the OAuth install; the same list, with reasons, is in slack-app-manifest.yml. */
@@ -52,22 +55,38 @@ export function createSlackApp(options: SlackAppOptions): App {
       token: mode.botToken,
       installerOptions: { port: options.port },
     });
-  } else if (mode.kind === 'oauth') {
-    if (!options.installationStore) throw new Error('the OAuth install needs an installation store');
-    app = new App({
-      ...common,
-      signingSecret: mode.signingSecret,
-      clientId: mode.clientId,
-      clientSecret: mode.clientSecret,
-      stateSecret: mode.stateSecret,
-      scopes: BOT_SCOPES,
-      installationStore: options.installationStore,
-      // /slack/install redirects straight to Slack's consent page.
-      installerOptions: { directInstall: true },
-    });
   } else {
-    app = new App({ ...common, signingSecret: mode.signingSecret, token: mode.botToken });
+    // Our own HTTPReceiver (the one Bolt would build, plus the signature headers in the context) so
+    // a replayed signed request can be recognised.
+    // https://docs.slack.dev/tools/bolt-js/reference#receiver-options
+    const logger = common.logger;
+    const receiverCommon = {
+      signingSecret: mode.signingSecret,
+      port: options.port,
+      customRoutes: options.routes,
+      logger,
+      customPropertiesExtractor: signedRequestProperties,
+    };
+    const { customRoutes: _routes, ...appCommon } = common;
+    if (mode.kind === 'oauth') {
+      if (!options.installationStore) throw new Error('the OAuth install needs an installation store');
+      const receiver = new HTTPReceiver({
+        ...receiverCommon,
+        clientId: mode.clientId,
+        clientSecret: mode.clientSecret,
+        stateSecret: mode.stateSecret,
+        scopes: BOT_SCOPES,
+        installationStore: options.installationStore,
+        // /slack/install redirects straight to Slack's consent page; oauth.v2.access goes to SLACK_API_URL.
+        installerOptions: { directInstall: true, clientOptions: common.clientOptions },
+      });
+      app = new App({ ...appCommon, receiver });
+    } else {
+      app = new App({ ...appCommon, receiver: new HTTPReceiver(receiverCommon), token: mode.botToken });
+    }
   }
+  // Before every listener: a retry or replay is acknowledged and goes no further.
+  app.use(exactlyOnce(options.seenRequests, deps.logger));
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);

@@ -254,7 +254,7 @@ export function sign(body: string, timestamp: number, secret = SIGNING_SECRET): 
 export async function postSigned(
   baseUrl: string,
   body: string,
-  options: { secret?: string; timestamp?: number; signature?: string } = {},
+  options: { secret?: string; timestamp?: number; signature?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   return fetch(`${baseUrl}/slack/events`, {
@@ -263,6 +263,7 @@ export async function postSigned(
       'content-type': 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': options.signature ?? sign(body, timestamp, options.secret),
+      ...options.headers,
     },
     body,
   });
@@ -320,7 +321,7 @@ export async function sendInteraction(
 export async function sendEvent(
   baseUrl: string,
   event: Record<string, unknown>,
-  options: { teamId?: string } = {},
+  options: { teamId?: string; eventId?: string; headers?: Record<string, string> } = {},
 ): Promise<Response> {
   const teamId = options.teamId ?? 'T0TEST';
   const body = JSON.stringify({
@@ -328,7 +329,7 @@ export async function sendEvent(
     team_id: teamId,
     api_app_id: 'A0PULSE',
     type: 'event_callback',
-    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
+    event_id: options.eventId ?? `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
     event_time: Math.floor(Date.now() / 1000),
     authorizations: [{ team_id: teamId, user_id: 'UBOT', is_bot: true }],
     event,
@@ -340,6 +341,7 @@ export async function sendEvent(
       'content-type': 'application/json',
       'x-slack-request-timestamp': String(timestamp),
       'x-slack-signature': sign(body, timestamp),
+      ...options.headers,
     },
     body,
   });
