@@ -7,6 +7,7 @@ import { register as registerCommands } from './listeners/commands/index.ts';
 import { register as registerEvents } from './listeners/events/index.ts';
 import { register as registerViews } from './listeners/views/index.ts';
 import type { SlackMode } from './slack-mode.ts';
+import { slackClientOptions } from './slack-fetch.ts';
 
 export interface SlackAppOptions {
   mode: SlackMode;
@@ -39,9 +40,8 @@ export function createSlackApp(options: SlackAppOptions): App {
   const { mode, deps } = options;
   const common = {
     logger: boltLogger(deps.logger),
-    // web-api retries a rate-limited call for up to ~30 minutes by default; replies to people
-    // should fail fast instead, and jobs set their own policy.
-    clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 3, maxTimeout: 10_000 } },
+    // No blind retries (a post is never repeated); 429s wait for Retry-After within a bound.
+    clientOptions: slackClientOptions(options.slackApiUrl),
     customRoutes: options.routes,
     // Never developerMode: it logs whole request bodies.
     developerMode: false,

@@ -17,6 +17,14 @@ export interface SlackCall {
 
 export type SlackApiResponder = (body: Record<string, unknown>) => Record<string, unknown> | undefined;
 
+/** A whole HTTP answer (status, headers), for what Slack says outside a 200: 429, 5xx. */
+export interface SlackHttpAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+export type SlackHttpResponder = (body: Record<string, unknown>) => SlackHttpAnswer | undefined;
+
 function decodeBody(raw: string): Record<string, unknown> {
   const trimmed = raw.trim();
   if (trimmed.startsWith('{')) return JSON.parse(trimmed) as Record<string, unknown>;
@@ -89,6 +97,7 @@ export class FakeSlack {
   /** response_url posts Slack refused, with the reason (what a test asserts on). */
   readonly refusedResponses: Array<{ respondId: string; error: string }> = [];
   readonly #responders = new Map<string, SlackApiResponder>();
+  readonly #httpResponders = new Map<string, SlackHttpResponder>();
   readonly #scope: nock.Scope;
   readonly #messagesTab: boolean;
   readonly #responseUrls = new Map<string, { uses: number; firstUseAt: number }>();
@@ -107,6 +116,14 @@ export class FakeSlack {
         const raw = await request.text();
         const body = decodeBody(raw);
         this.calls.push({ method, body, raw });
+        const http = this.#httpResponders.get(method)?.(body);
+        if (http) {
+          const answer = http.body ?? {
+            ok: false,
+            error: http.status === 429 ? 'ratelimited' : 'fatal_error',
+          };
+          return [http.status, answer, { 'content-type': 'application/json', ...http.headers }];
+        }
         const custom = this.#responders.get(method)?.(body);
         return [200, custom ?? this.#default(method, body), { 'content-type': 'application/json' }];
       })
@@ -132,6 +149,12 @@ export class FakeSlack {
 
   on(method: string, responder: SlackApiResponder): this {
     this.#responders.set(method, responder);
+    return this;
+  }
+
+  /** Answers a method with a whole HTTP response (status, headers) while `responder` returns one. */
+  onHttp(method: string, responder: SlackHttpResponder): this {
+    this.#httpResponders.set(method, responder);
     return this;
   }
 
