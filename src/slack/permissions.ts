@@ -3,7 +3,7 @@ import type { SlackDeps } from './deps.ts';
 import { lookupSlackUser, type SlackUser } from './slack-users.ts';
 
 export const MANAGER_ONLY =
-  'Only workspace admins and owners, or people on ActivityPulse’s admin list, can change data sources, teammate mappings and digests. Ask one of them, or ask for `/pulse sources` and `/pulse activity` — those are open to everyone.';
+  'Only workspace admins and owners, or people on ActivityPulse’s admin list, can change or test data sources, and change teammate mappings and digests. Ask one of them, or ask for `/pulse sources` and `/pulse activity` — those are open to everyone.';
 
 /** The asking user and whether they may change sources, mappings and digests. */
 export interface Asker {

@@ -55,11 +55,10 @@ export function presentSourceList(
 }
 
 export function sourceButtons(source: SourceView, canManage: boolean) {
-  const buttons = [
-    button({ text: 'Test connection', actionId: ACTIONS.sourceTest, value: source.id }),
-    button({ text: 'Fetch now', actionId: ACTIONS.sourceFetch, value: source.id }),
-  ];
+  const buttons = [button({ text: 'Fetch now', actionId: ACTIONS.sourceFetch, value: source.id })];
   if (canManage) {
+    // Test connection uses the stored token: shown to admins only, like Edit and Remove.
+    buttons.unshift(button({ text: 'Test connection', actionId: ACTIONS.sourceTest, value: source.id }));
     buttons.push(button({ text: 'Edit', actionId: ACTIONS.sourceEdit, value: source.id }));
     buttons.push(
       button({
