@@ -155,10 +155,16 @@ describe('ActivityPulse from the outside', () => {
     expect(lastReplyText(map.replies())).toMatch(/ada/);
 
     const fetchRun = await command('fetch gitlab 7d');
+    // Progress and the summary: one DM, updated in place; the command's reply points there.
     const finished = await eventually(
-      () => fetchRun.replies().find((call) => /Fetch finished/.test(String(call.body['text']))),
+      () =>
+        slack.calls.find(
+          (call) => call.method === 'chat.update' && /Fetch finished/.test(String(call.body['text'])),
+        ),
       30_000,
     );
+    expect(finished.body['channel']).toBe(`D${ADMIN}`);
+    expect(lastReplyText(fetchRun.replies())).toMatch(/direct messages/);
     expect(String(finished.body['text'])).toMatch(/succeeded|partial/);
 
     const activity = await command('activity <@U0ALICE> gitlab 7d');

@@ -96,5 +96,17 @@ describe('the App Home Messages tab', () => {
       await t.slack.waitFor(() => t.logs.find((line) => line.includes('messages_tab_disabled')));
       expect(t.slack.calls.slice(before).some((call) => call.method === 'chat.update')).toBe(false);
     });
+
+    it('still answers `/pulse fetch` with its summary, as the single final response_url answer', async () => {
+      const before = t.slack.calls.length;
+      const { respondId } = await sendCommand(t.baseUrl, { text: 'fetch gitlab', teamId: 'TTABOFF' });
+      const summary = await t.slack.waitFor(() =>
+        t.slack.responses(respondId).find((call) => /Fetch finished/.test(String(call.body['text']))),
+      );
+      expect(t.slack.responses(respondId)).toHaveLength(1);
+      expect(summary.body['replace_original']).toBeUndefined();
+      expect(t.slack.refusedResponses).toEqual([]);
+      expect(t.slack.calls.slice(before).some((call) => call.method === 'chat.update')).toBe(false);
+    });
   });
 });

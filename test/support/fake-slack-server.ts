@@ -55,8 +55,17 @@ export async function startFakeSlackServer(options: { admins?: string[]; manifes
         'chat.postMessage':
           isDirectMessageChannel(body['channel']) && !messagesTab
             ? { ok: false, error: 'messages_tab_disabled' }
-            : { ok: true, channel: body['channel'], ts: `${ts}.000100` },
-        'chat.update': { ok: true, channel: body['channel'], ts: body['ts'] },
+            : {
+                ok: true,
+                // Posting to a user id opens the DM: Slack answers with the DM channel's id.
+                channel: /^[UW]/.test(String(body['channel']))
+                  ? `D${String(body['channel'])}`
+                  : body['channel'],
+                ts: `${ts}.000100`,
+              },
+        'chat.update': /^[UW]/.test(String(body['channel']))
+          ? { ok: false, error: 'channel_not_found' }
+          : { ok: true, channel: body['channel'], ts: body['ts'] },
       };
       if (method.startsWith('respond:')) {
         const id = method.slice('respond:'.length);
