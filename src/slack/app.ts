@@ -7,6 +7,7 @@ import { register as registerCommands } from './listeners/commands/index.ts';
 import { register as registerEvents } from './listeners/events/index.ts';
 import { register as registerViews } from './listeners/views/index.ts';
 import type { SlackMode } from './slack-mode.ts';
+import { reinstatedOnContact } from './reinstall.ts';
 import { slackClientOptions } from './slack-fetch.ts';
 
 export interface SlackAppOptions {
@@ -38,6 +39,10 @@ export const BOT_SCOPES = [
  */
 export function createSlackApp(options: SlackAppOptions): App {
   const { mode, deps } = options;
+  // Token modes pass tokenVerificationEnabled: false. Otherwise Bolt calls auth.test in its
+  // constructor and keeps the promise: when Slack is unreachable it rejects with nobody listening
+  // and the process dies. auth.test then runs on the first request, and at start from
+  // reinstateConfiguredWorkspace, which handles a failure.
   const common = {
     logger: boltLogger(deps.logger),
     // No blind retries (a post is never repeated); 429s wait for Retry-After within a bound.
@@ -50,6 +55,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   if (mode.kind === 'socket') {
     app = new App({
       ...common,
+      tokenVerificationEnabled: false,
       socketMode: true,
       appToken: mode.appToken,
       token: mode.botToken,
@@ -82,11 +88,18 @@ export function createSlackApp(options: SlackAppOptions): App {
       });
       app = new App({ ...appCommon, receiver });
     } else {
-      app = new App({ ...appCommon, receiver: new HTTPReceiver(receiverCommon), token: mode.botToken });
+      app = new App({
+        ...appCommon,
+        receiver: new HTTPReceiver(receiverCommon),
+        token: mode.botToken,
+        tokenVerificationEnabled: false,
+      });
     }
   }
   // Before every listener: a retry or replay is acknowledged and goes no further.
   app.use(exactlyOnce(options.seenRequests, deps.logger));
+  // Token and Socket Mode: a request from an uninstalled workspace means it installed the app again.
+  if (mode.kind !== 'oauth') app.use(reinstatedOnContact(deps.services.installations, deps.logger));
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);

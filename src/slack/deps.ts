@@ -14,7 +14,11 @@ import type { WorkspacesService } from '../modules/workspaces/workspaces.service
  * (src/main.ts) builds it. Listeners never touch the database or GitLab directly.
  */
 export interface SlackServices {
-  installations: { forget(teamId: string): Promise<void> };
+  installations: {
+    forget(teamId: string): Promise<void>;
+    /** Clears the uninstall mark; true when the workspace was marked uninstalled. */
+    markInstalled(teamId: string): Promise<boolean>;
+  };
   workspaces: WorkspacesService;
   sources: SourcesService;
   teammates: TeammatesService;
