@@ -34,6 +34,7 @@ import { botClientResolver } from './slack/bot-client.ts';
 import { slackDigestPublisher } from './slack/digest-publisher.ts';
 import { healthRoutes } from './slack/health-routes.ts';
 import { reinstateConfiguredWorkspace } from './slack/reinstall.ts';
+import { SlackUserDirectory } from './slack/slack-user-directory.ts';
 import { slackUserNotifier } from './slack/user-notifier.ts';
 
 export interface StartOptions {
@@ -168,6 +169,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         metrics,
         now,
         background,
+        users: new SlackUserDirectory({ now: () => now().getTime() }),
         services: {
           installations,
           ...slackServices,

@@ -250,17 +250,24 @@ export class FakeSlack {
           },
         };
       }
-      case 'users.list':
+      case 'users.list': {
+        // Pages as Slack does: `limit` (at most 200, Slack's own cap) and an opaque cursor.
+        // https://docs.slack.dev/reference/methods/users.list
+        const limit = Math.min(Number(body['limit'] ?? 100) || 100, 200);
+        const start = body['cursor'] ? Number(Buffer.from(String(body['cursor']), 'base64').toString()) : 0;
+        const all = [...this.users.values()];
+        const next = start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64') : '';
         return {
           ok: true,
-          members: [...this.users.values()].map((user) => ({
+          members: all.slice(start, start + limit).map((user) => ({
             id: user.id,
             name: user.name ?? user.id,
             tz: user.tz ?? 'UTC',
             profile: { display_name: user.name ?? user.id },
           })),
-          response_metadata: { next_cursor: '' },
+          response_metadata: { next_cursor: next },
         };
+      }
       case 'conversations.info':
         return { ok: true, channel: { id: body['channel'], name: 'general', is_member: true } };
       default:
