@@ -65,7 +65,7 @@ export function presentFetchBusy(sourceName: string | undefined): SlackMessage {
 
 export function presentFetchFailed(message: string): SlackMessage {
   return {
-    text: `The fetch failed: ${message}`,
+    text: `The fetch failed: ${escapeMrkdwn(message)}`,
     blocks: [section(`:x: The fetch failed: ${escapeMrkdwn(message)}`)],
   };
 }
