@@ -6,9 +6,9 @@ import { register as registerActions } from './listeners/actions/index.ts';
 import { register as registerCommands } from './listeners/commands/index.ts';
 import { register as registerEvents } from './listeners/events/index.ts';
 import { register as registerViews } from './listeners/views/index.ts';
-import type { SlackMode } from './slack-mode.ts';
 import { reinstatedOnContact } from './reinstall.ts';
 import { slackClientOptions } from './slack-fetch.ts';
+import type { SlackMode } from './slack-mode.ts';
 
 export interface SlackAppOptions {
   mode: SlackMode;
