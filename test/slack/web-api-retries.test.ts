@@ -95,7 +95,12 @@ describe('Slack Web API answers other than ok', () => {
       return answered === 1 ? { status: 429, headers: { 'retry-after': '1' } } : undefined;
     });
     const before = t.slack.callsTo('users.info').length;
-    const { respondId } = await sendCommand(t.baseUrl, { text: 'digest preview <#C0LOOK>', teamId: TEAM });
+    // Someone not looked up yet: answers are cached per person for a few minutes.
+    const { respondId } = await sendCommand(t.baseUrl, {
+      text: 'digest preview <#C0LOOK>',
+      teamId: TEAM,
+      userId: 'U0NEWCOMER',
+    });
     const reply = await t.slack.waitFor(() => t.slack.responses(respondId)[0]);
     expect(JSON.stringify(reply.body)).not.toContain('Something went wrong');
     expect(t.slack.callsTo('users.info').length - before).toBeGreaterThanOrEqual(2);
