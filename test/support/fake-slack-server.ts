@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { judgeResponseUrlPost } from './slack.ts';
+import { judgeResponseUrlPost } from './slack-limits.ts';
 import { isDirectMessageChannel, messagesTabEnabled, shippedManifest } from './slack-manifest.ts';
 
 export interface RecordedSlackCall {
