@@ -3,6 +3,7 @@ import { WorkspaceInstallation } from './20261125-0002-workspace-installation.ts
 import { SyncClaimsAndDigestPosting } from './20261125-0003-sync-claims-and-digest-posting.ts';
 import { TypedReviewFacts } from './20261202-0001-typed-review-facts.ts';
 import { SyncRunHeartbeat } from './20261202-0101-sync-run-heartbeat.ts';
+import { SlackRequestSeen } from './20261202-0301-slack-request-seen.ts';
 
 /**
  * Every migration, in order. Listed explicitly so the app runs them straight from TypeScript
@@ -14,4 +15,5 @@ export const migrationsList = [
   { name: '20261125-0003-sync-claims-and-digest-posting', class: SyncClaimsAndDigestPosting },
   { name: '20261202-0001-typed-review-facts', class: TypedReviewFacts },
   { name: '20261202-0101-sync-run-heartbeat', class: SyncRunHeartbeat },
+  { name: '20261202-0301-slack-request-seen', class: SlackRequestSeen },
 ];

@@ -25,14 +25,18 @@ import { syncRunsReader } from './modules/sync/sync-run.repository.ts';
 import { TeammatesService } from './modules/teammates/teammates.service.ts';
 import {
   forgetInstallation,
+  markInstalled,
   workspaceInstallationStore,
 } from './modules/workspaces/installation.repository.ts';
+import { SeenRequestRepository } from './modules/workspaces/seen-request.repository.ts';
 import { WorkspacesService } from './modules/workspaces/workspaces.service.ts';
 import { createSlackApp } from './slack/app.ts';
 import { botClientResolver } from './slack/bot-client.ts';
 import { type BotIdentity, checkBotToken } from './slack/bot-token-check.ts';
 import { slackDigestPublisher } from './slack/digest-publisher.ts';
 import { healthRoutes } from './slack/health-routes.ts';
+import { reinstateConfiguredWorkspace } from './slack/reinstall.ts';
+import { SlackUserDirectory } from './slack/slack-user-directory.ts';
 import { slackUserNotifier } from './slack/user-notifier.ts';
 
 export interface StartOptions {
@@ -140,6 +144,10 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
       now,
     });
     const digests = new DigestService({ orm, builder: digestBuilder, deliveries: digestDeliveries });
+    const installations = {
+      forget: (teamId: string) => forgetInstallation(orm, teamId),
+      markInstalled: (teamId: string) => markInstalled(orm, teamId),
+    };
     const slackServices = {
       sync,
       workspaces: new WorkspacesService(orm),
@@ -172,20 +180,27 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
         metrics,
         now,
         background,
+        users: new SlackUserDirectory({ now: () => now().getTime() }),
         services: {
-          installations: { forget: (teamId) => forgetInstallation(database.orm, teamId) },
+          installations,
           ...slackServices,
         },
         ...(options.slackAckBudgetMs === undefined ? {} : { ackBudgetMs: options.slackAckBudgetMs }),
       },
       installationStore,
       ...(botIdentity ? { botIdentity } : {}),
+      seenRequests: new SeenRequestRepository(orm),
     });
     const server = await app.start(config.port);
     const address =
       server && typeof server === 'object' && 'address' in server ? server.address() : undefined;
     const port = address && typeof address === 'object' ? address.port : config.port;
     logger.info({ port, mode: config.slack.kind }, 'ActivityPulse is listening');
+    if (config.slack.kind !== 'oauth') {
+      // A new token after an uninstall brings the workspace's schedules back. In the background: a
+      // slow Slack must not hold the start up.
+      background.run('reinstate', () => reinstateConfiguredWorkspace(app.client, installations, logger));
+    }
     const jobs = startCronJobs(
       activityPulseJobs({
         syncCron: config.syncCron,

@@ -6,6 +6,7 @@ import { SyncCursor } from './sync/sync-cursor.entity.ts';
 import { SyncRun } from './sync/sync-run.entity.ts';
 import { ExternalIdentity } from './teammates/external-identity.entity.ts';
 import { Teammate } from './teammates/teammate.entity.ts';
+import { SeenRequest } from './workspaces/seen-request.entity.ts';
 import { Workspace } from './workspaces/workspace.entity.ts';
 
 /** Every entity, registered explicitly: no folder discovery, nothing to build. */
@@ -19,4 +20,5 @@ export const entities = [
   SyncRun,
   DigestSchedule,
   DigestDelivery,
+  SeenRequest,
 ];

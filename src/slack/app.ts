@@ -1,11 +1,14 @@
-import { App, type CustomRoute, type InstallationStore } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver, type InstallationStore } from '@slack/bolt';
 import { boltLogger } from './bolt-logger.ts';
 import type { BotIdentity } from './bot-token-check.ts';
 import type { SlackDeps } from './deps.ts';
+import { exactlyOnce, type SeenRequests, signedRequestProperties } from './exactly-once.ts';
 import { register as registerActions } from './listeners/actions/index.ts';
 import { register as registerCommands } from './listeners/commands/index.ts';
 import { register as registerEvents } from './listeners/events/index.ts';
 import { register as registerViews } from './listeners/views/index.ts';
+import { reinstatedOnContact } from './reinstall.ts';
+import { slackClientOptions } from './slack-fetch.ts';
 import type { SlackMode } from './slack-mode.ts';
 
 export interface SlackAppOptions {
@@ -18,6 +21,8 @@ export interface SlackAppOptions {
   installationStore?: InstallationStore;
   /** Who the bot token belongs to (checkBotToken at start-up), so Bolt does not ask Slack again. */
   botIdentity?: BotIdentity;
+  /** Requests already acted on, shared by every replica (retries and replays are acted on once). */
+  seenRequests: SeenRequests;
 }
 
 /** Bot scopes requested by the OAuth install; the same list, with reasons, is in slack-app-manifest.yml. */
@@ -37,11 +42,14 @@ export const BOT_SCOPES = [
  */
 export function createSlackApp(options: SlackAppOptions): App {
   const { mode, deps } = options;
+  // Token modes pass tokenVerificationEnabled: false. Otherwise Bolt calls auth.test in its
+  // constructor and keeps the promise: when Slack is unreachable it rejects with nobody listening
+  // and the process dies. auth.test then runs on the first request, and at start from
+  // reinstateConfiguredWorkspace, which handles a failure.
   const common = {
     logger: boltLogger(deps.logger),
-    // web-api retries a rate-limited call for up to ~30 minutes by default; replies to people
-    // should fail fast instead, and jobs set their own policy.
-    clientOptions: { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 3, maxTimeout: 10_000 } },
+    // No blind retries (a post is never repeated); 429s wait for Retry-After within a bound.
+    clientOptions: slackClientOptions(options.slackApiUrl),
     customRoutes: options.routes,
     // Never developerMode: it logs whole request bodies.
     developerMode: false,
@@ -51,28 +59,53 @@ export function createSlackApp(options: SlackAppOptions): App {
   if (mode.kind === 'socket') {
     app = new App({
       ...common,
+      tokenVerificationEnabled: false,
       socketMode: true,
       appToken: mode.appToken,
       token: mode.botToken,
       ...identity,
       installerOptions: { port: options.port },
     });
-  } else if (mode.kind === 'oauth') {
-    if (!options.installationStore) throw new Error('the OAuth install needs an installation store');
-    app = new App({
-      ...common,
-      signingSecret: mode.signingSecret,
-      clientId: mode.clientId,
-      clientSecret: mode.clientSecret,
-      stateSecret: mode.stateSecret,
-      scopes: BOT_SCOPES,
-      installationStore: options.installationStore,
-      // /slack/install redirects straight to Slack's consent page.
-      installerOptions: { directInstall: true },
-    });
   } else {
-    app = new App({ ...common, signingSecret: mode.signingSecret, token: mode.botToken, ...identity });
+    // Our own HTTPReceiver (the one Bolt would build, plus the signature headers in the context) so
+    // a replayed signed request can be recognised.
+    // https://docs.slack.dev/tools/bolt-js/reference#receiver-options
+    const logger = common.logger;
+    const receiverCommon = {
+      signingSecret: mode.signingSecret,
+      port: options.port,
+      customRoutes: options.routes,
+      logger,
+      customPropertiesExtractor: signedRequestProperties,
+    };
+    const { customRoutes: _routes, ...appCommon } = common;
+    if (mode.kind === 'oauth') {
+      if (!options.installationStore) throw new Error('the OAuth install needs an installation store');
+      const receiver = new HTTPReceiver({
+        ...receiverCommon,
+        clientId: mode.clientId,
+        clientSecret: mode.clientSecret,
+        stateSecret: mode.stateSecret,
+        scopes: BOT_SCOPES,
+        installationStore: options.installationStore,
+        // /slack/install redirects straight to Slack's consent page; oauth.v2.access goes to SLACK_API_URL.
+        installerOptions: { directInstall: true, clientOptions: common.clientOptions },
+      });
+      app = new App({ ...appCommon, receiver });
+    } else {
+      app = new App({
+        ...appCommon,
+        receiver: new HTTPReceiver(receiverCommon),
+        token: mode.botToken,
+        tokenVerificationEnabled: false,
+        ...identity,
+      });
+    }
   }
+  // Before every listener: a retry or replay is acknowledged and goes no further.
+  app.use(exactlyOnce(options.seenRequests, deps.logger));
+  // Token and Socket Mode: a request from an uninstalled workspace means it installed the app again.
+  if (mode.kind !== 'oauth') app.use(reinstatedOnContact(deps.services.installations, deps.logger));
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);

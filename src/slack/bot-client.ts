@@ -1,5 +1,6 @@
 import type { InstallationStore } from '@slack/bolt';
 import { WebClient } from '@slack/web-api';
+import { slackClientOptions } from './slack-fetch.ts';
 import type { SlackMode } from './slack-mode.ts';
 
 /** A Web API client with the bot token of one workspace, for work outside a Slack request (jobs). */
@@ -7,8 +8,8 @@ export type BotClientFor = (teamId: string) => Promise<WebClient>;
 
 /**
  * Single-workspace and Socket Mode: the configured bot token. OAuth: the token the installation
- * store keeps for the team. Jobs must finish in bounded time, so a rate-limited call is retried a
- * few times only, not for the ~30 minutes web-api allows by default.
+ * store keeps for the team. Jobs must finish in bounded time and a digest must never be posted
+ * twice: slackClientOptions turns web-api's own retries off (see slack-retry-policy.ts).
  * https://docs.slack.dev/tools/node-slack-sdk/web-api#handle-rate-limits
  */
 export function botClientResolver(options: {
@@ -17,7 +18,7 @@ export function botClientResolver(options: {
   installationStore?: InstallationStore;
 }): BotClientFor {
   const { mode, installationStore } = options;
-  const clientOptions = { slackApiUrl: options.slackApiUrl, retryConfig: { retries: 3, maxTimeout: 10_000 } };
+  const clientOptions = slackClientOptions(options.slackApiUrl);
   if (mode.kind !== 'oauth') {
     const client = new WebClient(mode.botToken, clientOptions);
     return async () => client;

@@ -8,13 +8,18 @@ import type { SourcesService } from '../modules/sources/sources.service.ts';
 import type { SyncEngine } from '../modules/sync/sync.types.ts';
 import type { TeammatesService } from '../modules/teammates/teammates.service.ts';
 import type { WorkspacesService } from '../modules/workspaces/workspaces.service.ts';
+import type { SlackUserDirectory } from './slack-user-directory.ts';
 
 /**
  * Services the listeners call. Each module adds its service here and the composition root
  * (src/main.ts) builds it. Listeners never touch the database or GitLab directly.
  */
 export interface SlackServices {
-  installations: { forget(teamId: string): Promise<void> };
+  installations: {
+    forget(teamId: string): Promise<void>;
+    /** Clears the uninstall mark; true when the workspace was marked uninstalled. */
+    markInstalled(teamId: string): Promise<boolean>;
+  };
   workspaces: WorkspacesService;
   sources: SourcesService;
   teammates: TeammatesService;
@@ -34,6 +39,8 @@ export interface SlackDeps {
   /** Work that continues after ack (replies through response_url, syncs). */
   background: BackgroundTasks;
   services: SlackServices;
+  /** users.info / users.list answers, cached per workspace (Tier 4 / Tier 2 limits). */
+  users: SlackUserDirectory;
   /**
    * How long a view submission may wait for slow work (Test Connection) before answering Slack,
    * which allows 3 s; past it the modal shows "Testing…" and is updated when the test ends.

@@ -7,15 +7,29 @@ import { slackUserNotifier } from './user-notifier.ts';
 type Failure = Extract<PublishResult, { ok: false }>;
 
 /**
+ * Answers that no retry can change: the token is bad, revoked, or its user deactivated. Only a
+ * reinstall (a new token) helps, and that brings the schedules back by itself.
+ * https://docs.slack.dev/reference/methods/chat.postMessage#errors
+ */
+export const FINAL_SLACK_ERRORS = new Set([
+  'invalid_auth',
+  'not_authed',
+  'token_revoked',
+  'account_inactive',
+]);
+
+/**
  * What a failed Web API call means for a digest. Slack answering `ok: false` (or 429) means nothing
- * was posted, so a retry is safe; a request that failed midway may have been posted, so it is not
- * retried (a digest goes out at most once).
+ * was posted, so a later attempt is safe, unless the token itself is refused; a request that failed
+ * midway (network error, 5xx) may have been posted, so it is not retried (a digest goes out at most
+ * once). The Web API client never repeats a post on its own (slack-retry-policy.ts).
  * https://docs.slack.dev/tools/node-slack-sdk/web-api#handle-errors
  */
 export function classifySlackError(error: unknown): Failure {
   const coded = error as { code?: string; data?: { error?: string } };
   if (coded?.code === 'slack_webapi_platform_error') {
-    return { ok: false, error: coded.data?.error ?? 'unknown_error', retryable: true };
+    const code = coded.data?.error ?? 'unknown_error';
+    return { ok: false, error: code, retryable: !FINAL_SLACK_ERRORS.has(code) };
   }
   if (coded?.code === 'slack_webapi_rate_limited_error')
     return { ok: false, error: 'ratelimited', retryable: true };

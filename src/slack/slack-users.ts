@@ -11,7 +11,7 @@ export interface SlackUser {
   isOwner: boolean;
 }
 
-interface SlackMember {
+export interface SlackMember {
   id?: string;
   name?: string;
   real_name?: string;
@@ -47,7 +47,7 @@ export type UserArgument = { ok: true; userId: string } | { ok: false; message: 
  * `@name` that Slack did not turn into a mention, looked up by handle, display or real name.
  */
 export async function resolveUserArgument(
-  client: WebClient,
+  members: () => Promise<SlackMember[]>,
   word: string | undefined,
 ): Promise<UserArgument> {
   if (!word) return { ok: false, message: 'Say who: mention them, e.g. `@alice`.' };
@@ -60,7 +60,7 @@ export async function resolveUserArgument(
     };
   }
   const wanted = word.slice(1).toLowerCase();
-  const matches = (await listMembers(client)).filter((member) => {
+  const matches = (await members()).filter((member) => {
     if (member.deleted || !member.id) return false;
     return [member.name, member.profile?.display_name, member.real_name, member.profile?.real_name].some(
       (name) => name && name.toLowerCase() === wanted,
@@ -82,8 +82,11 @@ export async function resolveUserArgument(
   };
 }
 
-/** https://docs.slack.dev/reference/methods/users.list — cursor-paginated, 200 a page. */
-async function listMembers(client: WebClient): Promise<SlackMember[]> {
+/**
+ * https://docs.slack.dev/reference/methods/users.list — cursor-paginated, 200 a page (Slack's
+ * most), at most 50 pages (10,000 people). Cached per workspace by SlackUserDirectory.
+ */
+export async function listMembers(client: WebClient): Promise<SlackMember[]> {
   const members: SlackMember[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 50; page += 1) {

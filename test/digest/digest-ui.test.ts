@@ -176,3 +176,44 @@ describe('the digest layout', () => {
     expect(JSON.stringify(messages[0]!.blocks)).toContain('Continued in the thread');
   });
 });
+
+describe('digest text that must not misbehave in a channel', () => {
+  const allText = (messages: ReturnType<typeof presentDigest>) =>
+    messages.map((message) => `${message.text}\n${JSON.stringify(message.blocks)}`).join('\n');
+
+  it('never mentions anyone: names are plain text, also for someone without a stored name', () => {
+    const messages = presentDigest(
+      content({
+        quiet: [
+          { slackUserId: 'U0QUIET', displayName: null },
+          { slackUserId: 'U0Q2', displayName: 'Q <@U0X>' },
+        ],
+      }),
+    );
+    const text = allText(messages);
+    expect(text).not.toMatch(/<@[UW]/);
+    expect(text).toContain('Slack user U00000002');
+    expect(text).toContain('Slack user U0QUIET');
+    expect(text).toContain('Q &lt;@U0X&gt;');
+  });
+
+  it('splits 60 Jira keys with long links between keys: every section within 3,000 characters, every link whole, every key there', () => {
+    const jira = Array.from({ length: 60 }, (_, index) => ({
+      key: `PAYMENTS-${1000 + index}`,
+      url: `https://jira.example.com/browse/PAYMENTS-${1000 + index}?focusedCommentId=1234567890&page=com.atlassian`,
+    }));
+    const messages = presentDigest(content({ people: [person(1, { jira })] }));
+    const sections = messages
+      .flatMap((message) => message.blocks)
+      .filter((block): block is KnownBlock & { text: { text: string } } => block.type === 'section')
+      .map((block) => block.text.text);
+    for (const text of sections) {
+      expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+      expect(text.split('<').length).toBe(text.split('>').length);
+      expect(text).not.toMatch(/…$/);
+    }
+    const joined = sections.join('\n');
+    for (const key of jira) expect(joined).toContain(`|${key.key}>`);
+    expect(joined).toContain('Jira (continued):');
+  });
+});

@@ -7,7 +7,7 @@ import { eventually } from '../support/eventually.ts';
 import { onePushScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
 import { createFakeGitLab, type FakeGitLab } from '../support/fake-gitlab/index.ts';
 import { type RecordedSlackCall, startFakeSlackServer } from '../support/fake-slack-server.ts';
-import { SIGNING_SECRET, sign } from '../support/slack.ts';
+import { COMMAND_RESPOND_PREFIX, SIGNING_SECRET, sign } from '../support/slack.ts';
 import { sourceFormValues, viewSubmissionPayload } from '../support/slack-payloads.ts';
 
 /**
@@ -28,7 +28,8 @@ describe('ActivityPulse from the outside', () => {
   let baseUrl = '';
 
   const command = async (text: string) => {
-    const respondId = randomBytes(6).toString('hex');
+    // A slash command's response_url: the fake refuses replace_original on it, as Slack documents.
+    const respondId = `${COMMAND_RESPOND_PREFIX}${randomBytes(6).toString('hex')}`;
     const body = new URLSearchParams({
       team_id: TEAM,
       team_domain: 'e2e',
@@ -154,10 +155,16 @@ describe('ActivityPulse from the outside', () => {
     expect(lastReplyText(map.replies())).toMatch(/ada/);
 
     const fetchRun = await command('fetch gitlab 7d');
+    // Progress and the summary: one DM, updated in place; the command's reply points there.
     const finished = await eventually(
-      () => fetchRun.replies().find((call) => /Fetch finished/.test(String(call.body['text']))),
+      () =>
+        slack.calls.find(
+          (call) => call.method === 'chat.update' && /Fetch finished/.test(String(call.body['text'])),
+        ),
       30_000,
     );
+    expect(finished.body['channel']).toBe(`D${ADMIN}`);
+    expect(lastReplyText(fetchRun.replies())).toMatch(/direct messages/);
     expect(String(finished.body['text'])).toMatch(/succeeded|partial/);
 
     const activity = await command('activity <@U0ALICE> gitlab 7d');

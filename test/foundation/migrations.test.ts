@@ -49,6 +49,7 @@ describe('migrations', () => {
         'digest_schedule',
         'external_identity',
         'mikro_orm_migrations',
+        'slack_request_seen',
         'sync_cursor',
         'sync_run',
         'teammate',

@@ -175,7 +175,9 @@ describe('the App Home dashboard', () => {
     expect(text).toContain('<@U0ALICE> — gitlab: @ada');
     expect(text).toContain('<#C0DIGEST> at 09:30 Europe/Berlin on weekdays');
     expect(text).toContain('Last sync: `gitlab` succeeded, 1 hour ago');
-    expect(text).toContain('source_test');
+    expect(text).toContain('source_fetch');
+    // Test connection uses the stored token: admins only.
+    expect(text).not.toContain('source_test');
     expect(text).not.toContain('source_remove');
     expect(text).not.toContain('source_add');
   });

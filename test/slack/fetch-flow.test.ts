@@ -3,7 +3,7 @@ import { CodedError } from '../../src/lib/errors.ts';
 import { createLogger } from '../../src/lib/logger.ts';
 import type { SyncEngine, SyncRequest, SyncResult } from '../../src/modules/sync/sync.types.ts';
 import { runFetch } from '../../src/slack/flows/fetch.flow.ts';
-import { type MessageSink, responseUrlSink } from '../../src/slack/flows/message-sink.ts';
+import { finalAnswerSink, type MessageSink } from '../../src/slack/flows/message-sink.ts';
 import { withinBudget } from '../../src/slack/flows/within-budget.ts';
 import type { SlackMessage } from '../../src/slack/ui/blocks.ts';
 
@@ -156,10 +156,10 @@ describe('the fetch flow', () => {
   });
 });
 
-describe('the response_url sink', () => {
-  it('stays within five uses of a response_url and always delivers the final message', async () => {
+describe('the final-answer sink', () => {
+  it("uses a slash command's response_url once, for the final message, and never replaces", async () => {
     const sent: Array<Record<string, unknown>> = [];
-    const sink = responseUrlSink(async (message) => {
+    const sink = finalAnswerSink(async (message) => {
       sent.push(message as Record<string, unknown>);
       return {} as never;
     });
@@ -167,15 +167,8 @@ describe('the response_url sink', () => {
     await sink.post(message('start'));
     for (let index = 0; index < 10; index += 1) await sink.update(message(`progress ${index}`));
     await sink.update(message('final'), { final: true });
-    expect(sent.map((body) => body['text'])).toEqual([
-      'start',
-      'progress 0',
-      'progress 1',
-      'progress 2',
-      'final',
-    ]);
-    expect(sent[0]?.['replace_original']).toBe(false);
-    expect(sent.slice(1).every((body) => body['replace_original'] === true)).toBe(true);
+    await sink.update(message('late'), { final: true });
+    expect(sent).toEqual([{ response_type: 'ephemeral', text: 'final', blocks: [] }]);
   });
 });
 

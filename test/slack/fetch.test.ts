@@ -26,11 +26,21 @@ describe('/pulse fetch and the Fetch now button, through the real sync engine', 
     await t.slack.waitFor(() => t.slack.responses(respondId)[0]);
     return sourceId;
   };
-  const finalReply = (respondId: string) =>
+  /** `/pulse fetch …`; the run's summary is the last update of its DM (found from `before`). */
+  const fetchCommand = async (text: string, teamId: string) => {
+    const before = t.slack.calls.length;
+    const sent = await sendCommand(t.baseUrl, { text, teamId });
+    return { ...sent, before };
+  };
+  const finalReply = (before: number) =>
     t.slack.waitFor(() =>
-      t.slack
-        .responses(respondId)
-        .find((call) => /Fetch finished|fetch failed|nothing to fetch/i.test(String(call.body['text']))),
+      t.slack.calls
+        .slice(before)
+        .find(
+          (call) =>
+            call.method === 'chat.update' &&
+            /Fetch finished|fetch failed|nothing to fetch/i.test(String(call.body['text'])),
+        ),
     );
 
   beforeAll(async () => {
@@ -43,17 +53,23 @@ describe('/pulse fetch and the Fetch now button, through the real sync engine', 
     await gitlab?.close();
   });
 
-  it('acks at once, reports in one message replaced in place, and ends with a summary per teammate', async () => {
+  it('acks at once, reports in one direct message updated in place, and ends with a summary per teammate', async () => {
     const teamId = nextTeam();
     await mapped(teamId);
-    const { ack, respondId } = await sendCommand(t.baseUrl, { text: 'fetch gitlab 7d', teamId });
+    const { ack, respondId, before } = await fetchCommand('fetch gitlab 7d', teamId);
     expect(ack).toBeUndefined();
-    const summary = await finalReply(respondId);
+    const summary = await finalReply(before);
+    const dms = t.slack.calls.slice(before).filter((call) => call.method === 'chat.postMessage');
+    expect(dms).toHaveLength(1);
+    expect(dms[0]!.body['channel']).toBe('U0ADMIN');
+    expect(String(dms[0]!.body['text'])).toMatch(/^Fetching GitLab activity from `gitlab` since /);
+    // The command's response_url: one answer pointing to the DM, never a replace.
     const replies = t.slack.responses(respondId);
-    expect(String(replies[0]?.body['text'])).toMatch(/^Fetching GitLab activity from `gitlab` since /);
-    expect(replies[0]?.body['replace_original']).toBe(false);
-    expect(replies.slice(1).every((call) => call.body['replace_original'] === true)).toBe(true);
-    expect(replies.length).toBeLessThanOrEqual(5);
+    expect(replies).toHaveLength(1);
+    expect(String(replies[0]!.body['text'])).toContain('in your direct messages with ActivityPulse');
+    expect(replies[0]!.body['replace_original']).toBeUndefined();
+    expect(t.slack.refusedResponses).toEqual([]);
+    expect(summary.body['channel']).toBe('DU0ADMIN');
     const text = JSON.stringify(summary.body);
     expect(String(summary.body['text'])).toMatch(/^Fetch finished: gitlab (succeeded|partial)/);
     expect(text).toMatch(/GitLab API call/);
@@ -70,17 +86,17 @@ describe('/pulse fetch and the Fetch now button, through the real sync engine', 
     const teamId = nextTeam();
     await mapped(teamId);
     gitlab.setFault({ ...faults.slow(1_500, 1), match: { endpoint: 'GET /users/:id/events' } });
-    // Only this fetch's requests: earlier tests' events requests would end the wait at once.
-    const earlier = gitlab.requests.length;
-    const first = await sendCommand(t.baseUrl, { text: 'fetch', teamId });
+    // Earlier tests' requests are in the log too: only this fetch's events request counts.
+    const requestsBefore = gitlab.requests.length;
+    const first = await fetchCommand('fetch', teamId);
     await t.slack.waitFor(() => t.slack.responses(first.respondId)[0]);
     await t.slack.waitFor(() =>
-      gitlab.requests.slice(earlier).some((request) => request.endpoint === 'GET /users/:id/events'),
+      gitlab.requests.slice(requestsBefore).some((request) => request.endpoint === 'GET /users/:id/events'),
     );
     const second = await sendCommand(t.baseUrl, { text: 'fetch gitlab', teamId });
     const busy = await t.slack.waitFor(() => t.slack.responses(second.respondId)[0]);
     expect(String(busy.body['text'])).toContain('is already running, so I did not start another');
-    await finalReply(first.respondId);
+    await finalReply(first.before);
     gitlab.setFault();
   });
 
@@ -101,8 +117,8 @@ describe('/pulse fetch and the Fetch now button, through the real sync engine', 
     const teamId = nextTeam();
     const sourceId = await mapped(teamId);
     await sql(t, 'update data_source set base_url = ? where id = ?', [`http://127.0.0.2:9`, sourceId]);
-    const { respondId } = await sendCommand(t.baseUrl, { text: 'fetch', teamId });
-    const summary = await finalReply(respondId);
+    const { before } = await fetchCommand('fetch', teamId);
+    const summary = await finalReply(before);
     expect(JSON.stringify(summary.body)).toMatch(/will not connect to 127\.0\.0\.2/);
   });
 

@@ -40,15 +40,15 @@ describe('the multi-workspace OAuth install', () => {
   });
   afterAll(async () => t.close());
 
-  it('installs a workspace, keeps its bot token sealed, answers its commands, and forgets the token on uninstall', async () => {
-    const install = await fetch(`${t.baseUrl}/slack/install`, { redirect: 'manual' });
-    expect(install.status).toBe(302);
-    const location = new URL(install.headers.get('location') ?? '');
+  /** Slack's install flow: /slack/install → consent → /slack/oauth_redirect with a code. */
+  const install = async () => {
+    const started = await fetch(`${t.baseUrl}/slack/install`, { redirect: 'manual' });
+    expect(started.status).toBe(302);
+    const location = new URL(started.headers.get('location') ?? '');
     expect(location.pathname).toBe('/oauth/v2/authorize');
     expect(location.searchParams.get('scope')?.split(',')).toContain('commands');
     const state = location.searchParams.get('state') ?? '';
-    const cookie = (install.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
-
+    const cookie = (started.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const callback = await fetch(
       `${t.baseUrl}/slack/oauth_redirect?code=the-code&state=${encodeURIComponent(state)}`,
       {
@@ -57,6 +57,10 @@ describe('the multi-workspace OAuth install', () => {
       },
     );
     expect(callback.status).toBeLessThan(400);
+  };
+
+  it('installs a workspace, keeps its bot token sealed, answers its commands, forgets the token on uninstall, and comes back on reinstall', async () => {
+    await install();
 
     const orm = await t.db.orm();
     const stored = await orm.em.fork().findOneOrFail(Workspace, { id: 'T0NEW' });
@@ -90,6 +94,15 @@ describe('the multi-workspace OAuth install', () => {
     });
     expect(after.botTokenSealed).toBeNull();
     expect(after.uninstalledAt).not.toBeNull();
+
+    // Installed again through OAuth: the token is back and the workspace's schedules resume
+    // (the digest tick and the scheduled sync skip only workspaces marked uninstalled).
+    await install();
+    const back = await (await t.db.orm()).em.fork().findOneOrFail(Workspace, { id: 'T0NEW' });
+    expect(back.uninstalledAt).toBeNull();
+    expect(back.botTokenSealed).toMatch(/^v1:/);
+    const again = await sendCommand(t.baseUrl, { text: 'help', teamId: 'T0NEW' });
+    expect(JSON.stringify(again.ack)).toContain('/pulse sources');
     expect(t.logs.join('')).not.toContain(INSTALLED_BOT_TOKEN);
   });
 });

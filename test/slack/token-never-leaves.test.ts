@@ -91,10 +91,11 @@ describe('a stored GitLab token never leaves the server', () => {
       replies.push(respondId);
       await t.slack.waitFor(() => t.slack.responses(respondId)[0]);
     }
+    // The fetch reports in a DM updated in place.
     await t.slack.waitFor(() =>
-      t.slack
-        .responses(replies.at(-1)!)
-        .find((call) => String(call.body['text']).startsWith('Fetch finished')),
+      t.slack.calls.find(
+        (call) => call.method === 'chat.update' && String(call.body['text']).startsWith('Fetch finished'),
+      ),
     );
     before = t.slack.calls.length;
     await sendEvent(

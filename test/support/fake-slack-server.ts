@@ -1,5 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { judgeResponseUrlPost } from './slack-limits.ts';
+import { isDirectMessageChannel, messagesTabEnabled, shippedManifest } from './slack-manifest.ts';
 
 export interface RecordedSlackCall {
   method: string;
@@ -10,15 +12,18 @@ export interface RecordedSlackCall {
 /**
  * A Slack Web API and response_url endpoint as a real HTTP server on 127.0.0.1, for driving the app
  * as a separate process (where nock in the test process cannot reach). Answers the methods the app
- * calls with Slack's shapes; `admins` are reported as workspace admins by users.info.
+ * calls with Slack's shapes; `admins` are reported as workspace admins by users.info. Like Slack, it
+ * refuses DMs when the manifest turns the Messages tab off, and keeps response_url's limits.
  */
-export async function startFakeSlackServer(options: { admins?: string[] } = {}): Promise<{
+export async function startFakeSlackServer(options: { admins?: string[]; manifest?: string } = {}): Promise<{
   url: string;
   apiUrl: string;
   calls: RecordedSlackCall[];
   close(): Promise<void>;
 }> {
   const calls: RecordedSlackCall[] = [];
+  const messagesTab = messagesTabEnabled(options.manifest ?? shippedManifest());
+  const responseUrls = new Map<string, { uses: number; firstUseAt: number }>();
   let ts = 1_700_000_000;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -47,12 +52,33 @@ export async function startFakeSlackServer(options: { admins?: string[] } = {}):
         'views.open': { ok: true, view: { id: `V${ts}`, hash: `h${ts}` } },
         'views.update': { ok: true, view: { id: String(body['view_id'] ?? `V${ts}`), hash: `h${ts}` } },
         'views.publish': { ok: true, view: { id: `V${ts}`, hash: `h${ts}` } },
-        'chat.postMessage': { ok: true, channel: body['channel'], ts: `${ts}.000100` },
-        'chat.update': { ok: true, channel: body['channel'], ts: body['ts'] },
+        'chat.postMessage':
+          isDirectMessageChannel(body['channel']) && !messagesTab
+            ? { ok: false, error: 'messages_tab_disabled' }
+            : {
+                ok: true,
+                // Posting to a user id opens the DM: Slack answers with the DM channel's id.
+                channel: /^[UW]/.test(String(body['channel']))
+                  ? `D${String(body['channel'])}`
+                  : body['channel'],
+                ts: `${ts}.000100`,
+              },
+        'chat.update': /^[UW]/.test(String(body['channel']))
+          ? { ok: false, error: 'channel_not_found' }
+          : { ok: true, channel: body['channel'], ts: body['ts'] },
       };
-      const answer = method.startsWith('respond:') ? { ok: true } : (answers[method] ?? { ok: true });
+      if (method.startsWith('respond:')) {
+        const id = method.slice('respond:'.length);
+        const history = responseUrls.get(id) ?? { uses: 0, firstUseAt: Date.now() };
+        history.uses += 1;
+        responseUrls.set(id, history);
+        const verdict = judgeResponseUrlPost(id, body, history, Date.now());
+        res.writeHead(verdict.status, { 'content-type': 'application/json' });
+        res.end(verdict.body);
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer));
+      res.end(JSON.stringify(answers[method] ?? { ok: true }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

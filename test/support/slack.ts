@@ -1,5 +1,21 @@
-import { createHmac, randomBytes } from 'node:crypto';
 import nock from 'nock';
+import { judgeResponseUrlPost } from './slack-limits.ts';
+import { isDirectMessageChannel, messagesTabEnabled, shippedManifest } from './slack-manifest.ts';
+
+export {
+  COMMAND_RESPOND_PREFIX,
+  judgeResponseUrlPost,
+  RESPONSE_URL_LIFETIME_MS,
+  RESPONSE_URL_MAX_USES,
+} from './slack-limits.ts';
+export {
+  type CommandInput,
+  postSigned,
+  sendCommand,
+  sendEvent,
+  sendInteraction,
+  sign,
+} from './slack-requests.ts';
 
 /** The fake Slack host: never resolvable, intercepted by nock; unmatched calls fail the test. */
 export const SLACK_HOST = 'http://slack.test';
@@ -15,6 +31,14 @@ export interface SlackCall {
 }
 
 export type SlackApiResponder = (body: Record<string, unknown>) => Record<string, unknown> | undefined;
+
+/** A whole HTTP answer (status, headers), for what Slack says outside a 200: 429, 5xx. */
+export interface SlackHttpAnswer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+export type SlackHttpResponder = (body: Record<string, unknown>) => SlackHttpAnswer | undefined;
 
 function decodeBody(raw: string): Record<string, unknown> {
   const trimmed = raw.trim();
@@ -42,15 +66,25 @@ export interface SlackUserFixture {
 /**
  * Intercepts the Slack Web API and response_url posts with nock, records every call, and answers
  * like Slack does (`ok: true` plus the fields our code reads). Override a method with `on()`.
+ * Never kinder than Slack: DMs are refused when the manifest turns the Messages tab off, and
+ * response_urls keep their documented limits (`judgeResponseUrlPost`).
  */
 export class FakeSlack {
   readonly calls: SlackCall[] = [];
   readonly users = new Map<string, SlackUserFixture>();
+  /** response_url posts Slack refused, with the reason (what a test asserts on). */
+  readonly refusedResponses: Array<{ respondId: string; error: string }> = [];
   readonly #responders = new Map<string, SlackApiResponder>();
+  readonly #httpResponders = new Map<string, SlackHttpResponder>();
   readonly #scope: nock.Scope;
+  readonly #messagesTab: boolean;
+  readonly #responseUrls = new Map<string, { uses: number; firstUseAt: number }>();
+  readonly #now: () => number;
   #ts = 1_700_000_000;
 
-  constructor() {
+  constructor(options: { manifest?: string; now?: () => number } = {}) {
+    this.#messagesTab = messagesTabEnabled(options.manifest ?? shippedManifest());
+    this.#now = options.now ?? Date.now;
     this.#scope = nock(SLACK_HOST)
       .persist()
       .post(/^\/api\/[\w.]+$/)
@@ -60,23 +94,45 @@ export class FakeSlack {
         const raw = await request.text();
         const body = decodeBody(raw);
         this.calls.push({ method, body, raw });
+        const http = this.#httpResponders.get(method)?.(body);
+        if (http) {
+          const answer = http.body ?? {
+            ok: false,
+            error: http.status === 429 ? 'ratelimited' : 'fatal_error',
+          };
+          return [http.status, answer, { 'content-type': 'application/json', ...http.headers }];
+        }
         const custom = this.#responders.get(method)?.(body);
         return [200, custom ?? this.#default(method, body), { 'content-type': 'application/json' }];
       })
       .post(/^\/respond\/[\w-]+$/)
       .reply(async (request: Request) => {
         const raw = await request.text();
-        this.calls.push({
-          method: `respond:${new URL(request.url).pathname.replace('/respond/', '')}`,
-          body: decodeBody(raw),
-          raw,
-        });
-        return [200, 'ok'];
+        const respondId = new URL(request.url).pathname.replace('/respond/', '');
+        const body = decodeBody(raw);
+        this.calls.push({ method: `respond:${respondId}`, body, raw });
+        const history = this.#responseUrls.get(respondId) ?? { uses: 0, firstUseAt: this.#now() };
+        history.uses += 1;
+        this.#responseUrls.set(respondId, history);
+        const verdict = judgeResponseUrlPost(respondId, body, history, this.#now());
+        if (verdict.status !== 200) {
+          this.refusedResponses.push({
+            respondId,
+            error: (JSON.parse(verdict.body) as { error: string }).error,
+          });
+        }
+        return [verdict.status, verdict.body];
       });
   }
 
   on(method: string, responder: SlackApiResponder): this {
     this.#responders.set(method, responder);
+    return this;
+  }
+
+  /** Answers a method with a whole HTTP response (status, headers) while `responder` returns one. */
+  onHttp(method: string, responder: SlackHttpResponder): this {
+    this.#httpResponders.set(method, responder);
     return this;
   }
 
@@ -130,6 +186,16 @@ export class FakeSlack {
           bot_id: 'BBOT',
         };
       case 'chat.postMessage':
+        // https://docs.slack.dev/reference/app-manifest (features.app_home.messages_tab_enabled)
+        if (isDirectMessageChannel(body['channel']) && !this.#messagesTab)
+          return { ok: false, error: 'messages_tab_disabled' };
+        return {
+          ok: true,
+          // Posting to a user id opens the DM: Slack answers with the DM channel's id.
+          channel: /^[UW]/.test(String(body['channel'])) ? `D${String(body['channel'])}` : body['channel'],
+          ts: `${this.#ts}.000100`,
+          message: { text: body['text'] },
+        };
       case 'chat.postEphemeral':
         return {
           ok: true,
@@ -138,6 +204,8 @@ export class FakeSlack {
           message: { text: body['text'] },
         };
       case 'chat.update':
+        // A DM is updated by its D… channel id, never the user id it was posted to.
+        if (/^[UW]/.test(String(body['channel']))) return { ok: false, error: 'channel_not_found' };
         return { ok: true, channel: body['channel'], ts: body['ts'] };
       case 'views.open':
       case 'views.update':
@@ -160,122 +228,28 @@ export class FakeSlack {
           },
         };
       }
-      case 'users.list':
+      case 'users.list': {
+        // Pages as Slack does: `limit` (at most 200, Slack's own cap) and an opaque cursor.
+        // https://docs.slack.dev/reference/methods/users.list
+        const limit = Math.min(Number(body['limit'] ?? 100) || 100, 200);
+        const start = body['cursor'] ? Number(Buffer.from(String(body['cursor']), 'base64').toString()) : 0;
+        const all = [...this.users.values()];
+        const next = start + limit < all.length ? Buffer.from(String(start + limit)).toString('base64') : '';
         return {
           ok: true,
-          members: [...this.users.values()].map((user) => ({
+          members: all.slice(start, start + limit).map((user) => ({
             id: user.id,
             name: user.name ?? user.id,
             tz: user.tz ?? 'UTC',
             profile: { display_name: user.name ?? user.id },
           })),
-          response_metadata: { next_cursor: '' },
+          response_metadata: { next_cursor: next },
         };
+      }
       case 'conversations.info':
         return { ok: true, channel: { id: body['channel'], name: 'general', is_member: true } };
       default:
         return { ok: true };
     }
   }
-}
-
-export function sign(body: string, timestamp: number, secret = SIGNING_SECRET): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
-}
-
-/** POSTs a body to the running Bolt app the way Slack does, signed. */
-export async function postSigned(
-  baseUrl: string,
-  body: string,
-  options: { secret?: string; timestamp?: number; signature?: string } = {},
-): Promise<Response> {
-  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
-  return fetch(`${baseUrl}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': options.signature ?? sign(body, timestamp, options.secret),
-    },
-    body,
-  });
-}
-
-export interface CommandInput {
-  text: string;
-  userId?: string;
-  teamId?: string;
-  channelId?: string;
-}
-
-/** Sends `/pulse <text>`; returns the HTTP response and the response_url id to read replies from. */
-export async function sendCommand(
-  baseUrl: string,
-  input: CommandInput,
-): Promise<{ response: Response; ack: Record<string, unknown> | undefined; respondId: string }> {
-  const respondId = randomBytes(6).toString('hex');
-  const body = new URLSearchParams({
-    token: 'legacy-verification-token',
-    team_id: input.teamId ?? 'T0TEST',
-    team_domain: 'test',
-    channel_id: input.channelId ?? 'C0GENERAL',
-    channel_name: 'general',
-    user_id: input.userId ?? 'U0ADMIN',
-    user_name: 'admin',
-    command: '/pulse',
-    text: input.text,
-    api_app_id: 'A0PULSE',
-    response_url: `${SLACK_HOST}/respond/${respondId}`,
-    trigger_id: `trigger-${respondId}`,
-  }).toString();
-  const response = await postSigned(baseUrl, body);
-  const text = await response.text();
-  let ack: Record<string, unknown> | undefined;
-  if (text.trim().startsWith('{')) ack = JSON.parse(text) as Record<string, unknown>;
-  return { response, ack, respondId };
-}
-
-/** Sends an interactivity payload (block_actions, view_submission …). */
-export async function sendInteraction(
-  baseUrl: string,
-  payload: Record<string, unknown>,
-): Promise<{ response: Response; body: Record<string, unknown> | undefined }> {
-  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
-  const response = await postSigned(baseUrl, body);
-  const text = await response.text();
-  return {
-    response,
-    body: text.trim().startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : undefined,
-  };
-}
-
-/** Sends an Events API callback (JSON, signed), e.g. `app_home_opened`. */
-export async function sendEvent(
-  baseUrl: string,
-  event: Record<string, unknown>,
-  options: { teamId?: string } = {},
-): Promise<Response> {
-  const teamId = options.teamId ?? 'T0TEST';
-  const body = JSON.stringify({
-    token: 'legacy-verification-token',
-    team_id: teamId,
-    api_app_id: 'A0PULSE',
-    type: 'event_callback',
-    event_id: `Ev${randomBytes(5).toString('hex').toUpperCase()}`,
-    event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: teamId, user_id: 'UBOT', is_bot: true }],
-    event,
-  });
-  const timestamp = Math.floor(Date.now() / 1000);
-  const response = await fetch(`${baseUrl}/slack/events`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-slack-request-timestamp': String(timestamp),
-      'x-slack-signature': sign(body, timestamp),
-    },
-    body,
-  });
-  await response.text();
-  return response;
 }

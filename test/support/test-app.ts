@@ -28,12 +28,14 @@ export async function startTestApp(
     slackAckBudgetMs?: number;
     /** Schedule the cron jobs; off by default: a test runs them with `app.jobs.runNow` on its own clock. */
     startJobs?: boolean;
+    /** The Slack app manifest the fake Slack obeys (default: the shipped slack-app-manifest.yml). */
+    slackManifest?: string;
     /** Set up Slack answers the app needs while starting (e.g. apps.connections.open in Socket Mode). */
     beforeStart?: (slack: FakeSlack) => void;
   } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
-  const slack = new FakeSlack();
+  const slack = new FakeSlack(options.slackManifest ? { manifest: options.slackManifest } : {});
   options.beforeStart?.(slack);
   const logs: string[] = [];
   const app = await startActivityPulse({

@@ -80,3 +80,21 @@ export async function forgetInstallation(orm: MikroORM, teamId: string): Promise
   workspace.uninstalledAt = new Date();
   await em.flush();
 }
+
+/**
+ * The app is evidently installed in `teamId` again (token or Socket Mode: Slack delivered a request
+ * from the team, or the configured token answered auth.test for it): clear the uninstall mark so
+ * schedules and scheduled syncs resume. True when the workspace was marked uninstalled.
+ */
+export async function markInstalled(orm: MikroORM, teamId: string): Promise<boolean> {
+  const rows = await orm.em
+    .fork()
+    .getConnection()
+    .execute<Array<{ id: string }>>(
+      `update workspace set uninstalled_at = null, installed_at = now(), updated_at = now()
+        where id = ? and uninstalled_at is not null
+        returning id`,
+      [teamId],
+    );
+  return rows.length > 0;
+}

@@ -1,5 +1,6 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../../lib/logger.ts';
 import type { SlackMessage } from '../ui/blocks.ts';
 
 /** One message that is posted once and then replaced in place (progress, then a summary). */
@@ -10,29 +11,10 @@ export interface MessageSink {
 }
 
 /**
- * Through a slash command's response_url: ephemeral, replaced with `replace_original`. Slack's
- * older documentation allows 5 uses of a response_url, so progress updates stop one short of that
- * and the final summary always has its turn.
- * https://docs.slack.dev/interactivity/handling-user-interaction#message_responses
- */
-export function responseUrlSink(respond: RespondFn, maxUses = 5): MessageSink {
-  let uses = 0;
-  return {
-    async post(message) {
-      uses += 1;
-      await respond({ response_type: 'ephemeral', replace_original: false, ...message });
-    },
-    async update(message, options) {
-      if (!options?.final && uses >= maxUses - 1) return;
-      uses += 1;
-      await respond({ response_type: 'ephemeral', replace_original: true, ...message });
-    },
-  };
-}
-
-/**
- * A direct message from the app, updated with chat.update (for buttons on the App Home, which has
- * no response_url). Posting to a user id opens the DM with chat:write alone.
+ * A direct message from the app, updated with chat.update: a real message, the one kind Slack lets
+ * an app edit in place (ephemeral replies cannot be). Posting to a user id opens the DM with
+ * chat:write alone, and the App Home Messages tab must be on; chat.update then takes the DM's
+ * channel id from the post's answer, never the user id.
  * https://docs.slack.dev/reference/methods/chat.postMessage
  * https://docs.slack.dev/reference/methods/chat.update
  */
@@ -58,6 +40,59 @@ export function directMessageSink(client: WebClient, userId: string): MessageSin
         text: message.text,
         blocks: message.blocks,
       });
+    },
+  };
+}
+
+/**
+ * A slash command's response_url used for one answer only, the final one, as a new ephemeral
+ * message. Slack allows a response_url 5 uses within 30 minutes, and `replace_original` is
+ * documented for messages with interactive components, not for a command's ephemeral reply — so
+ * nothing here ever replaces, and progress is skipped rather than stacked.
+ * https://docs.slack.dev/interactivity/handling-user-interaction#message_responses
+ */
+export function finalAnswerSink(respond: RespondFn): MessageSink {
+  let answered = false;
+  return {
+    async post() {},
+    async update(message, options) {
+      if (!options?.final || answered) return;
+      answered = true;
+      await respond({ response_type: 'ephemeral', ...message });
+    },
+  };
+}
+
+/**
+ * `/pulse fetch`: progress in a DM updated in place, with one response_url answer that says where
+ * to look. If Slack refuses the DM (Messages tab off, DMs blocked), the command still gets its
+ * summary as the single final response_url answer.
+ */
+export function commandFetchSink(options: {
+  client: WebClient;
+  userId: string;
+  respond: RespondFn;
+  logger: Logger;
+  pointer: SlackMessage;
+}): MessageSink {
+  const dm = directMessageSink(options.client, options.userId);
+  const fallback = finalAnswerSink(options.respond);
+  let active: MessageSink | undefined;
+  return {
+    async post(message) {
+      if (active) return active.post(message);
+      try {
+        await dm.post(message);
+        active = dm;
+      } catch (error) {
+        options.logger.warn({ err: error }, 'fetch progress DM refused; answering through the response_url');
+        active = fallback;
+        return;
+      }
+      await options.respond({ response_type: 'ephemeral', ...options.pointer });
+    },
+    async update(message, updateOptions) {
+      await (active ?? fallback).update(message, updateOptions);
     },
   };
 }

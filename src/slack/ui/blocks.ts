@@ -25,8 +25,22 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/**
+ * Shortens mrkdwn without breaking it: at the last line break when one is in the second half,
+ * else before a `<link|label>` or `&entity;` the cut would split.
+ */
+export function truncateMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  const lastBreak = cut.lastIndexOf('\n');
+  if (lastBreak >= max / 2) return `${cut.slice(0, lastBreak)}\n…`;
+  if (cut.lastIndexOf('<') > cut.lastIndexOf('>')) cut = cut.slice(0, cut.lastIndexOf('<'));
+  cut = cut.replace(/&[a-z]*$/i, '');
+  return `${cut}…`;
+}
+
 export function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } };
+  return { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(text, LIMITS.sectionText) } };
 }
 
 export function header(text: string): KnownBlock {

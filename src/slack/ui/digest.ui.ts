@@ -42,8 +42,12 @@ export function digestDaysLabel(content: Pick<DigestContent, 'window'>): string 
   return `${format(first, sameMonth ? 'EEE d' : 'EEE d MMM', { in: tz('UTC') })} – ${dayLabel(lastDay)}`;
 }
 
+/**
+ * A name as plain text, never a `<@U…>` mention: a digest in a channel must not notify the people
+ * it lists. Someone without a stored name shows as their Slack user id.
+ */
 function personName(person: { slackUserId: string; displayName: string | null }): string {
-  return person.displayName ? escapeMrkdwn(person.displayName) : `<@${person.slackUserId}>`;
+  return escapeMrkdwn(person.displayName || `Slack user ${person.slackUserId}`);
 }
 
 /** The figures that are not zero, in reading order. */
@@ -73,22 +77,45 @@ export function totalsLine(totals: DigestTotals): string {
   return parts.join(' · ');
 }
 
-function personSection(person: DigestPerson): KnownBlock {
+/**
+ * A person's section: totals, highlights (the last ones give way to "…and N more" past Slack's
+ * 3,000 characters) and Jira keys. Keys that do not fit continue in further sections, split
+ * between keys, never inside a link.
+ */
+function personSections(person: DigestPerson): KnownBlock[] {
   const head = `*${personName(person)}* — ${totalsLine(person.totals) || `${count(person.totals.activities, 'activity', 'activities')}`}`;
   const lines = person.highlights.map((item) => {
     const where = item.project ? ` · ${escapeMrkdwn(item.project)}` : '';
     return `• ${HIGHLIGHT_VERBS[item.kind]} ${link(item.url, item.title)}${where}`;
   });
-  const jira =
-    person.jira.length > 0 ? `Jira: ${person.jira.map((key) => link(key.url, key.key)).join(' ')}` : '';
+  const [firstJira, ...moreJira] = jiraLines(person.jira.map((key) => link(key.url, key.key)));
   let more = person.moreHighlights;
-  const text = () =>
+  const text = (jira: string | undefined) =>
     [head, ...lines, ...(more > 0 ? [`• …and ${more} more`] : []), ...(jira ? [jira] : [])].join('\n');
-  while (text().length > SECTION_BUDGET && lines.length > 0) {
+  while (text(firstJira).length > SECTION_BUDGET && lines.length > 0) {
     lines.pop();
     more += 1;
   }
-  return section(text());
+  const fits = text(firstJira).length <= SECTION_BUDGET;
+  return [
+    section(text(fits ? firstJira : undefined)),
+    ...[...(fits || !firstJira ? [] : [firstJira]), ...moreJira].map((line) => section(line)),
+  ];
+}
+
+/** `Jira: KEY …` lines, each within a section's budget, split between keys. */
+function jiraLines(keys: string[]): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const key of keys) {
+    if (line && line.length + 1 + key.length > SECTION_BUDGET) {
+      out.push(line);
+      line = '';
+    }
+    line = line ? `${line} ${key}` : `${out.length === 0 ? 'Jira' : 'Jira (continued)'}: ${key}`;
+  }
+  if (line) out.push(line);
+  return out;
 }
 
 /** Quiet people in one line, continued over more sections only when one would pass Slack's limit. */
@@ -145,7 +172,7 @@ export function presentDigest(content: DigestContent): SlackMessage[] {
     section(summaryText(content)),
     ...(stale ? [context([stale])] : []),
     divider(),
-    ...content.people.map(personSection),
+    ...content.people.flatMap(personSections),
     ...quietSections(content.quiet),
     context([`${REVIEW_TIME_HELP} Days in ${content.window.timeZone}.`]),
   ];

@@ -50,6 +50,13 @@ export function presentFetchProgress(progress: SyncProgress[]): SlackMessage {
   );
 }
 
+/** The command's reply while the fetch reports by direct message. */
+export function presentFetchPointer(sourceName: string | undefined): SlackMessage {
+  const what = sourceName ? `\`${escapeMrkdwn(sourceName)}\`` : 'every source';
+  const text = `:hourglass_flowing_sand: Fetching GitLab activity from ${what}. Progress and the summary are in your direct messages with ActivityPulse (its Messages tab).`;
+  return { text: text.replace(/:[a-z_]+: /, '').replaceAll('`', ''), blocks: [section(text)] };
+}
+
 export function presentFetchBusy(sourceName: string | undefined): SlackMessage {
   const what = sourceName ? `\`${escapeMrkdwn(sourceName)}\`` : 'this workspace';
   const text = `A fetch for ${what} is already running, so I did not start another. Its results show up in \`/pulse activity\` as soon as it finishes.`;
@@ -58,7 +65,7 @@ export function presentFetchBusy(sourceName: string | undefined): SlackMessage {
 
 export function presentFetchFailed(message: string): SlackMessage {
   return {
-    text: `The fetch failed: ${message}`,
+    text: `The fetch failed: ${escapeMrkdwn(message)}`,
     blocks: [section(`:x: The fetch failed: ${escapeMrkdwn(message)}`)],
   };
 }

@@ -67,7 +67,8 @@ function advice(source: SourceView, canManage: boolean): string {
       ? `check the GitLab URL with Edit (or ${edit}) and that the server is reachable from ActivityPulse; saving tests the connection.`
       : `ask a workspace admin to check the GitLab URL of \`${name}\` (${edit}).`;
   }
-  return `this is often temporary and is retried on its own; Test connection, or \`/pulse fetch ${name}\`, tries now.${
-    canManage ? ` If it keeps failing, check the source with Edit (or ${edit}).` : ''
-  }`;
+  // Test connection uses the stored token, so it is offered to admins only.
+  return canManage
+    ? `this is often temporary and is retried on its own; Test connection, or \`/pulse fetch ${name}\`, tries now. If it keeps failing, check the source with Edit (or ${edit}).`
+    : `this is often temporary and is retried on its own; \`/pulse fetch ${name}\` tries now.`;
 }

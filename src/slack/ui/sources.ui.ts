@@ -55,11 +55,10 @@ export function presentSourceList(
 }
 
 export function sourceButtons(source: SourceView, canManage: boolean) {
-  const buttons = [
-    button({ text: 'Test connection', actionId: ACTIONS.sourceTest, value: source.id }),
-    button({ text: 'Fetch now', actionId: ACTIONS.sourceFetch, value: source.id }),
-  ];
+  const buttons = [button({ text: 'Fetch now', actionId: ACTIONS.sourceFetch, value: source.id })];
   if (canManage) {
+    // Test connection uses the stored token: shown to admins only, like Edit and Remove.
+    buttons.unshift(button({ text: 'Test connection', actionId: ACTIONS.sourceTest, value: source.id }));
     buttons.push(button({ text: 'Edit', actionId: ACTIONS.sourceEdit, value: source.id }));
     buttons.push(
       button({
@@ -145,14 +144,15 @@ export function presentTestResult(
   const name = escapeMrkdwn(outcome.source.name);
   if (outcome.ok) {
     return {
-      text: `${outcome.source.name}: connection OK, token of @${outcome.connection.username}`,
+      // The fallback `text` is mrkdwn too (notifications, screen readers): escaped like the blocks.
+      text: `${name}: connection OK, token of @${escapeMrkdwn(outcome.connection.username)}`,
       blocks: [
         section(`:white_check_mark: *${name}*: connection OK.\n${connectionText(outcome.connection)}`),
       ],
     };
   }
   return {
-    text: `${outcome.source.name}: connection failed. ${outcome.message}`,
+    text: `${name}: connection failed. ${escapeMrkdwn(outcome.message)}`,
     blocks: [section(`:x: *${name}*: connection failed.\n${escapeMrkdwn(outcome.message)}`)],
   };
 }
@@ -269,7 +269,7 @@ export function presentRemoveConfirmation(impact: {
 }): SlackMessage {
   const name = escapeMrkdwn(impact.source.name);
   return {
-    text: `Remove ${impact.source.name}? This deletes ${plural(impact.mappings, 'mapping')} and ${plural(impact.activities, 'stored activity', 'stored activities')}.`,
+    text: `Remove ${name}? This deletes ${plural(impact.mappings, 'mapping')} and ${plural(impact.activities, 'stored activity', 'stored activities')}.`,
     blocks: [
       section(
         `Remove *${name}* (${escapeMrkdwn(impact.source.baseUrl)})? This deletes ${plural(impact.mappings, 'teammate mapping')} and ${plural(impact.activities, 'stored activity', 'stored activities')}.`,

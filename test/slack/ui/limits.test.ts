@@ -1,12 +1,14 @@
 import type { Block, KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import { presentActivity } from '../../../src/slack/ui/activity.ui.ts';
-import { presentFetchSummary } from '../../../src/slack/ui/fetch.ui.ts';
+import { truncateMrkdwn } from '../../../src/slack/ui/blocks.ts';
+import { presentFetchFailed, presentFetchSummary } from '../../../src/slack/ui/fetch.ui.ts';
 import { presentHome } from '../../../src/slack/ui/home.ui.ts';
 import {
   presentSourceForm,
   presentSourceList,
   presentSourceSaved,
+  presentTestResult,
 } from '../../../src/slack/ui/sources.ui.ts';
 import { presentTeammateForm, presentTeammates } from '../../../src/slack/ui/teammates.ui.ts';
 import { fitBlocks, modal } from '../../../src/slack/ui/views.ts';
@@ -217,5 +219,34 @@ describe("Slack's limits, enforced by the builders", () => {
     );
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     for (const text of sectionTexts(view.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
+  });
+});
+
+describe('cutting mrkdwn to a section', () => {
+  it('cuts at a line break, or before a link or entity the cut would split', () => {
+    expect(truncateMrkdwn(`${'a'.repeat(60)}\n<https://x.test/1|one> two`, 70)).toBe(`${'a'.repeat(60)}\n…`);
+    const oneLine = `${'b'.repeat(50)} <https://example.test/long/path|label>`;
+    expect(truncateMrkdwn(oneLine, 70)).toBe(`${'b'.repeat(50)} …`);
+    expect(truncateMrkdwn(`${'c'.repeat(10)} &amp; more`, 14)).toBe(`${'c'.repeat(10)} …`);
+    expect(truncateMrkdwn('short', 70)).toBe('short');
+  });
+});
+
+describe('fallback text', () => {
+  it('is escaped like the blocks, so a name cannot become a mention or a link', () => {
+    const source = {
+      id: 's1',
+      name: '<!channel> & <@U0BOSS>',
+      baseUrl: 'https://gitlab.example.com',
+    } as unknown as Parameters<typeof presentTestResult>[0]['source'];
+    const failed = presentTestResult({
+      ok: false,
+      source,
+      code: 'X',
+      message: 'bad <https://evil.test|link>',
+    });
+    expect(failed.text).not.toMatch(/<[!@h]/);
+    expect(failed.text).toContain('&lt;!channel&gt; &amp; &lt;@U0BOSS&gt;');
+    expect(presentFetchFailed('<!here> broke').text).toBe('The fetch failed: &lt;!here&gt; broke');
   });
 });

@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { SlackDeps } from '../../deps.ts';
 import { userMessageOf } from '../../error-message.ts';
+import { type Asker, MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 
 /** The part of a block_actions payload the listeners read, validated. */
 const payloadSchema = z.object({
@@ -70,4 +71,20 @@ export function buttonListener(
       }
     }
   };
+}
+
+/**
+ * For buttons that change settings or use a stored token: the asker when they may, else undefined
+ * once they have been told who can — under the message, or by DM from the App Home.
+ */
+export async function managerClicking(ctx: ActionContext): Promise<Asker | undefined> {
+  const asker = await whoIsAsking(ctx.deps, ctx.client, ctx.teamId, ctx.userId);
+  if (asker.canManage) return asker;
+  if (ctx.respond) {
+    await ctx.respond({ response_type: 'ephemeral', replace_original: false, text: MANAGER_ONLY });
+  } else {
+    // https://docs.slack.dev/reference/methods/chat.postMessage (a user id opens the DM)
+    await ctx.client.chat.postMessage({ channel: ctx.userId, text: MANAGER_ONLY });
+  }
+  return undefined;
 }

@@ -1,20 +1,14 @@
 import type { SlackDeps } from '../../deps.ts';
 import { publishHome } from '../../flows/home.flow.ts';
-import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { fitMessage } from '../../ui/blocks.ts';
 import { presentSourceList, presentSourceRemoved } from '../../ui/sources.ui.ts';
-import { buttonListener } from './action-context.ts';
+import { buttonListener, managerClicking } from './action-context.ts';
 
 /** "Remove", after Slack's confirmation dialog: deletes the source and shows what is left. */
 export function sourceRemoveAction(deps: SlackDeps) {
   return buttonListener(deps, 'source_remove', async (ctx) => {
-    const asker = await whoIsAsking(deps, ctx.client, ctx.teamId, ctx.userId);
-    if (!asker.canManage) {
-      if (ctx.respond)
-        await ctx.respond({ response_type: 'ephemeral', replace_original: false, text: MANAGER_ONLY });
-      else await ctx.client.chat.postMessage({ channel: ctx.userId, text: MANAGER_ONLY });
-      return;
-    }
+    const asker = await managerClicking(ctx);
+    if (!asker) return;
     const removed = await deps.services.sources.remove(ctx.teamId, ctx.value ?? '');
     if (ctx.fromHome) {
       await publishHome({ deps, client: ctx.client, teamId: ctx.teamId, userId: ctx.userId });

@@ -17,7 +17,7 @@ export async function activityCommand(ctx: CommandContext): Promise<void> {
   const first = args[0];
   const namesPerson = first !== undefined && (first.startsWith('<@') || first.startsWith('@'));
   const person = namesPerson
-    ? await resolveUserArgument(ctx.client, args.shift())
+    ? await resolveUserArgument(() => ctx.deps.users.members(ctx.client, ctx.teamId), args.shift())
     : { ok: true as const, userId: ctx.userId };
   if (!person.ok) {
     await ctx.respond({ response_type: 'ephemeral', text: `${person.message} ${USAGE}` });

@@ -1,14 +1,16 @@
 import { looksLikeRange, parseSince } from '../../../modules/activity/activity-range.ts';
 import { runFetch } from '../../flows/fetch.flow.ts';
-import { responseUrlSink } from '../../flows/message-sink.ts';
+import { commandFetchSink } from '../../flows/message-sink.ts';
 import { whoIsAsking } from '../../permissions.ts';
+import { presentFetchBusy, presentFetchPointer } from '../../ui/fetch.ui.ts';
 import type { CommandContext } from './command-context.ts';
 
 const USAGE = 'Use `/pulse fetch [source] [since]`, since as `7d`, `30d` or `YYYY-MM-DD`.';
 
 /**
  * `/pulse fetch [source] [since]`: acks at once; the sync runs in the background and reports in
- * one ephemeral message, updated in place, then a summary.
+ * one direct message updated in place (progress, then the summary), which the command's reply
+ * points to (see commandFetchSink for why not the response_url).
  */
 export async function fetchCommand(ctx: CommandContext): Promise<void> {
   const { deps } = ctx;
@@ -30,7 +32,17 @@ export async function fetchCommand(ctx: CommandContext): Promise<void> {
     since = parsed.since;
   }
   const source = names[0] ? await deps.services.sources.get(ctx.teamId, { name: names[0] }) : undefined;
-  const sink = responseUrlSink(ctx.respond);
+  if (await deps.services.sync.isRunning(ctx.teamId, source?.id)) {
+    await ctx.respond({ response_type: 'ephemeral', ...presentFetchBusy(source?.name) });
+    return;
+  }
+  const sink = commandFetchSink({
+    client: ctx.client,
+    userId: ctx.userId,
+    respond: ctx.respond,
+    logger: deps.logger,
+    pointer: presentFetchPointer(source?.name),
+  });
   deps.background.run('fetch', () =>
     runFetch({
       engine: deps.services.sync,

@@ -1,4 +1,4 @@
-import { lookupSlackUser, resolveUserArgument } from '../../slack-users.ts';
+import { resolveUserArgument } from '../../slack-users.ts';
 import { presentMapped } from '../../ui/teammates.ui.ts';
 import { type CommandContext, managerAsking } from './command-context.ts';
 
@@ -13,12 +13,12 @@ export async function mapCommand(ctx: CommandContext): Promise<void> {
   }
   await ctx.ack();
   if (!(await managerAsking(ctx))) return;
-  const person = await resolveUserArgument(ctx.client, who);
+  const person = await resolveUserArgument(() => ctx.deps.users.members(ctx.client, ctx.teamId), who);
   if (!person.ok) {
     await ctx.respond({ response_type: 'ephemeral', text: `${person.message} ${USAGE}` });
     return;
   }
-  const slackUser = await lookupSlackUser(ctx.client, person.userId);
+  const slackUser = await ctx.deps.users.user(ctx.client, ctx.teamId, person.userId);
   const result = await ctx.deps.services.teammates.map({
     teamId: ctx.teamId,
     person: { slackUserId: person.userId, displayName: slackUser.displayName, timezone: slackUser.timezone },

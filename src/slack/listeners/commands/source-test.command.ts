@@ -1,7 +1,10 @@
 import { presentTestResult } from '../../ui/sources.ui.ts';
-import type { CommandContext } from './command-context.ts';
+import { type CommandContext, managerAsking } from './command-context.ts';
 
-/** `/pulse source test <name>`: Test Connection with the stored token; the result becomes the status. */
+/**
+ * `/pulse source test <name>` (admins): Test Connection with the stored token; the result becomes
+ * the status and is the one reply.
+ */
 export async function sourceTestCommand(ctx: CommandContext): Promise<void> {
   const name = ctx.args.join(' ');
   if (!name) {
@@ -11,7 +14,10 @@ export async function sourceTestCommand(ctx: CommandContext): Promise<void> {
     });
     return;
   }
-  await ctx.ack({ response_type: 'ephemeral', text: `Testing \`${name.slice(0, 40)}\`…` });
+  await ctx.ack();
+  // Test Connection calls GitLab with the stored token and records the result: admins only.
+  if (!(await managerAsking(ctx))) return;
   const outcome = await ctx.deps.services.sources.test(ctx.teamId, { name });
-  await ctx.respond({ response_type: 'ephemeral', replace_original: true, ...presentTestResult(outcome) });
+  // One final answer through the response_url: an ephemeral reply cannot be replaced in place.
+  await ctx.respond({ response_type: 'ephemeral', ...presentTestResult(outcome) });
 }

@@ -13,7 +13,7 @@ export async function unmapCommand(ctx: CommandContext): Promise<void> {
   }
   await ctx.ack();
   if (!(await managerAsking(ctx))) return;
-  const person = await resolveUserArgument(ctx.client, who);
+  const person = await resolveUserArgument(() => ctx.deps.users.members(ctx.client, ctx.teamId), who);
   if (!person.ok) {
     await ctx.respond({ response_type: 'ephemeral', text: `${person.message} ${USAGE}` });
     return;

@@ -5,7 +5,6 @@ import type { SlackDeps } from '../../deps.ts';
 import { userMessageOf } from '../../error-message.ts';
 import { TEAMMATE_FORM, usernameActionPerson } from '../../ids.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
-import { lookupSlackUser } from '../../slack-users.ts';
 import { escapeMrkdwn } from '../../ui/blocks.ts';
 import { presentNoticeModal } from '../../ui/sources.ui.ts';
 import { presentTeammateForm, presentTeammateSaved } from '../../ui/teammates.ui.ts';
@@ -57,7 +56,7 @@ export function teammateFormSubmission(deps: SlackDeps) {
     const work = (async (): Promise<Outcome> => {
       const asker = await whoIsAsking(deps, args.client, teamId, body.user.id);
       if (!asker.canManage) return { ok: false, refused: true };
-      const person = await lookupSlackUser(args.client, slackUserId);
+      const person = await deps.users.user(args.client, teamId, slackUserId);
       const outcome = await deps.services.teammates.setMappings({
         teamId,
         person: { slackUserId, displayName: person.displayName, timezone: person.timezone },
