@@ -7,6 +7,8 @@ export const ACTIONS = {
   sourceTest: 'source_test',
   sourceFetch: 'source_fetch',
   sourceEdit: 'source_edit',
+  /** In the "already added" modal: turn it into that source's edit form, to paste a new token. */
+  sourceUpdateToken: 'source_update_token',
   sourceRemove: 'source_remove',
   teammateEdit: 'teammate_edit',
   homeRefresh: 'home_refresh',

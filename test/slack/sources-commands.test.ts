@@ -106,7 +106,9 @@ describe('/pulse sources, source test, source remove and the source buttons', ()
     await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
     const { respondId } = await sendCommand(t.baseUrl, { text: 'source test gitlba', teamId });
     const reply = await t.slack.waitFor(() => t.slack.responses(respondId)[0]);
-    expect(reply.body['text']).toBe('There is no data source called `gitlba`. Sources: `gitlab`.');
+    expect(reply.body['text']).toBe(
+      'There is no data source called `gitlba`. Did you mean `gitlab`? Sources: `gitlab`.',
+    );
   });
 
   it('removes a source from text only after the confirmed click, with its mappings and activity', async () => {

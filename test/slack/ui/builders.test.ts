@@ -205,13 +205,14 @@ describe('fetch builders', () => {
       ],
     });
     const text = JSON.stringify(message.blocks);
-    expect(text).toContain(':warning: *gitlab*: partial · 42 API calls · 1m');
+    expect(text).toContain(':warning: *gitlab*: partly done · took 1m');
+    expect(text).not.toContain('API call');
     expect(text).toContain('• <@U1>: 3 commits, 1 MR opened');
     expect(text).toContain('• <@U2>: nothing new');
     expect(text).toContain('• :x: <@U3>: No such user.');
     expect(text).toContain('_Time logs unavailable on this GitLab._');
     expect(text).toContain('*other*: skipped — another sync of this source is running.');
-    expect(text).toContain('Done · 42 GitLab API calls · 1 failure');
+    expect(text).toContain('Done · 1 teammate failed');
     expect(message.text).toBe('Fetch finished: gitlab partial, other skipped');
   });
 

@@ -45,7 +45,12 @@ describe("Slack's limits, enforced by the builders", () => {
     const views = [
       presentSourceForm({ metadata: { mode: 'add' } }),
       presentSourceForm({ metadata: { mode: 'edit', sourceId: 'x' } }),
-      presentSourceSaved({ source: buildSourceView(), connection: buildConnection(), created: true }),
+      presentSourceSaved({
+        source: buildSourceView(),
+        connection: buildConnection(),
+        created: true,
+        notes: [],
+      }),
       presentTeammateForm({ sources: [buildSourceView()], identities: [] }),
     ];
     for (const view of views) {

@@ -7,6 +7,7 @@ import { sourceEditAction } from './source-edit.action.ts';
 import { sourceFetchAction } from './source-fetch.action.ts';
 import { sourceRemoveAction } from './source-remove.action.ts';
 import { sourceTestAction } from './source-test.action.ts';
+import { sourceUpdateTokenAction } from './source-update-token.action.ts';
 import { teammateEditAction } from './teammate-edit.action.ts';
 import { teammateUserSelectAction } from './teammate-user-select.action.ts';
 
@@ -16,6 +17,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.sourceFetch, sourceFetchAction(deps));
   app.action(ACTIONS.sourceEdit, sourceEditAction(deps));
   app.action(ACTIONS.sourceRemove, sourceRemoveAction(deps));
+  app.action(ACTIONS.sourceUpdateToken, sourceUpdateTokenAction(deps));
   app.action(ACTIONS.teammateEdit, teammateEditAction(deps));
   app.action(ACTIONS.homeRefresh, homeRefreshAction(deps));
   app.action(

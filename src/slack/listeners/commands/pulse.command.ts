@@ -1,10 +1,12 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { isCodedError } from '../../../lib/errors.ts';
+import { redactSecrets } from '../../../lib/redact.ts';
 import { tokenize } from '../../command-text.ts';
 import type { SlackDeps } from '../../deps.ts';
 import { presentHelp } from '../../ui/help.ui.ts';
 import { activityCommand } from './activity.command.ts';
 import { type CommandHandler, commandContext } from './command-context.ts';
+import { didYouMeanText } from './did-you-mean.ts';
 import {
   digestListCommand,
   digestOffCommand,
@@ -25,7 +27,7 @@ import { unmapCommand } from './unmap.command.ts';
 
 /**
  * `/pulse` subcommands, by their words. Two-word commands (`source add`) are matched before
- * one-word ones; anything unknown answers with help.
+ * one-word ones; anything unknown answers with the nearest command (did you mean …?), else help.
  */
 export const PULSE_SUBCOMMANDS: Record<string, CommandHandler> = {
   help: helpCommand,
@@ -56,7 +58,11 @@ export function resolveSubcommand(
   if (first && second && table[`${first} ${second}`]) {
     return { name: `${first} ${second}`, handler: table[`${first} ${second}`]!, rest: words.slice(2) };
   }
-  if (first && table[first]) return { name: first, handler: table[first]!, rest: words.slice(1) };
+  // `digest sett …` is a typo of `digest set`, not `digest` (which takes no words).
+  const isGroup = Object.keys(table).some((name) => name.startsWith(`${first} `));
+  if (first && table[first] && !(isGroup && second !== undefined)) {
+    return { name: first, handler: table[first]!, rest: words.slice(1) };
+  }
   return undefined;
 }
 
@@ -66,8 +72,17 @@ export function pulseCommand(deps: SlackDeps) {
     const match = resolveSubcommand(text);
     if (!match) {
       deps.metrics.slackCommands.inc({ subcommand: 'unknown' });
+      // Echoed only to the person who typed it, and even then never a token pasted by mistake.
+      const typed = redactSecrets(text);
+      const suggestion = didYouMeanText(typed, tokenize(typed), Object.keys(PULSE_SUBCOMMANDS));
+      if (suggestion) {
+        await args.ack({ response_type: 'ephemeral', text: suggestion });
+        return;
+      }
       const intro =
-        text.trim() === '' ? undefined : `I don’t know \`${tokenize(text)[0]}\`. Here is what I can do:`;
+        text.trim() === ''
+          ? undefined
+          : `I don’t know \`${tokenize(typed).slice(0, 2).join(' ').slice(0, 80)}\`. Here is what I can do:`;
       await args.ack({ response_type: 'ephemeral', ...presentHelp(intro) });
       return;
     }
@@ -82,7 +97,7 @@ export function pulseCommand(deps: SlackDeps) {
       await match.handler(ctx);
       if (!acked) await ack();
     } catch (error) {
-      deps.logger.error({ err: error, subcommand: match.name }, 'command failed');
+      logCommandFailure(deps, match.name, error);
       const message = isCodedError(error)
         ? error.userMessage
         : 'Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.';
@@ -90,6 +105,23 @@ export function pulseCommand(deps: SlackDeps) {
       else await args.respond({ response_type: 'ephemeral', text: message }).catch(() => undefined);
     }
   };
+}
+
+/** Codes that mean the person typed something we could not use: ordinary, so no stack and no alarm. */
+const USER_MISTAKE = /_(NOT_FOUND|INVALID|UNKNOWN|REFUSED)$/;
+
+/**
+ * A coded error was classified where it arose and its message already told the person what to
+ * fix: a mistake of theirs is `info`, anything else coded is `warn`; neither needs a stack. Only
+ * what nobody classified is an `error` with its stack.
+ */
+function logCommandFailure(deps: SlackDeps, subcommand: string, error: unknown): void {
+  if (!isCodedError(error)) {
+    deps.logger.error({ err: error, subcommand }, 'command failed');
+    return;
+  }
+  const level = USER_MISTAKE.test(error.code) ? 'info' : 'warn';
+  deps.logger[level]({ subcommand, code: error.code }, 'command answered with what to fix');
 }
 
 export function register(app: App, deps: SlackDeps): void {
