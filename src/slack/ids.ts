@@ -12,6 +12,8 @@ export const ACTIONS = {
   sourceRemove: 'source_remove',
   teammateEdit: 'teammate_edit',
   homeRefresh: 'home_refresh',
+  /** "Show more" under a long /pulse activity answer: the next page of pieces of work. */
+  activityMore: 'activity_more',
 } as const;
 
 export const VIEWS = {

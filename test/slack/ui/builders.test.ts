@@ -14,7 +14,7 @@ import {
   sourceStatusText,
 } from '../../../src/slack/ui/sources.ui.ts';
 import { presentMapped } from '../../../src/slack/ui/teammates.ui.ts';
-import { buildConnection, buildItem, buildSourceView, buildSummary } from './factories.ts';
+import { buildConnection, buildSourceView, buildSummary } from './factories.ts';
 
 const NOW = new Date('2026-03-10T12:00:00Z');
 
@@ -115,43 +115,6 @@ describe('activity builders', () => {
     expect(summaryLine(summary)).toBe(
       'MRs: 2 opened, 1 merged, 2 reviewed · 3 approvals · 4 commits (+120 −30) · Issues: 1 opened, 0 closed · 3 comments · 1h 30m logged · Pipelines: 5 passed, 1 failed',
     );
-  });
-
-  it("groups items by kind with links and Jira keys, in the reader's zone", () => {
-    const message = presentActivity(
-      {
-        status: 'ok',
-        slackUserId: 'U1',
-        window,
-        summary: buildSummary({ mr_merged: 1, pipeline_run: 1 }),
-        items: [
-          buildItem({
-            kind: 'mr_merged',
-            title: 'Fix <script> | pipes',
-            url: 'https://gitlab.example.com/a/b/-/merge_requests/1',
-            jira: [
-              { key: 'ABC-1', url: 'https://jira.example.com/browse/ABC-1' },
-              { key: 'DEF-2', url: null },
-            ],
-          }),
-          buildItem({
-            kind: 'pipeline_run',
-            title: 'Pipeline #9',
-            status: 'success',
-            durationSeconds: 260,
-            url: null,
-          }),
-        ],
-        sources: ['gitlab'],
-      },
-      { now: NOW, timeZone: 'Asia/Tokyo' },
-    );
-    const text = JSON.stringify(message.blocks);
-    expect(text).toContain('*Merge requests merged* (1)');
-    expect(text).toContain(
-      '• Tue 10 Mar 19:00 · <https://gitlab.example.com/a/b/-/merge_requests/1|Fix &lt;script&gt; ¦ pipes> · acme/billing · <https://jira.example.com/browse/ABC-1|ABC-1> DEF-2',
-    );
-    expect(text).toContain('*Pipelines* (1)\\n• Tue 10 Mar 19:00 · Pipeline #9 · acme/billing · passed · 4m');
   });
 
   it('answers unmapped people, unknown sources and empty periods helpfully', () => {

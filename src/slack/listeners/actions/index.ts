@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.ts';
 import { ACTIONS, TEAMMATE_FORM, VIEWS } from '../../ids.ts';
+import { activityMoreAction } from './activity-more.action.ts';
 import { homeRefreshAction } from './home-refresh.action.ts';
 import { sourceAddAction } from './source-add.action.ts';
 import { sourceEditAction } from './source-edit.action.ts';
@@ -20,6 +21,7 @@ export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.sourceUpdateToken, sourceUpdateTokenAction(deps));
   app.action(ACTIONS.teammateEdit, teammateEditAction(deps));
   app.action(ACTIONS.homeRefresh, homeRefreshAction(deps));
+  app.action(ACTIONS.activityMore, activityMoreAction(deps));
   app.action(
     {
       type: 'block_actions',
