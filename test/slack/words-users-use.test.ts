@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../support/domain-rows.ts';
 import { buildScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
 import { createFakeGitLab, type FakeGitLab } from '../support/fake-gitlab/index.ts';
 import { addSourceThroughModal, sql } from '../support/pulse-flows.ts';
@@ -136,6 +137,26 @@ describe('words users use', () => {
       const logged = t.logs.slice(before).join('\n');
       expect(logged).not.toContain('"stack"');
       expect(logged).toContain('"level":30');
+    });
+  });
+
+  describe('/pulse admins', () => {
+    it('names the owners, the admins and the app’s own admin list, to anyone who asks', async () => {
+      const teamId = nextTeam();
+      t.slack
+        .addUser({ id: 'U0OWNER', name: 'owner', is_owner: true, is_admin: true })
+        .addUser({ id: 'U0LISTED', name: 'listed' });
+      await rows(await t.db.orm()).workspace({ id: teamId, adminUserIds: ['U0LISTED', 'U0ADMIN'] });
+      const { respondId } = await sendCommand(t.baseUrl, { text: 'admins', teamId, userId: 'U0ALICE' });
+      const answer = await t.slack.waitFor(() => t.slack.responses(respondId)[0]);
+      expect(answer.body['text']).toBe(
+        [
+          'These people can change data sources, teammate mappings and digests:',
+          '• Workspace owners: <@U0OWNER>',
+          '• Workspace admins: <@U0ADMIN>',
+          '• ActivityPulse admin list: <@U0LISTED>',
+        ].join('\n'),
+      );
     });
   });
 

@@ -24,6 +24,7 @@ const COMMANDS: Array<[string, string]> = [
   ['`/pulse digest preview [#channel]`', 'see today’s digest exactly as it would be posted, only you'],
   ['`/pulse digest send [#channel]`', 'post today’s digest now (it counts as today’s scheduled one)'],
   ['`/pulse digest`', 'which channels get a digest'],
+  ['`/pulse admins`', 'who can change sources, mappings and digests'],
 ];
 
 /** The command list; `intro` explains why it is shown (unknown input, or a plain `help`). */

@@ -5,6 +5,7 @@ import { tokenize } from '../../command-text.ts';
 import type { SlackDeps } from '../../deps.ts';
 import { presentHelp } from '../../ui/help.ui.ts';
 import { activityCommand } from './activity.command.ts';
+import { adminsCommand } from './admins.command.ts';
 import { type CommandHandler, commandContext } from './command-context.ts';
 import { didYouMeanText } from './did-you-mean.ts';
 import {
@@ -46,6 +47,7 @@ export const PULSE_SUBCOMMANDS: Record<string, CommandHandler> = {
   'digest off': digestOffCommand,
   'digest preview': digestPreviewCommand,
   'digest send': digestSendCommand,
+  admins: adminsCommand,
 };
 
 export function resolveSubcommand(
