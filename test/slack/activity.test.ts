@@ -173,6 +173,8 @@ describe('/pulse activity answers from stored activity, in the asking user’s t
     );
     const word = JSON.stringify((await ask('activity <@U0ALICE> lastweek')).body);
     expect(word).toContain('There is no source or source type `lastweek`');
+    const typo = JSON.stringify((await ask('activity <@U0ALICE> yesterdy')).body);
+    expect(typo).toContain('There is no source or source type `yesterdy`. Did you mean `yesterday`?');
   });
 
   it('keeps a long answer within Slack’s limits and counts what it left out', async () => {

@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { closestMatches } from '../../lib/edit-distance.ts';
 import type { ActivityAnswer, ActivitySummary } from '../../modules/activity/activity-query.service.ts';
 import { groupWorkItems } from '../../modules/activity/work-items.ts';
 import { ACTIONS } from '../ids.ts';
@@ -6,6 +7,8 @@ import { context, escapeMrkdwn, LIMITS, type SlackMessage, section } from './blo
 import { formatDuration, plural } from './format.ts';
 import { actions, button } from './views.ts';
 import { workItemText } from './work-items.ui.ts';
+
+const RANGE_WORDS = ['today', 'yesterday', '7d', '30d'];
 
 /** Slack measures the whole message; stay well below what it rejects (50 blocks, ~10k characters). */
 const BUDGET = { blocks: 45, chars: 9_000 };
@@ -100,11 +103,14 @@ export function presentActivity(
   }
   if (answer.status === 'unknown-source') {
     const names = answer.sources.map((name) => `\`${escapeMrkdwn(name)}\``).join(', ');
+    // The word may be a misspelt range (`yesterdy`) as well as a misspelt source.
+    const near = closestMatches(answer.source, [...answer.sources, 'gitlab', ...RANGE_WORDS]);
+    const meant = near.length > 0 ? ` Did you mean \`${escapeMrkdwn(near[0]!)}\`?` : '';
     return {
-      text: `There is no source ${answer.source}.`,
+      text: `There is no source ${answer.source}.${meant}`,
       blocks: [
         section(
-          `There is no source or source type \`${escapeMrkdwn(answer.source.slice(0, 40))}\`. Use \`gitlab\`${names ? ` or a source name: ${names}` : ''}.`,
+          `There is no source or source type \`${escapeMrkdwn(answer.source.slice(0, 40))}\`.${meant} Use \`gitlab\`${names ? ` or a source name: ${names}` : ''}, and a range such as \`today\`, \`yesterday\`, \`7d\` or \`30d\`.`,
         ),
       ],
     };
