@@ -41,6 +41,8 @@ export interface WorkItem {
   commits: number;
   linesAdded: number;
   linesRemoved: number;
+  /** The latest commit pushed to it: on a branch without an MR, the commits are what says what it is. */
+  lastCommit: { title: string; url: string | null } | null;
   /** Reviewed: commented on or approved someone else's MR; effort as the sync estimated it. */
   reviewed: boolean;
   reviewSeconds: number;
@@ -97,6 +99,7 @@ function emptyItem(type: WorkItemType, title: string, url: string | null, projec
     commits: 0,
     linesAdded: 0,
     linesRemoved: 0,
+    lastCommit: null,
     reviewed: false,
     reviewSeconds: 0,
     approved: false,
@@ -201,6 +204,7 @@ export function groupWorkItems(activities: GroupableActivity[]): WorkItem[] {
         item.commits += 1;
         item.linesAdded += activity.linesAdded ?? 0;
         item.linesRemoved += activity.linesRemoved ?? 0;
+        item.lastCommit = { title: activity.title, url: activity.url };
         break;
       case 'pipeline_run':
         item.pipeline = {

@@ -41,7 +41,13 @@ function doneLine(item: WorkItem): string | undefined {
   const done: string[] = [];
   if (item.opened) done.push('opened');
   if (item.commits > 0) {
-    done.push(`pushed ${plural(item.commits, 'commit')} (+${item.linesAdded} −${item.linesRemoved})`);
+    const pushed = `pushed ${plural(item.commits, 'commit')} (+${item.linesAdded} −${item.linesRemoved})`;
+    // An MR's title says what its commits are for; a branch's latest commit has to say it.
+    const commit = item.type === 'branch' && item.lastCommit ? item.lastCommit : null;
+    const latest = commit
+      ? `${item.commits === 1 ? ':' : ', latest:'} ${link(commit.url, oneLine(commit.title, TITLE_CHARS))}`
+      : '';
+    done.push(`${pushed}${latest}`);
   }
   if (item.reviewRequested && !item.reviewed) done.push('asked to review');
   if (item.reviewed)

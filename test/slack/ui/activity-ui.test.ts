@@ -91,6 +91,34 @@ describe('/pulse activity as pieces of work', () => {
     expect(texts(message.blocks)).toContain('reviewed (25m) · approved · commented “nit”');
   });
 
+  it('names the latest commit of a branch without an MR, linked', () => {
+    const message = presentActivity(
+      answer([
+        buildItem({
+          kind: 'commit_pushed',
+          branch: 'main',
+          title: 'First step',
+          occurredAt: new Date('2026-03-10T01:00:00Z'),
+        }),
+        buildItem({
+          kind: 'commit_pushed',
+          branch: 'main',
+          title: 'PAY-42 Settle invoices nightly',
+          url: 'https://gitlab.example.com/acme/billing/-/commit/def',
+          occurredAt: new Date('2026-03-10T02:00:00Z'),
+        }),
+      ]),
+      { now: NOW, timeZone: 'UTC' },
+    );
+    expect((message.blocks[1] as { text: { text: string } }).text.text).toBe(
+      [
+        '*Branch <https://gitlab.example.com/acme/billing/-/tree/main|main>* · acme/billing',
+        'pushed 2 commits (+2 −0), latest: <https://gitlab.example.com/acme/billing/-/commit/def|PAY-42 Settle invoices nightly>',
+        'last Tue 10 Mar 02:00',
+      ].join('\n'),
+    );
+  });
+
   it('prints nothing for what did not happen', () => {
     const message = presentActivity(answer([buildItem({ kind: 'commit_pushed', branch: 'main' })]), {
       now: NOW,
