@@ -84,7 +84,16 @@ describe('a stored GitLab token never leaves the server', () => {
         values: sourceFormValues({ name: 'plain', url: gitlab.url, token: '' }),
       }),
     );
-    expect(JSON.stringify(saved.body)).toContain('Source saved');
+    // Within the 100 ms budget the ack says so; on a busy machine the result comes by views.update.
+    if (!JSON.stringify(saved.body).includes('Source saved')) {
+      await t.slack.waitFor(() =>
+        t.slack.calls
+          .slice(before)
+          .find(
+            (call) => call.method === 'views.update' && JSON.stringify(call.body).includes('Source saved'),
+          ),
+      );
+    }
 
     const replies: string[] = [];
     for (const text of [

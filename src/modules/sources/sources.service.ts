@@ -88,13 +88,14 @@ export class SourcesService {
     if (!checked.ok) return checked;
     const em = this.#orm.em.fork();
     await ensureWorkspace(em, input.teamId);
+    // One read of the workspace's few sources answers both "same GitLab?" and "same name?".
     const existing = await this.#repository.list(em, input.teamId);
     const sameGitLab = existing.find((source) => sameInstance(source.baseUrl, checked.baseUrl));
     if (sameGitLab) {
       this.#logger.info({ teamId: input.teamId, host: hostOf(checked.baseUrl) }, 'source already added');
       return { ok: false, duplicateOf: toView(sameGitLab) };
     }
-    if (await this.#repository.findByName(em, input.teamId, checked.name)) {
+    if (existing.some((source) => source.nameKey === sourceNameKey(checked.name))) {
       return { ok: false, errors: { name: duplicateName(checked.name) } };
     }
     const tested = await this.#test(checked.baseUrl, checked.token, checked.schemeAdded);
@@ -141,11 +142,11 @@ export class SourcesService {
     if (!checked.ok) return checked;
     const em = this.#orm.em.fork();
     const source = await this.#load(em, input.teamId, { id: input.sourceId });
-    const clash = await this.#repository.findByName(em, input.teamId, checked.name);
-    if (clash && clash.id !== source.id) return { ok: false, errors: { name: duplicateName(checked.name) } };
-    const sameGitLab = (await this.#repository.list(em, input.teamId)).find(
-      (other) => other.id !== source.id && sameInstance(other.baseUrl, checked.baseUrl),
-    );
+    const others = (await this.#repository.list(em, input.teamId)).filter((other) => other.id !== source.id);
+    if (others.some((other) => other.nameKey === sourceNameKey(checked.name))) {
+      return { ok: false, errors: { name: duplicateName(checked.name) } };
+    }
+    const sameGitLab = others.find((other) => sameInstance(other.baseUrl, checked.baseUrl));
     if (sameGitLab) {
       return {
         ok: false,
