@@ -264,7 +264,7 @@ export class SourcesService {
     const all = (await this.#repository.list(em, teamId)).map((source) => source.name);
     const names = all.map((name) => `\`${name}\``);
     const what =
-      'name' in ref ? `called \`${ref.name.slice(0, 40)}\`` : 'with that id (it may have been removed)';
+      'name' in ref ? `called \`${ref.name.slice(0, 40)}\`` : 'behind that button any more (it was removed)';
     const near = 'name' in ref ? closestMatches(ref.name, all) : [];
     throw new CodedError(
       'SOURCE_NOT_FOUND',

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, BlockAction, RespondFn, SlackActionMiddlewareAr
 import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { SlackDeps } from '../../deps.ts';
+import { logAnsweredFailure } from '../../log-failure.ts';
 
 /** The part of a block_actions payload the listeners read, validated. */
 const payloadSchema = z.object({
@@ -58,7 +59,7 @@ export function buttonListener(
       ctx = actionContext(args, deps);
       await work(ctx);
     } catch (error) {
-      deps.logger.error({ err: error, action: name }, 'button failed');
+      logAnsweredFailure(deps.logger, error, { action: name }, 'button failed');
       const text =
         error instanceof Error && 'userMessage' in error && typeof error.userMessage === 'string'
           ? error.userMessage

@@ -3,6 +3,7 @@ import { isCodedError } from '../../../lib/errors.ts';
 import { redactSecrets } from '../../../lib/redact.ts';
 import { tokenize } from '../../command-text.ts';
 import type { SlackDeps } from '../../deps.ts';
+import { logAnsweredFailure } from '../../log-failure.ts';
 import { presentHelp } from '../../ui/help.ui.ts';
 import { activityCommand } from './activity.command.ts';
 import { adminsCommand } from './admins.command.ts';
@@ -99,7 +100,7 @@ export function pulseCommand(deps: SlackDeps) {
       await match.handler(ctx);
       if (!acked) await ack();
     } catch (error) {
-      logCommandFailure(deps, match.name, error);
+      logAnsweredFailure(deps.logger, error, { subcommand: match.name }, 'command failed');
       const message = isCodedError(error)
         ? error.userMessage
         : 'Something went wrong on our side; the details are in the ActivityPulse logs. Please try again.';
@@ -107,23 +108,6 @@ export function pulseCommand(deps: SlackDeps) {
       else await args.respond({ response_type: 'ephemeral', text: message }).catch(() => undefined);
     }
   };
-}
-
-/** Codes that mean the person typed something we could not use: ordinary, so no stack and no alarm. */
-const USER_MISTAKE = /_(NOT_FOUND|INVALID|UNKNOWN|REFUSED)$/;
-
-/**
- * A coded error was classified where it arose and its message already told the person what to
- * fix: a mistake of theirs is `info`, anything else coded is `warn`; neither needs a stack. Only
- * what nobody classified is an `error` with its stack.
- */
-function logCommandFailure(deps: SlackDeps, subcommand: string, error: unknown): void {
-  if (!isCodedError(error)) {
-    deps.logger.error({ err: error, subcommand }, 'command failed');
-    return;
-  }
-  const level = USER_MISTAKE.test(error.code) ? 'info' : 'warn';
-  deps.logger[level]({ subcommand, code: error.code }, 'command answered with what to fix');
 }
 
 export function register(app: App, deps: SlackDeps): void {
