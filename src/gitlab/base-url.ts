@@ -12,18 +12,21 @@ export interface NormalizedGitLabUrl {
   apiUrl: string;
   /** Lower-case host name with the port when it is not the scheme's default (`gitlab.example.com:8443`). */
   host: string;
+  /** The input had no scheme and `https://` was put in front: the person should be told. */
+  schemeAdded: boolean;
 }
 
 const EXAMPLE = 'such as https://gitlab.example.com';
 
 export function normalizeGitLabUrl(input: string): NormalizedGitLabUrl {
   const url = parseHttpUrl(input, 'GITLAB_URL_INVALID', 'GitLab URL');
+  const schemeAdded = !hasScheme(input.trim());
   let path = stripTrailingSlashes(url.pathname);
   while (path.toLowerCase().endsWith('/api/v4')) {
     path = stripTrailingSlashes(path.slice(0, -'/api/v4'.length));
   }
   const baseUrl = `${url.protocol}//${url.host}${path}`;
-  return { baseUrl, apiUrl: `${baseUrl}/api/v4`, host: url.host };
+  return { baseUrl, apiUrl: `${baseUrl}/api/v4`, host: url.host, schemeAdded };
 }
 
 /** A Jira base URL, used only to build `<jira>/browse/KEY` links (no credentials ever). */
@@ -38,8 +41,7 @@ function parseHttpUrl(input: string, code: string, label: string): URL {
   if (trimmed === '') throw fail(`is empty: enter the address of the server, ${EXAMPLE}`);
   if (/\s/.test(trimmed)) throw fail(`contains spaces: enter only the address, ${EXAMPLE}`);
 
-  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed);
-  const url = URL.parse(hasScheme ? trimmed : `https://${trimmed}`);
+  const url = URL.parse(hasScheme(trimmed) ? trimmed : `https://${trimmed}`);
   // The input is never echoed back: a token pasted into the wrong field must not reach Slack.
   if (!url) throw fail(`is not a web address: use one ${EXAMPLE}`);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -58,6 +60,10 @@ function parseHttpUrl(input: string, code: string, label: string): URL {
     throw fail('must not contain a fragment (#…): remove everything from "#" on');
   }
   return url;
+}
+
+function hasScheme(text: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
 }
 
 function stripTrailingSlashes(path: string): string {

@@ -7,9 +7,13 @@ export const ACTIONS = {
   sourceTest: 'source_test',
   sourceFetch: 'source_fetch',
   sourceEdit: 'source_edit',
+  /** In the "already added" modal: turn it into that source's edit form, to paste a new token. */
+  sourceUpdateToken: 'source_update_token',
   sourceRemove: 'source_remove',
   teammateEdit: 'teammate_edit',
   homeRefresh: 'home_refresh',
+  /** "Show more" under a long /pulse activity answer: the next page of pieces of work. */
+  activityMore: 'activity_more',
 } as const;
 
 export const VIEWS = {

@@ -97,3 +97,14 @@ export async function listMembers(client: WebClient): Promise<SlackMember[]> {
   }
   return members;
 }
+
+/** The workspace's Slack owners and admins (people, not bots or deactivated accounts), by users.list. */
+export async function listSlackAdmins(client: WebClient): Promise<{ owners: string[]; admins: string[] }> {
+  const people = (await listMembers(client)).filter(
+    (member) => member.id && !member.deleted && !member.is_bot,
+  );
+  return {
+    owners: people.filter((member) => member.is_owner).map((member) => member.id!),
+    admins: people.filter((member) => member.is_admin && !member.is_owner).map((member) => member.id!),
+  };
+}

@@ -19,7 +19,14 @@ describe('normalizeGitLabUrl', () => {
     ['http://[fd00::1]:8080/', 'http://[fd00::1]:8080', '[fd00::1]:8080'],
     ['HTTPS://gitlab.com', 'https://gitlab.com', 'gitlab.com'],
   ])('%s → %s', (input, baseUrl, host) => {
-    expect(normalizeGitLabUrl(input)).toEqual({ baseUrl, apiUrl: `${baseUrl}/api/v4`, host });
+    expect(normalizeGitLabUrl(input)).toMatchObject({ baseUrl, apiUrl: `${baseUrl}/api/v4`, host });
+  });
+
+  it('says when it put https:// in front of an address typed without a scheme', () => {
+    expect(normalizeGitLabUrl(' gitlab.example.com ').schemeAdded).toBe(true);
+    expect(normalizeGitLabUrl('example.test:8443/gitlab').schemeAdded).toBe(true);
+    expect(normalizeGitLabUrl('https://gitlab.example.com').schemeAdded).toBe(false);
+    expect(normalizeGitLabUrl('http://gitlab.internal:8080').schemeAdded).toBe(false);
   });
 
   it.each([

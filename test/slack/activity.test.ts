@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ActivityInput, rows } from '../support/domain-rows.ts';
-import { sendCommand } from '../support/slack.ts';
-import { blocksOf } from '../support/slack-payloads.ts';
+import { sendCommand, sendInteraction } from '../support/slack.ts';
+import { blockActionPayload, blocksOf } from '../support/slack-payloads.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /** Tuesday 10 March 2026, 08:00 in Los Angeles (PDT since 8 March), 15:00 UTC. */
@@ -101,11 +101,16 @@ describe('/pulse activity answers from stored activity, in the asking user’s t
     expect(text).toContain(
       '*Activity of <@U0ALICE>* · today (Tue 10 Mar 2026) · times in America/Los_Angeles',
     );
-    expect(text).toContain('MRs: 1 opened, 0 merged, 0 reviewed · 0 approvals · 1 commit (+30 −4)');
+    expect(text).toContain('1 MR opened · 1 commit (+30 −4)');
+    // One section per piece of work: the MR with its link and Jira key, what was done, when.
     expect(text).toContain(
-      '• Tue 10 Mar 09:00 · <https://gitlab.example.com/acme/billing/-/merge_requests/5|ABC-12 Faster invoices> · acme/billing · <https://acme.atlassian.net/browse/ABC-12|ABC-12>',
+      '*<https://gitlab.example.com/acme/billing/-/merge_requests/5|!5 ABC-12 Faster invoices>* · acme/billing · <https://acme.atlassian.net/browse/ABC-12|ABC-12>\\nopened\\nlast Tue 10 Mar 09:00',
     );
-    expect(text).toContain('• Tue 10 Mar 08:30 · Cache totals · group/project · +30 −4');
+    expect(text).toContain(
+      '*Cache totals* · group/project\\npushed 1 commit (+30 −4)\\nlast Tue 10 Mar 08:30',
+    );
+    // Nothing for what did not happen.
+    expect(text).not.toMatch(/\b0 (merged|reviewed|approvals|issues|comments)/);
     expect(text).not.toContain('Monday late merge');
     expect(String(answer.body['text'])).toMatch(/^Activity of <@U0ALICE>, today/);
   });
@@ -114,10 +119,9 @@ describe('/pulse activity answers from stored activity, in the asking user’s t
     const text = JSON.stringify((await ask('activity <@U0ALICE> yesterday')).body);
     expect(text).toContain('yesterday (Mon 9 Mar 2026)');
     expect(text).toContain('Monday late merge');
-    expect(text).toContain('MRs: 0 opened, 1 merged, 1 reviewed · 1 approval');
-    expect(text).toContain('· 1 comment ·');
-    expect(text).toContain('1h 30m logged');
-    expect(text).toContain('Pipelines: 1 passed, 1 failed');
+    expect(text).toContain(
+      '1 MR merged · 1 MR reviewed · 1 approval · 1 comment · 1h 30m logged · pipelines 1 passed, 1 failed',
+    );
     expect(text).not.toContain('Faster invoices');
   });
 
@@ -169,6 +173,8 @@ describe('/pulse activity answers from stored activity, in the asking user’s t
     );
     const word = JSON.stringify((await ask('activity <@U0ALICE> lastweek')).body);
     expect(word).toContain('There is no source or source type `lastweek`');
+    const typo = JSON.stringify((await ask('activity <@U0ALICE> yesterdy')).body);
+    expect(typo).toContain('There is no source or source type `yesterdy`. Did you mean `yesterday`?');
   });
 
   it('keeps a long answer within Slack’s limits and counts what it left out', async () => {
@@ -201,16 +207,38 @@ describe('/pulse activity answers from stored activity, in the asking user’s t
         params,
       );
     const answer = await ask('activity <@U0BUSY> 7d', 'U0ASKER', teamId);
-    const blocks = blocksOf(answer.body);
-    expect(blocks.length).toBeLessThanOrEqual(50);
-    for (const block of blocks) {
-      const text = (block['text'] as { text?: string } | undefined)?.text ?? '';
-      expect(text.length).toBeLessThanOrEqual(3000);
-    }
-    expect(JSON.stringify(blocks).length).toBeLessThan(12_000);
-    expect(String(answer.body['text']).length).toBeLessThanOrEqual(4000);
+    const withinLimits = (body: Record<string, unknown>) => {
+      const blocks = blocksOf(body);
+      expect(blocks.length).toBeLessThanOrEqual(50);
+      for (const block of blocks) {
+        const text = (block['text'] as { text?: string } | undefined)?.text ?? '';
+        expect(text.length).toBeLessThanOrEqual(3000);
+      }
+      expect(JSON.stringify(blocks).length).toBeLessThan(12_000);
+      expect(String(body['text']).length).toBeLessThanOrEqual(4000);
+      return blocks;
+    };
+    const blocks = withinLimits(answer.body);
     expect(JSON.stringify(answer.body)).toContain('600 commits (+3000 −600)');
-    const last = JSON.stringify(blocks.at(-1));
-    expect(last).toMatch(/…and \d+ more items not shown/);
+    expect(JSON.stringify(answer.body)).toContain('Commit number 0 with');
+    // Not cut: the rest is behind "Show more", which answers with the next page under the first.
+    const button = blocks.at(-1) as { type: string; elements: Array<{ action_id: string; value: string }> };
+    expect(button.type).toBe('actions');
+    expect(button.elements[0]?.action_id).toBe('activity_more');
+    const { payload, respondId } = blockActionPayload({
+      actionId: 'activity_more',
+      value: button.elements[0]!.value,
+      userId: 'U0ASKER',
+      teamId,
+    });
+    await sendInteraction(t.baseUrl, payload);
+    const second = await t.slack.waitFor(() => t.slack.responses(respondId)[0]);
+    expect(second.body['replace_original']).toBe(false);
+    withinLimits(second.body);
+    const page = JSON.stringify(second.body);
+    expect(page).toContain('continued: from piece of work');
+    expect(page).not.toContain('Commit number 0 with');
+    const shownFirst = (JSON.stringify(answer.body).match(/Commit number \d+ with/g) ?? []).length;
+    expect(page).toContain(`Commit number ${shownFirst} with`);
   });
 });

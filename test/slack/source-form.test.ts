@@ -245,7 +245,11 @@ describe('the Add/Edit GitLab source modal', () => {
     const first = await submit({ name: 'gitlab', url: gitlab.url, token: TOKENS.ada }, { teamId });
     expect(first.body?.['response_action']).toBe('update');
     const requestsBefore = gitlab.requests.length;
-    const { body } = await submit({ name: 'GitLab', url: gitlab.url, token: TOKENS.grace }, { teamId });
+    // Another GitLab (never contacted: the name is refused first); the same one would be offered as an update.
+    const { body } = await submit(
+      { name: 'GitLab', url: 'https://gitlab.example.com', token: TOKENS.grace },
+      { teamId },
+    );
     expect(body).toEqual({
       response_action: 'errors',
       errors: { source_name: expect.stringMatching(/already exists/) },

@@ -110,7 +110,9 @@ describe('/pulse sources, source test, source remove and the source buttons', ()
     await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
     const { respondId } = await sendCommand(t.baseUrl, { text: 'source test gitlba', teamId });
     const reply = await t.slack.waitFor(() => t.slack.responses(respondId)[0]);
-    expect(reply.body['text']).toBe('There is no data source called `gitlba`. Sources: `gitlab`.');
+    expect(reply.body['text']).toBe(
+      'There is no data source called `gitlba`. Did you mean `gitlab`? Sources: `gitlab`.',
+    );
   });
 
   it('removes a source from text only after the confirmed click, with its mappings and activity', async () => {
@@ -191,7 +193,13 @@ describe('/pulse sources, source test, source remove and the source buttons', ()
     });
     await sendInteraction(t.baseUrl, click.payload);
     const reply = await t.slack.waitFor(() => t.slack.responses(click.respondId)[0]);
-    expect(String(reply.body['text'])).toContain('There is no data source with that id');
+    expect(String(reply.body['text'])).toContain('There is no data source behind that button any more');
+    // Someone else's removal is not our failure: logged at info, without a stack.
+    const line = t.logs
+      .map((entry) => JSON.parse(entry) as Record<string, unknown>)
+      .find((entry) => entry['msg'] === 'button failed' && entry['code'] === 'SOURCE_NOT_FOUND');
+    expect(line?.['level']).toBe(30);
+    expect(line?.['err']).toBeUndefined();
   });
 
   it('asks which source when `source edit`, `test` or `remove` have no name', async () => {

@@ -66,6 +66,7 @@ function userPicked(options: {
 describe('the Edit teammate form reloads when another person is picked', () => {
   let t: TestApp;
   let gitlab: FakeGitLab;
+  let otherGitlab: FakeGitLab;
   let team = 0;
   const nextTeam = () => {
     team += 1;
@@ -89,7 +90,7 @@ describe('the Edit teammate form reloads when another person is picked', () => {
     const otherId = await addSourceThroughModal(t, {
       teamId,
       name: 'other',
-      url: gitlab.url,
+      url: otherGitlab.url,
       token: TOKENS.grace,
     });
     await reply('map <@U0ALICE> ada gitlab', teamId);
@@ -126,6 +127,7 @@ describe('the Edit teammate form reloads when another person is picked', () => {
 
   beforeAll(async () => {
     gitlab = await createFakeGitLab(buildScenario());
+    otherGitlab = await createFakeGitLab(gitlab.scenario);
     t = await startTestApp({ env: { GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
     t.slack
       .addUser({ id: 'U0ADMIN', name: 'admin', is_admin: true })
@@ -140,6 +142,7 @@ describe('the Edit teammate form reloads when another person is picked', () => {
   afterAll(async () => {
     await t?.close();
     await gitlab?.close();
+    await otherGitlab?.close();
   });
 
   it('sends block_actions from the users select, and keys the username fields by the person shown', async () => {

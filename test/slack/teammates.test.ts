@@ -16,6 +16,8 @@ import { startTestApp, type TestApp } from '../support/test-app.ts';
 describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', () => {
   let t: TestApp;
   let gitlab: FakeGitLab;
+  /** A second GitLab with the same people: one source per GitLab, so `other` is another server. */
+  let otherGitlab: FakeGitLab;
   let team = 0;
   const nextTeam = () => {
     team += 1;
@@ -43,6 +45,7 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
 
   beforeAll(async () => {
     gitlab = await createFakeGitLab(buildScenario());
+    otherGitlab = await createFakeGitLab(gitlab.scenario);
     t = await startTestApp({ env: { GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
     t.slack
       .addUser({ id: 'U0ADMIN', name: 'admin', is_admin: true })
@@ -56,6 +59,7 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
   afterAll(async () => {
     await t?.close();
     await gitlab?.close();
+    await otherGitlab?.close();
   });
 
   it('maps an escaped mention with a name, checking the username on GitLab and keeping its id', async () => {
@@ -63,7 +67,9 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
     await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
     const answer = await reply('map <@U0ALICE|alice> ADA', teamId);
     expect(String(answer.body['text'])).toBe('Mapped <@U0ALICE> to ada on gitlab.');
-    expect(JSON.stringify(answer.body)).toContain('Ada Example, GitLab user 41');
+    expect(JSON.stringify(answer.body)).toContain('*@ada* (Ada Example) on');
+    // The GitLab id is for admins checking against GitLab (only admins map): a details line.
+    expect(JSON.stringify(answer.body)).toContain('Details: GitLab user id 41');
     expect(await identities(teamId)).toEqual([
       {
         slack_user_id: 'U0ALICE',
@@ -119,7 +125,7 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
   it('asks which source when there are several, and names them', async () => {
     const teamId = nextTeam();
     await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
-    await addSourceThroughModal(t, { teamId, name: 'other', url: gitlab.url, token: TOKENS.grace });
+    await addSourceThroughModal(t, { teamId, name: 'other', url: otherGitlab.url, token: TOKENS.grace });
     const ambiguous = await reply('map <@U0ALICE> ada', teamId);
     expect(String(ambiguous.body['text'])).toBe(
       'There are several data sources; say which one at the end: `gitlab`, `other`.',
@@ -149,7 +155,7 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
   it('unmaps on one source or on all, and says when there is nothing to unmap', async () => {
     const teamId = nextTeam();
     await addSourceThroughModal(t, { teamId, name: 'gitlab', url: gitlab.url, token: TOKENS.ada });
-    await addSourceThroughModal(t, { teamId, name: 'other', url: gitlab.url, token: TOKENS.grace });
+    await addSourceThroughModal(t, { teamId, name: 'other', url: otherGitlab.url, token: TOKENS.grace });
     await reply('map <@U0ALICE> ada gitlab', teamId);
     await reply('map <@U0ALICE> ada other', teamId);
     const one = await reply('unmap <@U0ALICE|alice> other', teamId);
@@ -210,7 +216,7 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
     const otherId = await addSourceThroughModal(t, {
       teamId,
       name: 'other',
-      url: gitlab.url,
+      url: otherGitlab.url,
       token: TOKENS.grace,
     });
     await reply('map <@U0ALICE> ada gitlab', teamId);

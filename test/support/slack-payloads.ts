@@ -14,14 +14,48 @@ export function blockActionPayload(
   options: Actor & {
     actionId: string;
     value?: string;
-    /** Where the button is: a message (with a response_url) or the App Home. */
-    surface?: 'message' | 'home';
+    /** Where the button is: a message (with a response_url), the App Home, or an open modal. */
+    surface?: 'message' | 'home' | 'modal';
+    /** The modal's view id (surface `modal`). */
+    viewId?: string;
   },
 ): { payload: Record<string, unknown>; respondId: string } {
   const respondId = randomBytes(6).toString('hex');
   const teamId = options.teamId ?? 'T0TEST';
   const userId = options.userId ?? 'U0ADMIN';
   const home = options.surface === 'home';
+  if (options.surface === 'modal') {
+    const viewId = options.viewId ?? 'VMODAL';
+    return {
+      respondId,
+      payload: {
+        type: 'block_actions',
+        team: { id: teamId, domain: 'test' },
+        user: { id: userId, username: userId.toLowerCase(), team_id: teamId },
+        api_app_id: 'A0PULSE',
+        token: 'legacy-verification-token',
+        trigger_id: `trigger-${respondId}`,
+        container: { type: 'view', view_id: viewId },
+        view: {
+          id: viewId,
+          type: 'modal',
+          team_id: teamId,
+          hash: '1700000002.abcdef',
+          blocks: [],
+          state: { values: {} },
+        },
+        actions: [
+          {
+            type: 'button',
+            action_id: options.actionId,
+            block_id: 'b1',
+            ...(options.value === undefined ? {} : { value: options.value }),
+            action_ts: '1700000001.000200',
+          },
+        ],
+      },
+    };
+  }
   return {
     respondId,
     payload: {

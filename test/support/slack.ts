@@ -241,6 +241,11 @@ export class FakeSlack {
             id: user.id,
             name: user.name ?? user.id,
             tz: user.tz ?? 'UTC',
+            // users.list carries the same role flags as users.info.
+            is_admin: user.is_admin ?? false,
+            is_owner: user.is_owner ?? false,
+            deleted: false,
+            is_bot: false,
             profile: { display_name: user.name ?? user.id },
           })),
           response_metadata: { next_cursor: next },

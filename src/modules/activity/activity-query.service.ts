@@ -20,6 +20,12 @@ export interface ActivityItem {
   timeSpentSeconds: number | null;
   /** Pipeline status as stored by the sync, lower case. */
   status: string | null;
+  /** MR source branch, or the ref a commit was pushed to or a pipeline ran on. */
+  branch: string | null;
+  /** The start of a comment (comments only). */
+  snippet: string | null;
+  /** A comment or approval on someone else's MR. */
+  review: boolean;
   jira: Array<{ key: string; url: string | null }>;
 }
 
@@ -48,7 +54,8 @@ export type ActivityAnswer =
       sources: string[];
     };
 
-const ITEM_LIMIT = 500;
+/** Enough for a busy month of one person; beyond it the answer says older activity is not shown. */
+const ITEM_LIMIT = 1000;
 
 /** `/pulse activity` and the App Home: answers from stored activities only, never from GitLab. */
 export class ActivityQueryService {
@@ -122,6 +129,10 @@ export class ActivityQueryService {
         durationSeconds: row.durationSeconds ?? null,
         timeSpentSeconds: row.timeSpentSeconds ?? null,
         status: row.pipelineStatus ?? null,
+        // Refs and comment bodies are what `payload` is for (activity-draft.ts): read for display only.
+        branch: payloadText(row.payload, 'sourceBranch') ?? payloadText(row.payload, 'ref'),
+        snippet: payloadText(row.payload, 'body'),
+        review: row.isReview,
         jira: (row.jiraKeys ?? []).map((key) => ({
           key,
           url: row.dataSource.jiraUrl ? `${row.dataSource.jiraUrl}/browse/${encodeURIComponent(key)}` : null,
@@ -188,4 +199,9 @@ export class ActivityQueryService {
     }
     return summary;
   }
+}
+
+function payloadText(payload: Record<string, unknown> | null | undefined, key: string): string | null {
+  const value = payload?.[key];
+  return typeof value === 'string' && value !== '' ? value : null;
 }

@@ -52,8 +52,17 @@ export interface SourceInput {
 }
 
 export type SaveOutcome =
-  | { ok: true; source: SourceView; connection: ConnectionSummary; created: boolean }
-  | { ok: false; errors: FieldErrors };
+  | {
+      ok: true;
+      source: SourceView;
+      connection: ConnectionSummary;
+      created: boolean;
+      /** What was done to the input that the person should know (`https://` added). */
+      notes: string[];
+    }
+  | { ok: false; errors: FieldErrors }
+  /** The GitLab URL is already a source: one source per GitLab, so offer to update that one. */
+  | { ok: false; duplicateOf: SourceView };
 
 export type TestOutcome =
   | { ok: true; source: SourceView; connection: ConnectionSummary }

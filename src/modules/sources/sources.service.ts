@@ -7,6 +7,7 @@ import {
   normalizeJiraUrl,
   testConnection,
 } from '../../gitlab/index.ts';
+import { closestMatches } from '../../lib/edit-distance.ts';
 import { CodedError, isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
@@ -87,10 +88,17 @@ export class SourcesService {
     if (!checked.ok) return checked;
     const em = this.#orm.em.fork();
     await ensureWorkspace(em, input.teamId);
-    if (await this.#repository.findByName(em, input.teamId, checked.name)) {
+    // One read of the workspace's few sources answers both "same GitLab?" and "same name?".
+    const existing = await this.#repository.list(em, input.teamId);
+    const sameGitLab = existing.find((source) => sameInstance(source.baseUrl, checked.baseUrl));
+    if (sameGitLab) {
+      this.#logger.info({ teamId: input.teamId, host: hostOf(checked.baseUrl) }, 'source already added');
+      return { ok: false, duplicateOf: toView(sameGitLab) };
+    }
+    if (existing.some((source) => source.nameKey === sourceNameKey(checked.name))) {
       return { ok: false, errors: { name: duplicateName(checked.name) } };
     }
-    const tested = await this.#test(checked.baseUrl, checked.token);
+    const tested = await this.#test(checked.baseUrl, checked.token, checked.schemeAdded);
     if (!tested.ok) return { ok: false, errors: tested.errors };
     try {
       // One flush is one transaction: the row is written complete, with its test results, or not at all.
@@ -108,7 +116,13 @@ export class SourcesService {
         { teamId: input.teamId, sourceId: source.id, host: hostOf(source.baseUrl) },
         'source added',
       );
-      return { ok: true, source: toView(source), connection: summarize(tested.report), created: true };
+      return {
+        ok: true,
+        source: toView(source),
+        connection: summarize(tested.report),
+        created: true,
+        notes: schemeNotes(checked),
+      };
     } catch (error) {
       if (error instanceof UniqueConstraintViolationException) {
         return { ok: false, errors: { name: duplicateName(checked.name) } };
@@ -128,8 +142,19 @@ export class SourcesService {
     if (!checked.ok) return checked;
     const em = this.#orm.em.fork();
     const source = await this.#load(em, input.teamId, { id: input.sourceId });
-    const clash = await this.#repository.findByName(em, input.teamId, checked.name);
-    if (clash && clash.id !== source.id) return { ok: false, errors: { name: duplicateName(checked.name) } };
+    const others = (await this.#repository.list(em, input.teamId)).filter((other) => other.id !== source.id);
+    if (others.some((other) => other.nameKey === sourceNameKey(checked.name))) {
+      return { ok: false, errors: { name: duplicateName(checked.name) } };
+    }
+    const sameGitLab = others.find((other) => sameInstance(other.baseUrl, checked.baseUrl));
+    if (sameGitLab) {
+      return {
+        ok: false,
+        errors: {
+          url: `This GitLab is already the source \`${sameGitLab.name}\`: one source per GitLab. Edit that one instead, or remove it first.`,
+        },
+      };
+    }
     if (!checked.token && new URL(checked.baseUrl).origin !== new URL(source.baseUrl).origin) {
       return {
         ok: false,
@@ -148,7 +173,7 @@ export class SourcesService {
         throw error;
       }
     }
-    const tested = await this.#test(checked.baseUrl, token);
+    const tested = await this.#test(checked.baseUrl, token, checked.schemeAdded);
     if (!tested.ok) return { ok: false, errors: tested.errors };
     try {
       source.name = checked.name;
@@ -168,7 +193,13 @@ export class SourcesService {
       { teamId: input.teamId, sourceId: source.id, tokenReplaced: Boolean(checked.token) },
       'source edited',
     );
-    return { ok: true, source: toView(source), connection: summarize(tested.report), created: false };
+    return {
+      ok: true,
+      source: toView(source),
+      connection: summarize(tested.report),
+      created: false,
+      notes: schemeNotes(checked),
+    };
   }
 
   /** Tests the stored token and records the outcome as the source's status. */
@@ -230,14 +261,18 @@ export class SourcesService {
           : null
         : await this.#repository.findByName(em, teamId, ref.name);
     if (found) return found;
-    const names = (await this.#repository.list(em, teamId)).map((source) => `\`${source.name}\``);
+    const all = (await this.#repository.list(em, teamId)).map((source) => source.name);
+    const names = all.map((name) => `\`${name}\``);
     const what =
-      'name' in ref ? `called \`${ref.name.slice(0, 40)}\`` : 'with that id (it may have been removed)';
+      'name' in ref ? `called \`${ref.name.slice(0, 40)}\`` : 'behind that button any more (it was removed)';
+    const near = 'name' in ref ? closestMatches(ref.name, all) : [];
     throw new CodedError(
       'SOURCE_NOT_FOUND',
-      names.length > 0
-        ? `There is no data source ${what}. Sources: ${names.join(', ')}.`
-        : `There is no data source ${what}, and none is set up yet: add one with \`/pulse source add\`.`,
+      near.length > 0
+        ? `There is no data source ${what}. Did you mean \`${near[0]}\`? Sources: ${names.join(', ')}.`
+        : names.length > 0
+          ? `There is no data source ${what}. Sources: ${names.join(', ')}.`
+          : `There is no data source ${what}, and none is set up yet: add one with \`/pulse source add\`.`,
     );
   }
 
@@ -245,7 +280,14 @@ export class SourcesService {
     input: SourceInput,
     options: { tokenRequired: boolean },
   ):
-    | { ok: true; name: string; baseUrl: string; token: string; jiraUrl: string | null }
+    | {
+        ok: true;
+        name: string;
+        baseUrl: string;
+        schemeAdded: boolean;
+        token: string;
+        jiraUrl: string | null;
+      }
     | { ok: false; errors: FieldErrors } {
     const errors: FieldErrors = {};
     const name = input.name.trim();
@@ -254,8 +296,9 @@ export class SourcesService {
         'Use 1–40 letters, digits, dots, dashes or underscores, starting with a letter or digit (no spaces), e.g. `gitlab` or `acme-gitlab`.';
     }
     let baseUrl = '';
+    let schemeAdded = false;
     try {
-      baseUrl = normalizeGitLabUrl(input.url).baseUrl;
+      ({ baseUrl, schemeAdded } = normalizeGitLabUrl(input.url));
     } catch (error) {
       if (!isCodedError(error)) throw error;
       errors.url = error.userMessage;
@@ -276,22 +319,48 @@ export class SourcesService {
       }
     }
     if (Object.keys(errors).length > 0) return { ok: false, errors };
-    return { ok: true, name, baseUrl, token, jiraUrl };
+    return { ok: true, name, baseUrl, schemeAdded, token, jiraUrl };
   }
 
   async #test(
     baseUrl: string,
     token: string,
+    schemeAdded: boolean,
   ): Promise<{ ok: true; report: ConnectionReport } | { ok: false; errors: FieldErrors }> {
     try {
       const client = this.#clients.forCredentials(baseUrl, token);
       return { ok: true, report: await testConnection(client, { now: this.#now() }) };
     } catch (error) {
       if (!isCodedError(error)) throw error;
-      this.#logger.info({ host: hostOf(baseUrl), code: error.code, err: error }, 'connection test failed');
+      // A failed test of what someone typed is their mistake to fix, not ours: no stack.
+      this.#logger.info({ host: hostOf(baseUrl), code: error.code }, 'connection test failed');
+      if (schemeAdded && NOT_HTTPS.has(error.code)) {
+        // `gitlab.internal:8080` on a plain-http server: a certificate message would send them astray.
+        return {
+          ok: false,
+          errors: {
+            url: 'The URL had no http:// or https:// in front, so I tried https:// — and the server did not answer over HTTPS. If this GitLab is served over plain http, type the URL with http:// in front; otherwise check the address.',
+          },
+        };
+      }
       return { ok: false, errors: { [FIELD_BY_CODE[error.code] ?? 'url']: error.userMessage } };
     }
   }
+}
+
+/** Failures that, after `https://` was guessed, most likely mean the server speaks plain http. */
+const NOT_HTTPS = new Set(['GITLAB_TLS', 'GITLAB_UNREACHABLE']);
+
+/** One GitLab, however it was typed: the scheme aside, the same host and path is the same instance. */
+function sameInstance(a: string, b: string): boolean {
+  const strip = (url: string) => url.replace(/^https?:\/\//i, '').toLowerCase();
+  return strip(a) === strip(b);
+}
+
+function schemeNotes(checked: { schemeAdded: boolean; baseUrl: string }): string[] {
+  return checked.schemeAdded
+    ? [`The URL had no http:// or https:// in front, so I used ${checked.baseUrl}.`]
+    : [];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

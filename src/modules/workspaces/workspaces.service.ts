@@ -18,6 +18,12 @@ export class WorkspacesService {
     return workspace.adminUserIds.includes(input.userId);
   }
 
+  /** The Slack users on the workspace's own admin list (beside Slack's admins and owners). */
+  async adminList(teamId: string): Promise<string[]> {
+    const workspace = await ensureWorkspace(this.#orm.em.fork(), teamId);
+    return [...workspace.adminUserIds];
+  }
+
   /** The zone used when a Slack user has none (bots, or `users.info` failed). */
   async defaultTimezone(teamId: string): Promise<string> {
     const workspace = await ensureWorkspace(this.#orm.em.fork(), teamId);

@@ -18,6 +18,8 @@ export interface FetchRun {
   timeZone: string;
   sink: MessageSink;
   logger: Logger;
+  /** Admins also read a "details" line (request counts); others only what the fetch found. */
+  showDetails?: boolean;
   /** Least time between two progress updates of the message. */
   progressIntervalMs?: number;
   clock?: () => number;
@@ -58,7 +60,7 @@ export async function runFetch(run: FetchRun): Promise<void> {
   try {
     const result = await engine.sync({ ...request, onProgress });
     await updating;
-    await sink.update(presentFetchSummary(result), { final: true });
+    await sink.update(presentFetchSummary(result, { details: run.showDetails ?? false }), { final: true });
   } catch (error) {
     await updating;
     run.logger.error({ err: error, teamId: request.workspaceId }, 'fetch failed');

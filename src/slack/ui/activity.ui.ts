@@ -1,32 +1,40 @@
 import type { KnownBlock } from '@slack/types';
-import { ACTIVITY_KINDS, type ActivityKind } from '../../modules/activity/activity-kinds.ts';
-import type {
-  ActivityAnswer,
-  ActivityItem,
-  ActivitySummary,
-} from '../../modules/activity/activity-query.service.ts';
+import { closestMatches } from '../../lib/edit-distance.ts';
+import type { ActivityAnswer, ActivitySummary } from '../../modules/activity/activity-query.service.ts';
+import { groupWorkItems } from '../../modules/activity/work-items.ts';
+import { ACTIONS } from '../ids.ts';
 import { context, escapeMrkdwn, LIMITS, type SlackMessage, section } from './blocks.ts';
-import { formatDuration, formatWhen, link, plural } from './format.ts';
+import { formatDuration, plural } from './format.ts';
+import { actions, button } from './views.ts';
+import { workItemText } from './work-items.ui.ts';
 
-const KIND_LABELS: Record<ActivityKind, string> = {
-  mr_opened: 'Merge requests opened',
-  mr_merged: 'Merge requests merged',
-  mr_closed: 'Merge requests closed',
-  mr_review_requested: 'Reviews requested',
-  mr_approved: 'Approvals',
-  mr_commented: 'Merge request comments',
-  commit_pushed: 'Commits',
-  issue_opened: 'Issues opened',
-  issue_closed: 'Issues closed',
-  issue_commented: 'Issue comments',
-  time_logged: 'Time logged',
-  pipeline_run: 'Pipelines',
-};
+const RANGE_WORDS = ['today', 'yesterday', '7d', '30d'];
 
-/** Slack measures the whole message; stay well below what it rejects. */
+/** Slack measures the whole message; stay well below what it rejects (50 blocks, ~10k characters). */
 const BUDGET = { blocks: 45, chars: 9_000 };
 
-/** One line with every headline number, the same for any period. */
+/**
+ * What a "Show more" button carries to ask for the next page: the same question (person, window,
+ * source) and where to go on. Only ids, instants and names: nothing secret.
+ */
+export interface ActivityPageRef {
+  /** Slack user whose activity it is. */
+  u: string;
+  /** Window start and end (epoch ms), its label and the reader's zone. */
+  s: number;
+  e: number;
+  l: string;
+  z: string;
+  /** Source type or name the question was narrowed to. */
+  src?: string;
+  /** Index of the first piece of work on the page. */
+  f: number;
+}
+
+/**
+ * Every headline number, zeros included, the same for any period (the App Home's own week). The
+ * `/pulse activity` answer says only what happened (`workSummaryLine`).
+ */
 export function summaryLine(summary: ActivitySummary): string {
   const c = summary.counts;
   return [
@@ -40,13 +48,48 @@ export function summaryLine(summary: ActivitySummary): string {
   ].join(' · ');
 }
 
+/** Only what happened in the period, in the reader's words: no "0 issues closed". */
+export function workSummaryLine(summary: ActivitySummary): string {
+  const c = summary.counts;
+  const parts: string[] = [];
+  const mrs = [
+    c.mr_opened > 0 ? `${plural(c.mr_opened, 'MR')} opened` : '',
+    c.mr_merged > 0
+      ? c.mr_opened > 0
+        ? `${c.mr_merged} merged`
+        : `${plural(c.mr_merged, 'MR')} merged`
+      : '',
+  ].filter(Boolean);
+  if (mrs.length > 0) parts.push(mrs.join(', '));
+  if (summary.mrsReviewed > 0) parts.push(`${plural(summary.mrsReviewed, 'MR')} reviewed`);
+  if (c.mr_approved > 0) parts.push(plural(c.mr_approved, 'approval'));
+  if (c.commit_pushed > 0) {
+    parts.push(`${plural(c.commit_pushed, 'commit')} (+${summary.linesAdded} −${summary.linesRemoved})`);
+  }
+  const issues = [
+    c.issue_opened > 0 ? `${plural(c.issue_opened, 'issue')} opened` : '',
+    c.issue_closed > 0 ? `${plural(c.issue_closed, 'issue')} closed` : '',
+  ].filter(Boolean);
+  if (issues.length > 0) parts.push(issues.join(', '));
+  const comments = c.mr_commented + c.issue_commented;
+  if (comments > 0) parts.push(plural(comments, 'comment'));
+  if (summary.timeLoggedSeconds > 0) parts.push(`${formatDuration(summary.timeLoggedSeconds)} logged`);
+  const pipelines = [
+    summary.pipelinesPassed > 0 ? `${summary.pipelinesPassed} passed` : '',
+    summary.pipelinesFailed > 0 ? `${summary.pipelinesFailed} failed` : '',
+  ].filter(Boolean);
+  if (pipelines.length > 0) parts.push(`pipelines ${pipelines.join(', ')}`);
+  return parts.join(' · ');
+}
+
 /**
- * `/pulse activity`: a summary line, then the items grouped by kind (newest first) with links to
- * GitLab and Jira, in the reader's zone. What does not fit Slack's limits is counted, not dropped silently.
+ * `/pulse activity`: a line of what happened, then one section per piece of work (MR, issue,
+ * branch), newest first, in the reader's zone. What does not fit one message is behind a
+ * "Show more" button (`from` is where a page starts), never cut.
  */
 export function presentActivity(
   answer: ActivityAnswer,
-  options: { now: Date; timeZone: string },
+  options: { now: Date; timeZone: string; source?: string; from?: number },
 ): SlackMessage {
   if (answer.status === 'unmapped') {
     return {
@@ -60,17 +103,21 @@ export function presentActivity(
   }
   if (answer.status === 'unknown-source') {
     const names = answer.sources.map((name) => `\`${escapeMrkdwn(name)}\``).join(', ');
+    // The word may be a misspelt range (`yesterdy`) as well as a misspelt source.
+    const near = closestMatches(answer.source, [...answer.sources, 'gitlab', ...RANGE_WORDS]);
+    const meant = near.length > 0 ? ` Did you mean \`${escapeMrkdwn(near[0]!)}\`?` : '';
     return {
-      text: `There is no source ${answer.source}.`,
+      text: `There is no source ${answer.source}.${meant}`,
       blocks: [
         section(
-          `There is no source or source type \`${escapeMrkdwn(answer.source.slice(0, 40))}\`. Use \`gitlab\`${names ? ` or a source name: ${names}` : ''}.`,
+          `There is no source or source type \`${escapeMrkdwn(answer.source.slice(0, 40))}\`.${meant} Use \`gitlab\`${names ? ` or a source name: ${names}` : ''}, and a range such as \`today\`, \`yesterday\`, \`7d\` or \`30d\`.`,
         ),
       ],
     };
   }
   const who = `<@${answer.slackUserId}>`;
-  const intro = `*Activity of ${who}* · ${escapeMrkdwn(answer.window.label)} · times in ${escapeMrkdwn(answer.window.timeZone)}`;
+  const label = escapeMrkdwn(answer.window.label);
+  const intro = `*Activity of ${who}* · ${label} · times in ${escapeMrkdwn(answer.window.timeZone)}`;
   if (answer.summary.total === 0) {
     return {
       text: `No activity for ${who} in ${answer.window.label}.`,
@@ -81,78 +128,55 @@ export function presentActivity(
       ],
     };
   }
-  const head = section(`${intro}\n${summaryLine(answer.summary)}`);
+  const work = groupWorkItems(answer.items);
+  const from = Math.min(Math.max(0, options.from ?? 0), work.length);
+  const summary = workSummaryLine(answer.summary);
+  const head =
+    from === 0
+      ? section(`${intro}\n${summary}`)
+      : context([
+          `*Activity of ${who}* · ${label}, continued: from piece of work ${from + 1} of ${work.length}`,
+        ]);
   const blocks: KnownBlock[] = [head];
   let used = JSON.stringify(head).length;
-  let shown = 0;
-  // One block is kept for the closing "not shown" line; 100 characters cover a section's JSON.
-  const fits = (chars: number, newBlocks: number) =>
-    used + chars + 100 * newBlocks <= BUDGET.chars && blocks.length + newBlocks <= BUDGET.blocks - 1;
-  const push = (text: string) => {
-    const block = section(text);
+  let next = from;
+  // Two blocks and ~1,000 characters stay free for the closing note and the button.
+  while (next < work.length) {
+    const block = section(workItemText(work[next]!, options.timeZone));
+    const size = JSON.stringify(block).length;
+    if (blocks.length + 1 > BUDGET.blocks - 2 || used + size > BUDGET.chars - 1_000) break;
     blocks.push(block);
-    used += JSON.stringify(block).length;
-  };
-  // Groups follow the kinds' own order, so a new kind cannot be left out of the answer.
-  packing: for (const kind of ACTIVITY_KINDS) {
-    const items = answer.items.filter((item) => item.kind === kind);
-    if (items.length === 0) continue;
-    let text = `*${KIND_LABELS[kind]}* (${answer.summary.counts[kind]})`;
-    let linesInText = 0;
-    for (const item of items) {
-      const line = itemLine(item, options.timeZone);
-      const nextSection = text.length + 1 + line.length > LIMITS.sectionText;
-      const room = nextSection ? fits(text.length + line.length, 2) : fits(text.length + 1 + line.length, 1);
-      if (!room) {
-        if (linesInText > 0) push(text);
-        break packing;
-      }
-      if (nextSection) {
-        push(text);
-        text = line;
-        linesInText = 0;
-      } else {
-        text = `${text}\n${line}`;
-      }
-      linesInText += 1;
-      shown += 1;
-    }
-    push(text);
+    used += size;
+    next += 1;
   }
-  const left = answer.summary.total - shown;
-  if (left > 0) {
+  if (next < work.length) {
+    const ref: ActivityPageRef = {
+      u: answer.slackUserId,
+      s: answer.window.start.getTime(),
+      e: answer.window.end.getTime(),
+      l: answer.window.label.slice(0, 120),
+      z: answer.window.timeZone,
+      ...(options.source ? { src: options.source.slice(0, 80) } : {}),
+      f: next,
+    };
+    blocks.push(
+      actions('activity_more', [
+        button({
+          text: `Show more (${work.length - next} more)`,
+          actionId: ACTIONS.activityMore,
+          value: JSON.stringify(ref),
+        }),
+      ]),
+    );
+  } else if (answer.items.length < answer.summary.total) {
     blocks.push(
       context([
-        `…and ${plural(left, 'more item')} not shown (Slack's message limits): ask for a shorter range to see them.`,
+        `Only the latest ${plural(answer.items.length, 'thing')} done in this period are listed above (${answer.summary.total} in all, counted in the first line): ask for a shorter range to see the older ones.`,
       ]),
     );
   }
   return {
-    text: `Activity of ${who}, ${answer.window.label}: ${summaryLine(answer.summary)}`.slice(
-      0,
-      LIMITS.messageText,
-    ),
+    text: `Activity of ${who}, ${answer.window.label}: ${summary}`.slice(0, LIMITS.messageText),
     blocks,
   };
-}
-
-function itemLine(item: ActivityItem, timeZone: string): string {
-  const parts = [formatWhen(item.occurredAt, timeZone), link(item.url, truncateTitle(item.title))];
-  if (item.project) parts.push(escapeMrkdwn(item.project));
-  if (item.kind === 'commit_pushed' && (item.linesAdded !== null || item.linesRemoved !== null)) {
-    parts.push(`+${item.linesAdded ?? 0} −${item.linesRemoved ?? 0}`);
-  }
-  if (item.kind === 'time_logged' && item.timeSpentSeconds !== null)
-    parts.push(formatDuration(item.timeSpentSeconds));
-  if (item.kind === 'pipeline_run') {
-    if (item.status) parts.push(item.status === 'success' ? 'passed' : escapeMrkdwn(item.status));
-    if (item.durationSeconds !== null) parts.push(formatDuration(item.durationSeconds));
-  }
-  if (item.jira.length > 0) parts.push(item.jira.map((jira) => link(jira.url, jira.key)).join(' '));
-  return `• ${parts.join(' · ')}`;
-}
-
-function truncateTitle(title: string): string {
-  const oneLine = title.replace(/\s+/g, ' ').trim();
-  return oneLine.length > 150 ? `${oneLine.slice(0, 149)}…` : oneLine || '(untitled)';
 }

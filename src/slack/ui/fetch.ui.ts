@@ -80,6 +80,12 @@ function countsText(counts: Partial<Record<ActivityKind, number>>): string {
   return parts.length > 0 ? parts.join(', ') : 'nothing new';
 }
 
+const STATUS_WORDS: Record<string, string> = {
+  succeeded: 'done',
+  partial: 'partly done',
+  failed: 'failed',
+};
+
 function sourceSummary(source: SyncSourceResult): string {
   const name = `*${escapeMrkdwn(source.dataSourceName)}*`;
   if (source.status === 'skipped') {
@@ -90,7 +96,7 @@ function sourceSummary(source: SyncSourceResult): string {
   const icon =
     source.status === 'succeeded' ? ':white_check_mark:' : source.status === 'partial' ? ':warning:' : ':x:';
   const lines = [
-    `${icon} ${name}: ${source.status} · ${plural(source.apiCalls, 'API call')} · ${formatDuration(source.durationMs / 1000)}`,
+    `${icon} ${name}: ${STATUS_WORDS[source.status] ?? source.status} · took ${formatDuration(source.durationMs / 1000)}`,
   ];
   if (source.error) lines.push(`Error: ${escapeMrkdwn(source.error)}`);
   const people = Object.entries(source.counts);
@@ -103,8 +109,11 @@ function sourceSummary(source: SyncSourceResult): string {
   return lines.join('\n');
 }
 
-/** The final summary: activities by kind per teammate, API calls, failures with reasons. */
-export function presentFetchSummary(result: SyncResult): SlackMessage {
+/**
+ * The final summary: activities by kind per teammate, failures with reasons. Request counts are
+ * ours, not the reader's: they appear only in a "details" line for admins (`details`).
+ */
+export function presentFetchSummary(result: SyncResult, options: { details?: boolean } = {}): SlackMessage {
   if (result.sources.length === 0) {
     return {
       text: 'There was nothing to fetch.',
@@ -115,10 +124,9 @@ export function presentFetchSummary(result: SyncResult): SlackMessage {
   const calls = result.sources.reduce((sum, source) => sum + source.apiCalls, 0);
   const failures = result.sources.reduce((sum, source) => sum + source.failures.length, 0);
   blocks.push(
-    context([
-      `Done · ${plural(calls, 'GitLab API call')}${failures > 0 ? ` · ${plural(failures, 'failure')}` : ''}`,
-    ]),
+    context([`Done${failures > 0 ? ` · ${plural(failures, 'teammate', 'teammates')} failed` : ''}`]),
   );
+  if (options.details) blocks.push(context([`Details (admins): ${plural(calls, 'GitLab API call')}`]));
   const text = `Fetch finished: ${result.sources.map((source) => `${source.dataSourceName} ${source.status}`).join(', ')}`;
   return fitMessage(text, blocks);
 }

@@ -18,12 +18,13 @@ const COMMANDS: Array<[string, string]> = [
   ],
   [
     '`/pulse digest set #channel HH:MM [timezone]`',
-    'post a daily digest to a channel on weekdays, covering the previous working day (zone: yours unless given)',
+    'post a daily digest to a channel on weekdays, covering the previous working day (zone: yours unless given, as an IANA name such as `Europe/Berlin`)',
   ],
   ['`/pulse digest off #channel`', 'stop a channel’s digest'],
   ['`/pulse digest preview [#channel]`', 'see today’s digest exactly as it would be posted, only you'],
   ['`/pulse digest send [#channel]`', 'post today’s digest now (it counts as today’s scheduled one)'],
   ['`/pulse digest`', 'which channels get a digest'],
+  ['`/pulse admins`', 'who can change sources, mappings and digests'],
 ];
 
 /** The command list; `intro` explains why it is shown (unknown input, or a plain `help`). */
@@ -36,7 +37,7 @@ export function presentHelp(intro?: string): SlackMessage {
       ...(intro ? [section(intro)] : []),
       section(lines.join('\n')),
       context([
-        'Sources, mappings and digests can be changed by workspace admins. Review time figures are estimates: pickup is from review request to first comment or approval; effort groups a reviewer’s comments into sessions (gaps of 30 minutes or less).',
+        'Sources, mappings and digests can be changed by workspace admins (`/pulse admins` names them). Review time figures are estimates: pickup is from review request to first comment or approval; effort groups a reviewer’s comments into sessions (gaps of 30 minutes or less).',
       ]),
     ],
   };

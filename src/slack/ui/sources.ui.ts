@@ -240,6 +240,7 @@ export function presentSourceSaved(options: {
   source: SourceView;
   connection: ConnectionSummary;
   created: boolean;
+  notes: string[];
 }): ModalView {
   const name = escapeMrkdwn(options.source.name);
   return modal({
@@ -249,9 +250,35 @@ export function presentSourceSaved(options: {
       section(
         `:white_check_mark: *${name}* (${escapeMrkdwn(options.source.baseUrl)}) is ${options.created ? 'added' : 'saved'}.`,
       ),
+      ...(options.notes.length > 0 ? [section(options.notes.map(escapeMrkdwn).join('\n'))] : []),
       section(connectionText(options.connection)),
       context([
         `Next: map teammates with \`/pulse map @user <gitlab-username> ${options.source.name}\`, then \`/pulse fetch ${options.source.name}\`.`,
+      ]),
+    ],
+  });
+}
+
+/**
+ * Adding a GitLab that is already a source: one source per GitLab, so the answer offers to put the
+ * new token on the existing one (its edit form, in this same modal) instead of adding a second.
+ */
+export function presentSourceAlreadyAdded(existing: SourceView): ModalView {
+  const name = escapeMrkdwn(existing.name);
+  return modal({
+    title: 'Already added',
+    close: 'Close',
+    blocks: [
+      section(
+        `${escapeMrkdwn(existing.baseUrl)} is already the source *${name}*: each GitLab is added once, so its mappings and activity stay in one place.\nTo use a new token for it, update *${name}*’s token.`,
+      ),
+      actions('source_already_added', [
+        button({
+          text: `Update ${existing.name}’s token`.slice(0, 75),
+          actionId: ACTIONS.sourceUpdateToken,
+          value: existing.id,
+          style: 'primary',
+        }),
       ]),
     ],
   });

@@ -122,11 +122,13 @@ export function presentMapped(result: MappingResult): SlackMessage {
     text: `Mapped <@${result.slackUserId}> to ${result.username} on ${result.sourceName}.`,
     blocks: [
       section(
-        `:white_check_mark: Mapped <@${result.slackUserId}> to *@${escapeMrkdwn(result.username)}* (${escapeMrkdwn(result.gitlabName)}, GitLab user ${result.gitlabUserId}) on \`${escapeMrkdwn(result.sourceName)}\`${change}.`,
+        `:white_check_mark: Mapped <@${result.slackUserId}> to *@${escapeMrkdwn(result.username)}* (${escapeMrkdwn(result.gitlabName)}) on \`${escapeMrkdwn(result.sourceName)}\`${change}.`,
       ),
       context([
         `Their activity is collected from the next sync; run \`/pulse fetch ${result.sourceName}\` to start now.`,
       ]),
+      // Only admins map people, so only admins read this line: ids are for checking against GitLab.
+      context([`Details: GitLab user id ${result.gitlabUserId}`]),
     ],
   };
 }

@@ -53,6 +53,9 @@ export function buildItem(overrides: Partial<ActivityItem> = {}): ActivityItem {
     durationSeconds: null,
     timeSpentSeconds: null,
     status: null,
+    branch: null,
+    snippet: null,
+    review: false,
     jira: [],
     ...overrides,
   };

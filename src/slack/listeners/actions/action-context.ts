@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import type { SlackDeps } from '../../deps.ts';
 import { userMessageOf } from '../../error-message.ts';
+import { logAnsweredFailure } from '../../log-failure.ts';
 import { type Asker, MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 
 /** The part of a block_actions payload the listeners read, validated. */
@@ -60,7 +61,7 @@ export function buttonListener(
       ctx = actionContext(args, deps);
       await work(ctx);
     } catch (error) {
-      deps.logger.error({ err: error, action: name }, 'button failed');
+      logAnsweredFailure(deps.logger, error, { action: name }, 'button failed');
       const text = userMessageOf(error);
       if (ctx?.respond) {
         await ctx

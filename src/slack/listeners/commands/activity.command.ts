@@ -47,6 +47,10 @@ export async function activityCommand(ctx: CommandContext): Promise<void> {
   });
   await ctx.respond({
     response_type: 'ephemeral',
-    ...presentActivity(answer, { now, timeZone: asker.timeZone }),
+    ...presentActivity(answer, {
+      now,
+      timeZone: asker.timeZone,
+      ...(others[0] ? { source: others[0] } : {}),
+    }),
   });
 }

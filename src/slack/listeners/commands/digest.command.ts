@@ -1,9 +1,5 @@
-import {
-  canonicalTimeZone,
-  localDateOf,
-  parseLocalTime,
-  slotInstant,
-} from '../../../modules/digest/digest-time.ts';
+import { parseTimeZoneInput } from '../../../lib/time-zone-input.ts';
+import { localDateOf, parseLocalTime, slotInstant } from '../../../modules/digest/digest-time.ts';
 import { parseChannelMention } from '../../command-text.ts';
 import { type Asker, whoIsAsking } from '../../permissions.ts';
 import { presentDigest } from '../../ui/digest.ui.ts';
@@ -78,14 +74,12 @@ export async function digestSetCommand(ctx: CommandContext): Promise<void> {
     });
     return;
   }
-  const typedZone = zoneWord === undefined ? undefined : canonicalTimeZone(zoneWord);
-  if (zoneWord !== undefined && !typedZone) {
-    await ctx.ack({
-      response_type: 'ephemeral',
-      text: `I don’t know the time zone \`${zoneWord.slice(0, 60)}\`: use an IANA name such as \`America/New_York\`, \`Europe/Berlin\` or \`UTC\`.`,
-    });
+  const zone = zoneWord === undefined ? undefined : parseTimeZoneInput(zoneWord);
+  if (zone && !zone.ok) {
+    await ctx.ack({ response_type: 'ephemeral', text: `${zone.message} ${SET_USAGE}` });
     return;
   }
+  const typedZone = zone?.timeZone;
   if (extra.length > 0) {
     await ctx.ack({ response_type: 'ephemeral', text: `Too many words. ${SET_USAGE}` });
     return;

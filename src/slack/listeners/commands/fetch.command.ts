@@ -55,6 +55,7 @@ export async function fetchCommand(ctx: CommandContext): Promise<void> {
       },
       sourceName: source?.name,
       timeZone: asker.timeZone,
+      showDetails: asker.canManage,
       sink,
       logger: deps.logger,
     }),

@@ -1,4 +1,5 @@
-import { resolveUserArgument } from '../../slack-users.ts';
+import { isUnknownSlackUser } from '../../slack-api-errors.ts';
+import { resolveUserArgument, type SlackUser } from '../../slack-users.ts';
 import { presentMapped } from '../../ui/teammates.ui.ts';
 import { type CommandContext, managerAsking } from './command-context.ts';
 
@@ -18,7 +19,19 @@ export async function mapCommand(ctx: CommandContext): Promise<void> {
     await ctx.respond({ response_type: 'ephemeral', text: `${person.message} ${USAGE}` });
     return;
   }
-  const slackUser = await ctx.deps.users.user(ctx.client, ctx.teamId, person.userId);
+  let slackUser: SlackUser;
+  try {
+    // https://docs.slack.dev/reference/methods/users.info — `user_not_found` is a person, not a failure.
+    slackUser = await ctx.deps.users.user(ctx.client, ctx.teamId, person.userId);
+  } catch (error) {
+    if (!isUnknownSlackUser(error)) throw error;
+    ctx.deps.logger.info({ teamId: ctx.teamId, code: 'SLACK_USER_NOT_FOUND' }, 'map: Slack user not found');
+    await ctx.respond({
+      response_type: 'ephemeral',
+      text: `Slack could not find the user you named: they may have left this workspace or belong to another one. Pick them from Slack’s @ suggestions. ${USAGE}`,
+    });
+    return;
+  }
   const result = await ctx.deps.services.teammates.map({
     teamId: ctx.teamId,
     person: { slackUserId: person.userId, displayName: slackUser.displayName, timezone: slackUser.timezone },

@@ -1,10 +1,14 @@
 import type { AllMiddlewareArgs, App, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { redactSecrets } from '../../../lib/redact.ts';
 import { tokenize } from '../../command-text.ts';
 import type { SlackDeps } from '../../deps.ts';
 import { userMessageOf } from '../../error-message.ts';
+import { logAnsweredFailure } from '../../log-failure.ts';
 import { presentHelp } from '../../ui/help.ui.ts';
 import { activityCommand } from './activity.command.ts';
+import { adminsCommand } from './admins.command.ts';
 import { type CommandHandler, commandContext } from './command-context.ts';
+import { didYouMeanText } from './did-you-mean.ts';
 import {
   digestListCommand,
   digestOffCommand,
@@ -25,7 +29,7 @@ import { unmapCommand } from './unmap.command.ts';
 
 /**
  * `/pulse` subcommands, by their words. Two-word commands (`source add`) are matched before
- * one-word ones; anything unknown answers with help.
+ * one-word ones; anything unknown answers with the nearest command (did you mean …?), else help.
  */
 export const PULSE_SUBCOMMANDS: Record<string, CommandHandler> = {
   help: helpCommand,
@@ -44,6 +48,7 @@ export const PULSE_SUBCOMMANDS: Record<string, CommandHandler> = {
   'digest off': digestOffCommand,
   'digest preview': digestPreviewCommand,
   'digest send': digestSendCommand,
+  admins: adminsCommand,
 };
 
 export function resolveSubcommand(
@@ -56,7 +61,11 @@ export function resolveSubcommand(
   if (first && second && table[`${first} ${second}`]) {
     return { name: `${first} ${second}`, handler: table[`${first} ${second}`]!, rest: words.slice(2) };
   }
-  if (first && table[first]) return { name: first, handler: table[first]!, rest: words.slice(1) };
+  // `digest sett …` is a typo of `digest set`, not `digest` (which takes no words).
+  const isGroup = Object.keys(table).some((name) => name.startsWith(`${first} `));
+  if (first && table[first] && !(isGroup && second !== undefined)) {
+    return { name: first, handler: table[first]!, rest: words.slice(1) };
+  }
   return undefined;
 }
 
@@ -66,8 +75,17 @@ export function pulseCommand(deps: SlackDeps) {
     const match = resolveSubcommand(text);
     if (!match) {
       deps.metrics.slackCommands.inc({ subcommand: 'unknown' });
+      // Echoed only to the person who typed it, and even then never a token pasted by mistake.
+      const typed = redactSecrets(text);
+      const suggestion = didYouMeanText(typed, tokenize(typed), Object.keys(PULSE_SUBCOMMANDS));
+      if (suggestion) {
+        await args.ack({ response_type: 'ephemeral', text: suggestion });
+        return;
+      }
       const intro =
-        text.trim() === '' ? undefined : `I don’t know \`${tokenize(text)[0]}\`. Here is what I can do:`;
+        text.trim() === ''
+          ? undefined
+          : `I don’t know \`${tokenize(typed).slice(0, 2).join(' ').slice(0, 80)}\`. Here is what I can do:`;
       await args.ack({ response_type: 'ephemeral', ...presentHelp(intro) });
       return;
     }
@@ -82,7 +100,7 @@ export function pulseCommand(deps: SlackDeps) {
       await match.handler(ctx);
       if (!acked) await ack();
     } catch (error) {
-      deps.logger.error({ err: error, subcommand: match.name }, 'command failed');
+      logAnsweredFailure(deps.logger, error, { subcommand: match.name }, 'command failed');
       const message = userMessageOf(error);
       if (!acked) await ack({ response_type: 'ephemeral', text: message });
       else await args.respond({ response_type: 'ephemeral', text: message }).catch(() => undefined);

@@ -9,6 +9,7 @@ import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { escapeMrkdwn } from '../../ui/blocks.ts';
 import {
   presentNoticeModal,
+  presentSourceAlreadyAdded,
   presentSourceForm,
   presentSourceSaved,
   type SourceFormMetadata,
@@ -132,6 +133,7 @@ export function sourceFormSubmission(deps: SlackDeps) {
 
 function finalView(outcome: Outcome): ModalView {
   if (outcome.ok) return presentSourceSaved(outcome);
+  if ('duplicateOf' in outcome) return presentSourceAlreadyAdded(outcome.duplicateOf);
   return presentNoticeModal('Not allowed', MANAGER_ONLY);
 }
 

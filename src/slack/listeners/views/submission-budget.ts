@@ -2,6 +2,7 @@ import type { SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { SlackDeps } from '../../deps.ts';
 import { userMessageOf } from '../../error-message.ts';
 import { DEFAULT_ACK_BUDGET_MS, type Raced, withinBudget } from '../../flows/within-budget.ts';
+import { logAnsweredFailure } from '../../log-failure.ts';
 import { presentNoticeModal } from '../../ui/sources.ui.ts';
 
 type SubmissionAck = SlackViewMiddlewareArgs<ViewSubmitAction>['ack'];
@@ -21,7 +22,7 @@ export async function raceSubmission<T>(
   try {
     return await withinBudget(work, deps.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS);
   } catch (error) {
-    deps.logger.error({ err: error }, 'form submission failed');
+    logAnsweredFailure(deps.logger, error, {}, 'form submission failed');
     await ack({
       response_action: 'update',
       view: presentNoticeModal(title, userMessageOf(error)),
