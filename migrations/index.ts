@@ -2,6 +2,7 @@ import { InitialSchema } from './20261125-0001-initial-schema.ts';
 import { WorkspaceInstallation } from './20261125-0002-workspace-installation.ts';
 import { SyncClaimsAndDigestPosting } from './20261125-0003-sync-claims-and-digest-posting.ts';
 import { TypedReviewFacts } from './20261202-0001-typed-review-facts.ts';
+import { SourceGitlabVersion } from './20261202-0401-source-gitlab-version.ts';
 
 /**
  * Every migration, in order. Listed explicitly so the app runs them straight from TypeScript
@@ -12,4 +13,5 @@ export const migrationsList = [
   { name: '20261125-0002-workspace-installation', class: WorkspaceInstallation },
   { name: '20261125-0003-sync-claims-and-digest-posting', class: SyncClaimsAndDigestPosting },
   { name: '20261202-0001-typed-review-facts', class: TypedReviewFacts },
+  { name: '20261202-0401-source-gitlab-version', class: SourceGitlabVersion },
 ];

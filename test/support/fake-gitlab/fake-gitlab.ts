@@ -192,9 +192,15 @@ export async function createFakeGitLab(
       now: now(),
     });
     const answer = render(result, url, faultRequest);
-    const replaced = answer.status === 200 ? takeFault(faults, faultRequest, ['body']) : undefined;
+    const replaced =
+      answer.status === 200 ? takeFault(faults, faultRequest, ['body', 'transform']) : undefined;
     const drip = answer.status === 200 ? takeFault(faults, faultRequest, ['drip']) : undefined;
-    await send(answer.status, replaced ? replaced.body : answer.body, answer.headers, true, drip?.intervalMs);
+    const sent = !replaced
+      ? answer.body
+      : replaced.kind === 'body'
+        ? replaced.body
+        : replaced.transform(answer.body);
+    await send(answer.status, sent, answer.headers, true, drip?.intervalMs);
   };
 
   const render = (result: RouteResult, url: URL, faultRequest: FaultRequest) => {
