@@ -4,6 +4,7 @@ import { SyncClaimsAndDigestPosting } from './20261125-0003-sync-claims-and-dige
 import { TypedReviewFacts } from './20261202-0001-typed-review-facts.ts';
 import { SyncRunHeartbeat } from './20261202-0101-sync-run-heartbeat.ts';
 import { SlackRequestSeen } from './20261202-0301-slack-request-seen.ts';
+import { SourceGitlabVersion } from './20261202-0401-source-gitlab-version.ts';
 
 /**
  * Every migration, in order. Listed explicitly so the app runs them straight from TypeScript
@@ -16,4 +17,5 @@ export const migrationsList = [
   { name: '20261202-0001-typed-review-facts', class: TypedReviewFacts },
   { name: '20261202-0101-sync-run-heartbeat', class: SyncRunHeartbeat },
   { name: '20261202-0301-slack-request-seen', class: SlackRequestSeen },
+  { name: '20261202-0401-source-gitlab-version', class: SourceGitlabVersion },
 ];

@@ -1,9 +1,18 @@
 import { z } from 'zod';
+import {
+  type ActivityBatch,
+  batchProjects,
+  buildActivityBatchQuery,
+  type ReviewRequestsWanted,
+} from './activity-batch-query.ts';
 import type { GitLabClient } from './client.ts';
-import { badResponseError } from './errors.ts';
+import { errorFromGraphql, type GraphqlErrorEntry } from './graphql-errors.ts';
+import type { GraphqlFeatures } from './graphql-features.ts';
 import type { CursorPage } from './graphql-pagination.ts';
 import { pageInfoSchema, pipelineNodeSchema, timelogNodeSchema } from './graphql-schemas.ts';
 import type { GitLabPipelineNode, GitLabTimelog } from './schemas.ts';
+
+export * from './activity-batch-query.ts';
 
 /** A merge request in a user's list (`User.reviewRequestedMergeRequests`, `User.authoredMergeRequests`). */
 export const reviewRequestNodeSchema = z.looseObject({
@@ -19,46 +28,19 @@ export const reviewRequestNodeSchema = z.looseObject({
 });
 export type GitLabReviewRequestNode = z.infer<typeof reviewRequestNodeSchema>;
 
+export type BatchListName = 'timelogs' | 'pipelines' | 'reviewRequests' | 'authoredMergeRequests';
+
 /**
- * Several users' time logs and several (project, user) pipeline lists in ONE GraphQL request, using
- * aliases (`t0: timelogs(…)`, `p0: project(…) { q0: pipelines(…) }`, `r0: user(…) {
- * reviewRequestedMergeRequests(…) }`, `a0: user(…) { authoredMergeRequests(…) }`). A sync that asked once per
- * user and project would spend most of its requests here; batched, an incremental sync of a whole
- * team costs one or two requests. Only the first page of each list comes back; callers continue a
- * list that has more with listTimelogs / listProjectPipelines from its endCursor.
+ * A list of the batch that did not come back whole: its alias missing from `data`, the list
+ * `null`, GitLab reporting an error inside it, or nodes we could not read (skipped one by one).
+ * The caller stores what did come and reports that part of the run as partial.
  */
-
-export interface TimelogsWanted {
+export interface BatchListProblem {
+  list: BatchListName;
   key: string;
-  username: string;
-  /** ISO 8601 or YYYY-MM-DD, inclusive. */
-  startDate: string;
-  endDate: string;
-}
-
-export interface PipelinesWanted {
-  key: string;
-  fullPath: string;
-  username: string;
-  /** ISO 8601. */
-  updatedAfter: string;
-}
-
-export interface ReviewRequestsWanted {
-  key: string;
-  username: string;
-  /** ISO 8601. */
-  updatedAfter: string;
-  /** Continue after this cursor (a list longer than one page). */
-  after?: string | null;
-}
-
-export interface ActivityBatch {
-  timelogs?: readonly TimelogsWanted[];
-  pipelines?: readonly PipelinesWanted[];
-  reviewRequests?: readonly ReviewRequestsWanted[];
-  /** Same shape: the user's own merge requests updated after the date. */
-  authoredMergeRequests?: readonly ReviewRequestsWanted[];
+  reason: 'missing' | 'null' | 'error' | 'unreadable-nodes';
+  /** For logs and the run's notes; no token, no personal data beyond GitLab's own message. */
+  detail: string;
 }
 
 export interface ActivityBatchResult {
@@ -68,175 +50,150 @@ export interface ActivityBatchResult {
   /** Absent when the user does not exist. */
   reviewRequests: Map<string, CursorPage<GitLabReviewRequestNode>>;
   authoredMergeRequests: Map<string, CursorPage<GitLabReviewRequestNode>>;
+  problems: BatchListProblem[];
 }
 
-const REVIEW_REQUEST_FIELDS = `nodes { iid projectId title webUrl createdAt updatedAt sourceBranch author { id username } }
-      pageInfo { hasNextPage endCursor }`;
+const connectionSchema = z.looseObject({ nodes: z.array(z.unknown()), pageInfo: pageInfoSchema });
 
-const TIMELOG_FIELDS = `nodes {
-      id spentAt timeSpent summary
-      user { username }
-      issue { iid title webUrl projectId }
-      mergeRequest { iid title webUrl projectId }
-    }
-    pageInfo { hasNextPage endCursor }`;
+const ENDPOINT = 'POST /api/graphql (activity batch)';
+const TIMEOUT = /^Timeout on |timed out/i;
 
-const PIPELINE_FIELDS = `nodes { id iid status duration startedAt finishedAt createdAt updatedAt ref sha source path user { username } }
-      pageInfo { hasNextPage endCursor }`;
-
-/** The query text and variables for one batch (exported for tests and the fake GitLab). */
-export function buildActivityBatchQuery(batch: ActivityBatch): {
-  query: string;
-  variables: Record<string, unknown>;
-} {
-  const timelogs = batch.timelogs ?? [];
-  const pipelines = batch.pipelines ?? [];
-  const declarations: string[] = [];
-  const selections: string[] = [];
-  const variables: Record<string, unknown> = {};
-  timelogs.forEach((wanted, index) => {
-    declarations.push(`$tu${index}: String!`, `$ts${index}: Time!`, `$te${index}: Time!`);
-    Object.assign(variables, {
-      [`tu${index}`]: wanted.username,
-      [`ts${index}`]: wanted.startDate,
-      [`te${index}`]: wanted.endDate,
-    });
-    selections.push(
-      `  t${index}: timelogs(username: $tu${index}, startDate: $ts${index}, endDate: $te${index}, first: 100) {\n    ${TIMELOG_FIELDS}\n  }`,
-    );
-  });
-  const byProject = new Map<string, Array<{ wanted: PipelinesWanted; index: number }>>();
-  pipelines.forEach((wanted, index) => {
-    const list = byProject.get(wanted.fullPath) ?? [];
-    list.push({ wanted, index });
-    byProject.set(wanted.fullPath, list);
-  });
-  let projectIndex = 0;
-  for (const [fullPath, wantedList] of byProject) {
-    declarations.push(`$pp${projectIndex}: ID!`);
-    variables[`pp${projectIndex}`] = fullPath;
-    const inner = wantedList.map(({ wanted, index }) => {
-      declarations.push(`$qu${index}: String!`, `$qa${index}: Time`);
-      variables[`qu${index}`] = wanted.username;
-      variables[`qa${index}`] = wanted.updatedAfter;
-      return `    q${index}: pipelines(username: $qu${index}, updatedAfter: $qa${index}, first: 100) {\n      ${PIPELINE_FIELDS}\n    }`;
-    });
-    selections.push(`  p${projectIndex}: project(fullPath: $pp${projectIndex}) {\n${inner.join('\n')}\n  }`);
-    projectIndex += 1;
-  }
-  (batch.reviewRequests ?? []).forEach((wanted, index) => {
-    declarations.push(`$ru${index}: String!`, `$ra${index}: Time`, `$rc${index}: String`);
-    Object.assign(variables, {
-      [`ru${index}`]: wanted.username,
-      [`ra${index}`]: wanted.updatedAfter,
-      [`rc${index}`]: wanted.after ?? null,
-    });
-    selections.push(
-      `  r${index}: user(username: $ru${index}) {\n    reviewRequestedMergeRequests(updatedAfter: $ra${index}, first: 100, after: $rc${index}) {\n      ${REVIEW_REQUEST_FIELDS}\n    }\n  }`,
-    );
-  });
-  (batch.authoredMergeRequests ?? []).forEach((wanted, index) => {
-    declarations.push(`$au${index}: String!`, `$aa${index}: Time`, `$ac${index}: String`);
-    Object.assign(variables, {
-      [`au${index}`]: wanted.username,
-      [`aa${index}`]: wanted.updatedAfter,
-      [`ac${index}`]: wanted.after ?? null,
-    });
-    selections.push(
-      `  a${index}: user(username: $au${index}) {\n    authoredMergeRequests(updatedAfter: $aa${index}, first: 100, after: $ac${index}) {\n      ${REVIEW_REQUEST_FIELDS}\n    }\n  }`,
-    );
-  });
-  const query = `query ActivityPulseSyncBatch(${declarations.join(', ')}) {\n${selections.join('\n')}\n}`;
-  return { query, variables };
-}
-
-const connection = <T extends z.ZodType>(node: T) =>
-  z
-    .looseObject({ nodes: z.array(node), pageInfo: pageInfoSchema })
-    .nullable()
-    .optional();
-
-/** Runs one batch. GraphQL errors (an old GitLab without `timelogs`, complexity limits) are thrown. */
+/**
+ * Runs one batch. An error for the whole query (unknown field, complexity, timeout) is thrown as a
+ * GitLabGraphqlError; errors on some fields only leave the other lists usable and are returned
+ * as problems, with whatever GitLab did send.
+ */
 export async function fetchActivityBatch(
   client: GitLabClient,
   batch: ActivityBatch,
+  features: GraphqlFeatures,
 ): Promise<ActivityBatchResult> {
-  const timelogs = batch.timelogs ?? [];
-  const pipelines = batch.pipelines ?? [];
-  const reviewRequests = batch.reviewRequests ?? [];
-  const authored = batch.authoredMergeRequests ?? [];
   const result: ActivityBatchResult = {
     timelogs: new Map(),
     pipelines: new Map(),
     reviewRequests: new Map(),
     authoredMergeRequests: new Map(),
+    problems: [],
   };
+  const timelogs = batch.timelogs ?? [];
+  const pipelines = batch.pipelines ?? [];
+  const reviewRequests = batch.reviewRequests ?? [];
+  const authored = batch.authoredMergeRequests ?? [];
   if (timelogs.length + pipelines.length + reviewRequests.length + authored.length === 0) return result;
-  const { query, variables } = buildActivityBatchQuery(batch);
+  const { query, variables } = buildActivityBatchQuery(batch, features);
   // https://docs.gitlab.com/api/graphql/reference/#querytimelogs
   // https://docs.gitlab.com/api/graphql/reference/#projectpipelines
   // https://docs.gitlab.com/api/graphql/reference/#userreviewrequestedmergerequests
   // https://docs.gitlab.com/api/graphql/reference/#userauthoredmergerequests
-  const data = await client.graphql(query, variables, z.record(z.string(), z.unknown()), {
-    endpoint: 'POST /api/graphql (activity batch)',
-  });
-  const timelogConnection = connection(timelogNodeSchema);
-  const pipelineConnection = connection(pipelineNodeSchema);
-  const parse = <T>(schema: z.ZodType<T>, value: unknown, alias: string): T => {
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) throw badResponseError(`POST /api/graphql (activity batch, ${alias})`, parsed.error);
-    return parsed.data;
+  const envelope = await client.graphqlEnvelope(query, variables, { endpoint: ENDPOINT });
+  const data = envelope.data;
+  // Errors without a path concern the whole query; so does an answer without data, and a timeout
+  // (graphql-ruby's "Timeout on Query.timelogs" has a path, but the cure is a smaller query).
+  const wholeQuery = (error: GraphqlErrorEntry) =>
+    !error.path || error.path.length === 0 || TIMEOUT.test(error.message);
+  if (!isRecord(data) || envelope.errors.some(wholeQuery)) {
+    throw errorFromGraphql(
+      ENDPOINT,
+      envelope.errors.length > 0 ? envelope.errors : [{ message: 'GitLab sent no data for the query' }],
+    );
+  }
+  const errorsAt = (path: readonly (string | number)[]) =>
+    envelope.errors.filter((error) => path.every((part, index) => error.path?.[index] === part));
+
+  const read = <T>(
+    list: BatchListName,
+    key: string,
+    holder: Record<string, unknown>,
+    field: string,
+    path: (string | number)[],
+    nodeSchema: z.ZodType<T>,
+    into: Map<string, CursorPage<T>>,
+  ) => {
+    const problem = (reason: BatchListProblem['reason'], detail: string) =>
+      result.problems.push({ list, key, reason, detail });
+    const errors = errorsAt(path);
+    if (errors.length > 0) problem('error', messagesOf(errors));
+    if (!(field in holder)) {
+      if (errors.length === 0) problem('missing', `${path.join('.')} is missing from GitLab's answer`);
+      return;
+    }
+    const parsed = connectionSchema.nullable().safeParse(holder[field]);
+    if (!parsed.success || parsed.data === null) {
+      if (errors.length === 0)
+        problem('null', `${path.join('.')} came back ${parsed.success ? 'null' : 'unreadable'}`);
+      return;
+    }
+    const items: T[] = [];
+    let unreadable = 0;
+    for (const node of parsed.data.nodes) {
+      const item = nodeSchema.safeParse(node);
+      if (item.success) items.push(item.data);
+      else unreadable += 1;
+    }
+    if (unreadable > 0)
+      problem('unreadable-nodes', `${unreadable} item(s) of ${path.join('.')} could not be read`);
+    into.set(key, {
+      items,
+      page: 1,
+      endCursor: parsed.data.pageInfo.endCursor,
+      hasNextPage: parsed.data.pageInfo.hasNextPage,
+    });
   };
+
   timelogs.forEach((wanted, index) => {
-    const page = parse(timelogConnection, data[`t${index}`], `t${index}`);
-    if (page) {
-      result.timelogs.set(wanted.key, {
-        items: page.nodes,
-        page: 1,
-        endCursor: page.pageInfo.endCursor,
-        hasNextPage: page.pageInfo.hasNextPage,
-      });
-    }
+    read('timelogs', wanted.key, data, `t${index}`, [`t${index}`], timelogNodeSchema, result.timelogs);
   });
-  const paths = [...new Set(pipelines.map((wanted) => wanted.fullPath))];
+  const projects = batchProjects(batch);
   pipelines.forEach((wanted, index) => {
-    const project = data[`p${paths.indexOf(wanted.fullPath)}`];
-    if (!project || typeof project !== 'object') return;
-    const page = parse(pipelineConnection, (project as Record<string, unknown>)[`q${index}`], `q${index}`);
-    if (page) {
-      result.pipelines.set(wanted.key, {
-        items: page.nodes,
-        page: 1,
-        endCursor: page.pageInfo.endCursor,
-        hasNextPage: page.pageInfo.hasNextPage,
-      });
+    const alias = `p${projects.indexOf(wanted.fullPath)}`;
+    const project = data[alias];
+    if (project === null && errorsAt([alias]).length === 0) return; // hidden or gone: nothing to read
+    if (!isRecord(project)) {
+      const reason = alias in data ? 'error' : 'missing';
+      const detail = messagesOf(errorsAt([alias])) || `${alias} is missing from GitLab's answer`;
+      result.problems.push({ list: 'pipelines', key: wanted.key, reason, detail });
+      return;
     }
+    read(
+      'pipelines',
+      wanted.key,
+      project,
+      `q${index}`,
+      [alias, `q${index}`],
+      pipelineNodeSchema,
+      result.pipelines,
+    );
   });
-  const mergeRequestConnection = connection(reviewRequestNodeSchema);
   const userLists = (
     wantedList: readonly ReviewRequestsWanted[],
     prefix: string,
     field: string,
-    into: Map<string, CursorPage<GitLabReviewRequestNode>>,
+    list: 'reviewRequests' | 'authoredMergeRequests',
   ) =>
     wantedList.forEach((wanted, index) => {
-      const user = data[`${prefix}${index}`];
-      if (!user || typeof user !== 'object') return;
-      const page = parse(
-        mergeRequestConnection,
-        (user as Record<string, unknown>)[field],
-        `${prefix}${index}`,
-      );
-      if (page) {
-        into.set(wanted.key, {
-          items: page.nodes,
-          page: 1,
-          endCursor: page.pageInfo.endCursor,
-          hasNextPage: page.pageInfo.hasNextPage,
-        });
+      const alias = `${prefix}${index}`;
+      const user = data[alias];
+      if (user === null && errorsAt([alias]).length === 0) return; // no such user
+      if (!isRecord(user)) {
+        const reason = alias in data ? 'error' : 'missing';
+        const detail = messagesOf(errorsAt([alias])) || `${alias} is missing from GitLab's answer`;
+        result.problems.push({ list, key: wanted.key, reason, detail });
+        return;
       }
+      read(list, wanted.key, user, field, [alias, field], reviewRequestNodeSchema, result[list]);
     });
-  userLists(reviewRequests, 'r', 'reviewRequestedMergeRequests', result.reviewRequests);
-  userLists(authored, 'a', 'authoredMergeRequests', result.authoredMergeRequests);
+  userLists(reviewRequests, 'r', 'reviewRequestedMergeRequests', 'reviewRequests');
+  userLists(authored, 'a', 'authoredMergeRequests', 'authoredMergeRequests');
   return result;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function messagesOf(errors: readonly GraphqlErrorEntry[]): string {
+  return errors
+    .slice(0, 3)
+    .map((error) => error.message)
+    .join(' | ');
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../lib/logger.ts';
 import { redactValue } from '../lib/redact.ts';
 import type { GitLabClientOptions, Page, Query, RequestOptions } from './client-options.ts';
 import { badResponseError } from './errors.ts';
-import { errorFromGraphql, graphqlEnvelopeSchema } from './graphql-errors.ts';
+import { errorFromGraphql, type GraphqlErrorEntry, graphqlEnvelopeSchema } from './graphql-errors.ts';
 import {
   AttemptFailure,
   type ExchangeSettings,
@@ -128,12 +128,23 @@ export class GitLabClient {
     options: RequestOptions = {},
   ): Promise<T> {
     const endpoint = options.endpoint ?? 'POST /api/graphql';
+    const envelope = await this.graphqlEnvelope(query, variables, { ...options, endpoint });
+    if (envelope.errors.length > 0) throw errorFromGraphql(endpoint, envelope.errors);
+    return this.#parse(schema, envelope.data, endpoint);
+  }
+
+  /** POST a query; `data` and `errors` as GitLab sent them (errors on some fields beside partial data). */
+  async graphqlEnvelope(
+    query: string,
+    variables: Record<string, unknown>,
+    options: RequestOptions = {},
+  ): Promise<{ data: unknown; errors: GraphqlErrorEntry[] }> {
+    const endpoint = options.endpoint ?? 'POST /api/graphql';
     const url = new URL(`${this.baseUrl}/api/graphql`);
     const body = JSON.stringify({ query, variables });
     const response = await this.#send({ method: 'POST', url, endpoint, body });
     const envelope = this.#parse(graphqlEnvelopeSchema, response.json, endpoint);
-    if (envelope.errors && envelope.errors.length > 0) throw errorFromGraphql(endpoint, envelope.errors);
-    return this.#parse(schema, envelope.data, endpoint);
+    return { data: envelope.data ?? null, errors: envelope.errors ?? [] };
   }
 
   #restUrl(path: string, query: Query): URL {

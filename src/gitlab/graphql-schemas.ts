@@ -11,11 +11,12 @@ export const pageInfoSchema = z.looseObject({
 });
 export type GraphqlPageInfo = z.infer<typeof pageInfoSchema>;
 
+/** `webUrl` is nullable on MergeRequest; `Issue.projectId` is nullable from 16.8 (group-level work items). */
 const issuableRefSchema = z.looseObject({
   iid: z.string(),
   title: z.string(),
-  webUrl: z.string(),
-  projectId: z.number().int().optional(),
+  webUrl: z.string().nullable().optional(),
+  projectId: z.number().int().nullable().optional(),
 });
 
 export const timelogNodeSchema = z.looseObject({

@@ -5,6 +5,9 @@
 export {
   type ActivityBatch,
   type ActivityBatchResult,
+  type BatchListName,
+  type BatchListProblem,
+  batchProjects,
   buildActivityBatchQuery,
   fetchActivityBatch,
   type GitLabReviewRequestNode,
@@ -32,9 +35,26 @@ export {
   isGitLabError,
 } from './errors.ts';
 export { type ListUserEventsOptions, listUserEvents } from './events.api.ts';
+export {
+  BATCH_SHAPE_EMPTY,
+  batchComplexity,
+  MAX_QUERY_COMPLEXITY,
+  PROJECT_COMPLEXITY,
+  pipelinesListComplexity,
+  selectionComplexity,
+  timelogsListComplexity,
+  userMergeRequestListComplexity,
+} from './graphql-complexity.ts';
 export { GitLabGraphqlError } from './graphql-errors.ts';
+export {
+  BASELINE_FEATURES,
+  CURRENT_FEATURES,
+  type GraphqlFeatures,
+  graphqlFeaturesFor,
+  parseGitLabVersion,
+} from './graphql-features.ts';
 export { type CursorPage, paginateCursor } from './graphql-pagination.ts';
-export { getIssue, type ListIssuesOptions, listIssues } from './issues.api.ts';
+export { getIssue, type ListIssuesOptions, listIssues, listProjectIssuesByIid } from './issues.api.ts';
 export {
   getMergeRequest,
   type ListMergeRequestsOptions,
@@ -50,7 +70,7 @@ export {
   type ListProjectPipelinesOptions,
   listProjectPipelines,
   listProjectPipelinesRest,
-  PROJECT_PIPELINES_QUERY,
+  projectPipelinesQuery,
 } from './pipelines.api.ts';
 export { getProject } from './projects.api.ts';
 export {
@@ -71,6 +91,7 @@ export {
   type ConnectionReport,
   type ConnectionWarning,
   type ConnectionWarningCode,
+  READ_API_PROBE_QUERY,
   testConnection,
 } from './test-connection.ts';
 export { type ListTimelogsOptions, listTimelogs, TIMELOGS_QUERY } from './timelogs.api.ts';

@@ -1,6 +1,8 @@
 import type { GitLabClient, Page } from './client.ts';
 import { GitLabError } from './errors.ts';
+import { BASELINE_FEATURES, type GraphqlFeatures } from './graphql-features.ts';
 import { type CursorPage, paginateCursor } from './graphql-pagination.ts';
+import { pipelineFields } from './graphql-selections.ts';
 import { projectPath } from './project-path.ts';
 import {
   type GitLabPipeline,
@@ -12,14 +14,15 @@ import {
 } from './schemas.ts';
 
 /** The operation name lets the fake GitLab (and GitLab's logs) tell queries apart. */
-export const PROJECT_PIPELINES_QUERY = `query ActivityPulseProjectPipelines($fullPath: ID!, $username: String, $updatedAfter: Time, $after: String) {
+export function projectPipelinesQuery(features: GraphqlFeatures): string {
+  return `query ActivityPulseProjectPipelines($fullPath: ID!, $username: String, $updatedAfter: Time, $after: String) {
   project(fullPath: $fullPath) {
     pipelines(username: $username, updatedAfter: $updatedAfter, first: 100, after: $after) {
-      nodes { id iid status duration startedAt finishedAt createdAt updatedAt ref sha source path user { username } }
-      pageInfo { hasNextPage endCursor }
+      ${pipelineFields(features)}
     }
   }
 }`;
+}
 
 export interface ListProjectPipelinesOptions {
   /** Only pipelines triggered by this user. */
@@ -28,6 +31,8 @@ export interface ListProjectPipelinesOptions {
   updatedAfter?: string;
   /** Resume after a saved cursor. */
   after?: string | null;
+  /** What the server's schema has (graphqlFeaturesFor its version); the baseline when omitted. */
+  features?: GraphqlFeatures;
 }
 
 /**
@@ -42,7 +47,7 @@ export function listProjectPipelines(
   return paginateCursor(async (after) => {
     // https://docs.gitlab.com/api/graphql/reference/#projectpipelines
     const data = await client.graphql(
-      PROJECT_PIPELINES_QUERY,
+      projectPipelinesQuery(options.features ?? BASELINE_FEATURES),
       { fullPath, username: options.username ?? null, updatedAfter: options.updatedAfter ?? null, after },
       projectPipelinesDataSchema,
       { endpoint: 'POST /api/graphql (project pipelines)' },

@@ -90,10 +90,12 @@ export const eventSchema = z.looseObject({
   target_type: z.string().nullable(),
   target_title: z.string().nullable(),
   author_id: z.number().int(),
-  author_username: z.string().optional(),
+  /** null for a deleted user (ghost) or a system action. */
+  author_username: z.string().nullable().optional(),
   author: userBasicSchema.optional(),
   created_at: timestamp,
-  push_data: pushDataSchema.optional(),
+  /** null on some pushes (bulk pushes, imports): such an event is a push we cannot detail. */
+  push_data: pushDataSchema.nullable().optional(),
   note: noteSchema.optional(),
 });
 export type GitLabEvent = z.infer<typeof eventSchema>;

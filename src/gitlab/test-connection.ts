@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { GitLabClient } from './client.ts';
 import { GitLabError, isGitLabError } from './errors.ts';
 import type { GitLabTokenSelf } from './schemas.ts';
@@ -45,12 +46,15 @@ export async function testConnection(
   try {
     token = await getTokenSelf(client);
   } catch (error) {
-    // 400: project/group/OAuth token; 404: GitLab before 15.5. Neither means the token is unusable.
-    if (!isGitLabError(error) || (error.status !== 400 && error.status !== 404)) throw error;
+    // 400: project/group/OAuth token; 404: GitLab before 15.1; 401: GitLab 15.1–15.4, which refuse
+    // this endpoint for a token /user has just accepted. None means the token is unusable: ask
+    // GitLab with the API the sync uses instead.
+    if (!isGitLabError(error) || ![400, 401, 404].includes(error.status ?? 0)) throw error;
+    await probeReadApi(client);
     warnings.push({
       code: 'TOKEN_DETAILS_UNKNOWN',
       message:
-        'GitLab did not say which scopes this token has or when it expires (it is not a personal access token, or GitLab is older than 15.5): make sure it has the read_api scope and note its expiry date.',
+        'GitLab did not say which scopes this token has or when it expires (it is not a personal access token, or GitLab is older than 15.5); it can read the API (read_api or api): note its expiry date.',
     });
   }
 
@@ -80,6 +84,31 @@ export async function testConnection(
     warnings,
     ...(version === undefined ? {} : { version }),
   };
+}
+
+/** Asks who the token is through GraphQL, which needs read_api, as every sync does. */
+export const READ_API_PROBE_QUERY = 'query ActivityPulseProbe { currentUser { username } }';
+
+/**
+ * Throws GITLAB_MISSING_SCOPE unless the token can use the API: GitLab refuses a token without
+ * read_api (403 insufficient_scope), or runs the query as nobody (`currentUser` null).
+ */
+async function probeReadApi(client: GitLabClient): Promise<void> {
+  const endpoint = 'POST /api/graphql (token probe)';
+  // https://docs.gitlab.com/api/graphql/reference/#querycurrentuser
+  const data = await client.graphql(
+    READ_API_PROBE_QUERY,
+    {},
+    z.looseObject({ currentUser: z.looseObject({ username: z.string() }).nullable() }),
+    { endpoint },
+  );
+  if (!data.currentUser) {
+    throw new GitLabError(
+      'GITLAB_MISSING_SCOPE',
+      'The token cannot read the GitLab API (GitLab answered as if nobody was signed in): create a personal access token with the read_api scope and edit the source.',
+      { endpoint },
+    );
+  }
 }
 
 function assertUsable(token: GitLabTokenSelf): void {

@@ -2,17 +2,12 @@ import type { GitLabClient } from './client.ts';
 import { GitLabError } from './errors.ts';
 import { GitLabGraphqlError } from './graphql-errors.ts';
 import { type CursorPage, paginateCursor } from './graphql-pagination.ts';
+import { TIMELOG_FIELDS } from './graphql-selections.ts';
 import { type GitLabTimelog, timelogsDataSchema } from './schemas.ts';
 
 export const TIMELOGS_QUERY = `query ActivityPulseTimelogs($username: String!, $startDate: Time!, $endDate: Time!, $after: String) {
   timelogs(username: $username, startDate: $startDate, endDate: $endDate, first: 100, after: $after) {
-    nodes {
-      id spentAt timeSpent summary
-      user { username }
-      issue { iid title webUrl projectId }
-      mergeRequest { iid title webUrl projectId }
-    }
-    pageInfo { hasNextPage endCursor }
+    ${TIMELOG_FIELDS}
   }
 }`;
 

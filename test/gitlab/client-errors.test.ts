@@ -148,7 +148,7 @@ describe('GitLab errors become coded errors', () => {
     const error = await rejectionOf(kit.client(TOKENS.ada).graphql('query { nothing }', {}, z.unknown()));
     expect(error).toMatchObject({
       code: 'GITLAB_GRAPHQL_ERROR',
-      graphqlMessages: ['The fake GitLab does not answer this query'],
+      graphqlMessages: ["Field 'nothing' doesn't exist on type 'Query'"],
     });
   });
 

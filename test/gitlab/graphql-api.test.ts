@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { fetchActivityBatch } from '../../src/gitlab/activity-batch.api.ts';
+import { CURRENT_FEATURES } from '../../src/gitlab/graphql-features.ts';
 import { listProjectPipelines } from '../../src/gitlab/pipelines.api.ts';
 import { listTimelogs } from '../../src/gitlab/timelogs.api.ts';
 import { buildScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
@@ -175,5 +177,55 @@ describe('the fake GitLab answers aliased, batched GraphQL', () => {
     });
     expect(data['hidden']).toBeNull();
     expect(kit.fake.requests[0]?.operation).toBe('ActivityPulseBatchProbe');
+  });
+});
+
+describe('fetchActivityBatch reports what did not come back whole', () => {
+  it('a missing alias, a null list and an unreadable node each become a problem; the rest is read', async () => {
+    const kit = await startKit(
+      buildScenario({ timelogs: timelogs(2, '2024-05-06T09:00:00Z'), pipelines: pipelines(4) }),
+    );
+    kit.fake.setFault({
+      kind: 'transform',
+      times: 1,
+      match: { endpoint: GRAPHQL },
+      transform: (body) => {
+        const data = (body as { data: Record<string, Record<string, unknown> | null> }).data;
+        delete data['t1']; // grace's time logs: alias gone
+        const project = data['p0'];
+        if (project) project['q1'] = null; // grace's pipelines: list null, no error
+        const ada = data['t0'] as { nodes: unknown[] } | undefined;
+        ada?.nodes.push({ id: 'gid://gitlab/Timelog/999', spentAt: null }); // unreadable node
+        return body;
+      },
+    });
+    const wanted = (username: string) => ({
+      key: username,
+      username,
+      startDate: '2024-05-06',
+      endDate: '2024-05-06',
+    });
+    const result = await fetchActivityBatch(
+      kit.client(TOKENS.ada),
+      {
+        timelogs: [wanted('ada'), wanted('grace')],
+        pipelines: ['ada', 'grace'].map((username) => ({
+          key: username,
+          fullPath: 'acme/billing',
+          username,
+          updatedAfter: '2024-04-01T00:00:00Z',
+        })),
+      },
+      CURRENT_FEATURES,
+    );
+
+    expect(result.problems.map(({ list, key, reason }) => [list, key, reason])).toEqual([
+      ['timelogs', 'ada', 'unreadable-nodes'],
+      ['timelogs', 'grace', 'missing'],
+      ['pipelines', 'grace', 'null'],
+    ]);
+    expect(result.timelogs.get('ada')?.items).toHaveLength(2);
+    expect(result.pipelines.get('ada')?.items.map((item) => item.iid)).toEqual(['3', '1']);
+    expect(result.pipelines.get('ada')?.items[0]?.source).toBe('push');
   });
 });

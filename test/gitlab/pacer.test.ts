@@ -63,6 +63,21 @@ describe('RateLimitPacer', () => {
     expect(capped.delayMs()).toBe(5_000);
   });
 
+  it('honours an hour-long window GitLab announces: no request before it, GITLAB_RATE_LIMITED instead', async () => {
+    const clock = { now: NOW };
+    const { pacer, waits } = pacerAt(clock);
+    // A self-managed GitLab limited to 7,200 an hour, used up with 40 minutes left.
+    pacer.observe(rateHeaders(7_200, 0, 2_400));
+    await expect(pacer.beforeRequest()).rejects.toMatchObject({
+      code: 'GITLAB_RATE_LIMITED',
+      userMessage: expect.stringContaining('used up until 12:40 UTC'),
+    });
+    expect(waits).toEqual([]);
+    // 100 left for the same 40 minutes: one every 24 s, not 100 in the next minute.
+    pacer.observe(rateHeaders(7_200, 100, 2_400));
+    expect(await pacer.beforeRequest()).toBe(24_000);
+  });
+
   it('lines concurrent callers up one interval apart', async () => {
     const clock = { now: NOW };
     const pacer = new RateLimitPacer({ now: () => clock.now, sleep: async () => {} });

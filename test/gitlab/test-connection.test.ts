@@ -124,4 +124,34 @@ describe('testConnection', () => {
     expect(report.version).toBeUndefined();
     expect(report.user.username).toBe('ada');
   });
+
+  it.each(['15.1.6', '15.4.2-ee'])(
+    'falls back to /user and a GraphQL probe when GitLab %s answers 401 for /personal_access_tokens/self',
+    async (version) => {
+      const kit = await startKit(buildScenario({ version: { version, revision: 'abc' } }), fakeNow);
+      const report = await testConnection(kit.client(TOKENS.ada), { now: NOW });
+
+      expect(report).toMatchObject({ user: { username: 'ada' }, scopes: null, expiresAt: null, version });
+      expect(report.warnings.map((warning) => warning.code)).toEqual(['TOKEN_DETAILS_UNKNOWN']);
+      expect(kit.fake.requests.map((request) => [request.endpoint, request.status])).toEqual([
+        ['GET /user', 200],
+        ['GET /personal_access_tokens/self', 401],
+        ['POST /api/graphql', 200],
+        ['GET /version', 200],
+      ]);
+    },
+  );
+
+  it('still refuses a token without read_api on GitLab 15.3: the probe is refused', async () => {
+    const kit = await startKit(buildScenario({ version: { version: '15.3.0', revision: 'abc' } }), fakeNow);
+    const error = await rejectionOf(testConnection(kit.client(TOKENS.readUserOnly), { now: NOW }));
+    expect(error).toMatchObject({ code: 'GITLAB_MISSING_SCOPE' });
+  });
+
+  it('still refuses a bad token on GitLab 15.3: /user answers 401 first', async () => {
+    const kit = await startKit(buildScenario({ version: { version: '15.3.0', revision: 'abc' } }), fakeNow);
+    const error = await rejectionOf(testConnection(kit.client('glpat-NotAToken0000000000'), { now: NOW }));
+    expect(error).toMatchObject({ code: 'GITLAB_BAD_TOKEN' });
+    expect(kit.fake.count()).toBe(1);
+  });
 });

@@ -8,7 +8,7 @@ import {
   mapTimelog,
   projectPathFromWebUrl,
 } from '../../src/modules/sync/gitlab-activity.mapper.ts';
-import { smallerBatch } from '../../src/modules/sync/graphql-streams.ts';
+import { budgetAfterRefusal } from '../../src/modules/sync/graphql-batches.ts';
 import { eventsAfterParam } from '../../src/modules/sync/teammate-events.ts';
 
 const context: MapContext = {
@@ -63,8 +63,10 @@ const note = (noteableType: string, system = false) =>
 describe('mapping GitLab events to activities', () => {
   it('maps merge request actions, crediting the merger on accepted and naming the actor where several can act', () => {
     const kinds = ['opened', 'accepted', 'closed', 'approved', 'reopened', 'updated'].map((action) => {
+      // The opening's event is written as the MR is created (10:00).
+      const at = action === 'opened' ? '2024-05-06T10:00:01Z' : '2024-05-07T09:00:00Z';
       const mapped = mapEvent(
-        event({ action_name: action, target_type: 'MergeRequest', target_iid: 5 }),
+        event({ action_name: action, target_type: 'MergeRequest', target_iid: 5, created_at: at }),
         context,
       );
       return mapped && [mapped.kind, mapped.naturalKey];
@@ -90,6 +92,20 @@ describe('mapping GitLab events to activities', () => {
       reviewRequestedAt: null,
     });
     expect(approved?.payload).not.toHaveProperty('review');
+  });
+
+  it('does not count a re-open (GitLab names it `opened` too) as an opening', () => {
+    // MR !5 was created 2024-05-06 10:00; an `opened` event a day later is its re-open.
+    expect(mapEvent(event({ target_type: 'MergeRequest', target_iid: 5 }), context)).toBeUndefined();
+    const withIssue: MapContext = { ...context, issueCreatedAt: () => '2024-04-01T08:00:00Z' };
+    expect(mapEvent(event({ target_type: 'Issue', target_iid: 3 }), withIssue)).toBeUndefined();
+    expect(
+      mapEvent(event({ target_type: 'Issue', target_iid: 3, created_at: '2024-04-01T08:00:02Z' }), withIssue),
+    ).toMatchObject({ kind: 'issue_opened', occurredAt: new Date('2024-04-01T08:00:02Z') });
+    // When GitLab does not tell when the target was created, the event counts as an opening.
+    expect(mapEvent(event({ target_type: 'Issue', target_iid: 3 }), context)).toMatchObject({
+      kind: 'issue_opened',
+    });
   });
 
   it('maps issues and work items opened and closed', () => {
@@ -222,14 +238,17 @@ describe('request planning', () => {
     ]);
   });
 
-  it('asks for events from the day before, as `after` excludes its whole day', () => {
-    expect(eventsAfterParam(new Date('2024-05-10T12:00:00Z'))).toBe('2024-05-09');
-    expect(eventsAfterParam(new Date('2024-05-10T00:00:00Z'))).toBe('2024-05-09');
+  it('asks for events one day wider than the window, as `after` excludes a whole day of the server’s zone', () => {
+    // A window from 2024-05-10 05:00 UTC on a server at UTC-10 (still 05-09 there): after=05-08.
+    expect(eventsAfterParam(new Date('2024-05-10T05:00:00Z'))).toBe('2024-05-08');
+    expect(eventsAfterParam(new Date('2024-05-10T00:00:00Z'))).toBe('2024-05-08');
   });
 
-  it('shrinks a GraphQL batch by the complexity GitLab reports, else halves it', () => {
-    expect(smallerBatch(20, ['Query has complexity of 400, which exceeds max complexity of 250'])).toBe(12);
-    expect(smallerBatch(20, ['Something else'])).toBe(10);
-    expect(smallerBatch(2, ['Query has complexity of 2000, which exceeds max complexity of 250'])).toBe(1);
+  it('lowers the complexity budget by how much more GitLab counted than we did', () => {
+    // We sent 240 by our count; GitLab counted 300 against 250: plan with 200 from now on.
+    expect(
+      budgetAfterRefusal(250, 240, ['Query has complexity of 300, which exceeds max complexity of 250']),
+    ).toBe(200);
+    expect(budgetAfterRefusal(250, 240, ['Request timed out'])).toBe(250);
   });
 });

@@ -57,8 +57,17 @@ async function mixedSource() {
   return sourceId;
 }
 
-describe('SyncService on a mixed week', () => {
-  beforeEach(() => start());
+/**
+ * The whole sync against an old GitLab (15.3: its GraphQL is the 15.8 schema's at best, no
+ * Pipeline.source, Issue.projectId non-null, 401 on /personal_access_tokens/self) and the current
+ * one (18.5): the fake executes each query against that version's published schema, so a field
+ * the version lacks fails here as it would on the real server.
+ */
+describe.each([
+  { gitlab: 'old', version: '15.3.2-ee', source: null },
+  { gitlab: 'current', version: '18.5.1-ee', source: 'push' },
+])('SyncService on a mixed week, $gitlab GitLab ($version)', ({ version, source: pipelineSource }) => {
+  beforeEach(() => start({ ...mixedScenario(), version: { version, revision: 'e2e' } }));
 
   it('stores exactly what each teammate did, with lines, durations, review time and Jira keys', async () => {
     const sourceId = await mixedSource();
@@ -354,20 +363,29 @@ describe('SyncService on a mixed week', () => {
       },
     ]);
     const [pipeline] = (await storedActivities(harness)).filter((row) => row.kind === 'pipeline_run');
-    expect(pipeline?.payload).toMatchObject({ status: 'success', ref: 'feature/pay-12-invoices' });
+    expect(pipeline?.payload).toMatchObject({
+      status: 'success',
+      ref: 'feature/pay-12-invoices',
+      source: pipelineSource,
+    });
 
     // Few requests: ada's 3 pushes on 2 branches → 2 commit listings (grace's push: 1); no MR
     // listing (the GraphQL lists of authored and awaited MRs told their facts); reviewers only for
-    // MRs reviewed (!6) or newly awaiting review (!5, !7); one project lookup; TWO GraphQL requests:
-    // time logs, review requests and own MRs before the events, pipelines of new pushes after.
+    // MRs reviewed (!6) or newly awaiting review (!5, !7); one project lookup; THREE GraphQL
+    // requests: time logs, review requests and own MRs of 3 teammates before the events (3×25 +
+    // 6×33 = 273, over GitLab's 250: two requests), pipelines of new pushes after; the server's
+    // version once, to build the queries from what it has; when issue #3 was created (its
+    // `opened` event could be a re-open).
     expect(fake.countsByEndpoint()).toEqual({
+      'GET /version': 1,
       'GET /users': 4,
       'GET /users/:id': 1,
       'GET /users/:id/events': 3,
       'GET /projects/:id': 1,
+      'GET /projects/:id/issues': 1,
       'GET /projects/:id/merge_requests/:iid/reviewers': 3,
       'GET /projects/:id/repository/commits': 3,
-      'POST /api/graphql': 2,
+      'POST /api/graphql': 3,
     });
     const [run] = await harness.sql<{
       status: string;
@@ -379,13 +397,17 @@ describe('SyncService on a mixed week', () => {
     }>('select status, api_calls, trigger, requested_by, failures, counts from sync_run where id = ?', [
       result!.syncRunId,
     ]);
-    expect(run).toMatchObject({ status: 'partial', api_calls: 17, trigger: 'command', requested_by: 'UADA' });
+    expect(run).toMatchObject({ status: 'partial', api_calls: 20, trigger: 'command', requested_by: 'UADA' });
     expect(run?.failures).toHaveLength(2);
-    const [source] = await harness.sql<{ status: string; failure_count: number; last_sync_at: Date | null }>(
-      'select status, failure_count, last_sync_at from data_source where id = ?',
-      [sourceId],
-    );
-    expect(source).toMatchObject({ status: 'ok', failure_count: 0 });
+    const [source] = await harness.sql<{
+      status: string;
+      failure_count: number;
+      last_sync_at: Date | null;
+      gitlab_version: string | null;
+    }>('select status, failure_count, last_sync_at, gitlab_version from data_source where id = ?', [
+      sourceId,
+    ]);
+    expect(source).toMatchObject({ status: 'ok', failure_count: 0, gitlab_version: version });
     expect(source?.last_sync_at).not.toBeNull();
     const identities = await harness.sql<{ username: string; external_user_id: string | null }>(
       'select username, external_user_id from external_identity where data_source_id = ? order by username',
@@ -419,13 +441,15 @@ describe('SyncService on a mixed week', () => {
 
     expect(sources[0]?.counts).toEqual({});
     expect(await storedActivities(harness)).toEqual(before);
-    // Events once per resolved teammate, ghost's username looked up again, one GraphQL batch.
+    // Events once per resolved teammate, ghost's username looked up again, the 9 GraphQL lists
+    // in two requests (complexity 273 > 250), the version.
     expect(fake.countsByEndpoint()).toEqual({
+      'GET /version': 1,
       'GET /users/:id/events': 3,
       'GET /users': 1,
-      'POST /api/graphql': 1,
+      'POST /api/graphql': 2,
     });
-    expect(sources[0]?.apiCalls).toBe(5);
+    expect(sources[0]?.apiCalls).toBe(7);
   });
 });
 
@@ -452,9 +476,9 @@ describe('SyncService windows and stops', () => {
 
     expect(sources[0]?.counts).toEqual({});
     expect(await storedActivities(harness)).toEqual(before);
-    // `after` excludes its whole day: the day before `since`.
+    // `after` excludes a whole day of the server's zone: two days before `since`, then exact times.
     const afters = fake.requests.filter((request) => request.endpoint === 'GET /users/:id/events');
-    expect(new Set(afters.map((request) => request.query['after']))).toEqual(new Set(['2024-05-06']));
+    expect(new Set(afters.map((request) => request.query['after']))).toEqual(new Set(['2024-05-05']));
     expect(
       await harness.sql(
         "select resource, position, token from sync_cursor where data_source_id = ? and resource = 'events' order by scope",
@@ -648,6 +672,34 @@ describe('SyncService when things go wrong', () => {
     expect(run?.notes).toEqual(sources[0]?.notes);
   });
 
+  it('reads review requests through REST where GitLab’s GraphQL cannot list them, with the same result', async () => {
+    const scenario = mixedScenario();
+    scenario.features = { graphqlUserMergeRequestsUpdatedAfter: false };
+    await start(scenario);
+    const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
+    await harness.addTeammate(sourceId, 'grace');
+
+    const { sources } = await harness
+      .service()
+      .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+
+    expect(sources[0]?.status).toBe('succeeded');
+    expect(sources[0]?.notes).toEqual([]);
+    // As the test above, where GraphQL lists them: the review request is there.
+    expect(sources[0]?.counts).toEqual({
+      UGRACE: {
+        commit_pushed: 1,
+        mr_opened: 1,
+        mr_merged: 1,
+        mr_review_requested: 1,
+        time_logged: 1,
+        pipeline_run: 1,
+      },
+    });
+    // One refused GraphQL batch; then her two merge request lists by REST.
+    expect(fake.count('GET /merge_requests')).toBe(2);
+  });
+
   it('waits out 429 answers inside a sync and counts the retries in the run', async () => {
     await start();
     const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
@@ -677,9 +729,10 @@ describe('SyncService when things go wrong', () => {
     expect(fake.requests.filter((request) => request.status === 429)).toHaveLength(3);
   });
 
-  it('shrinks GraphQL batches GitLab finds too complex, and keeps the smaller size for the run', async () => {
+  it('splits a batch GitLab counts as too complex, and plans the rest of the run with its count', async () => {
+    // A GitLab whose limit is lower than the 250 we plan with (or that counts more than we do).
     const scenario = mixedScenario();
-    scenario.features = { graphqlMaxComplexity: 20 };
+    scenario.features = { graphqlMaxComplexity: 100 };
     await start(scenario);
     const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
     await harness.addTeammate(sourceId, 'ada');
@@ -691,14 +744,13 @@ describe('SyncService when things go wrong', () => {
       trigger: 'cron',
     });
 
-    // Time logs, review requests and own MRs of 2 teammates = 6 lists, 2 fit; then the pipelines
-    // lists of the 2 pushers, in batches of the size learnt.
     expect(sources[0]).toMatchObject({
       status: 'succeeded',
       counts: { UADA: { time_logged: 1, pipeline_run: 1 }, UGRACE: { time_logged: 1, pipeline_run: 1 } },
     });
     const graphql = fake.requests.filter((request) => request.endpoint === 'POST /api/graphql');
-    // The rejected batch of 6, three batches of 2, then one of 2 for the pipelines.
-    expect(graphql).toHaveLength(5);
+    // Time logs, review requests and own MRs of 2 teammates (25+25+4×33 = 182) refused at 100;
+    // then 83 and 99, and the 2 pipeline lists of one project (2×40+1 = 81) after the events.
+    expect(graphql).toHaveLength(4);
   });
 });

@@ -41,6 +41,9 @@ export const DataSource = defineEntity({
     /** When a replica last claimed this source for a scheduled sync, and which one (scheduled-sync.job.ts). */
     syncClaimedAt: p.datetime().nullable(),
     syncClaimedBy: p.string().nullable(),
+    /** What `GET /api/v4/version` last said (e.g. 16.3.1-ee): decides which GraphQL fields are asked for. */
+    gitlabVersion: p.string().nullable(),
+    gitlabVersionCheckedAt: p.datetime().nullable(),
     createdBy: p.string(),
     createdAt: p.datetime().onCreate(() => new Date()),
     updatedAt: p

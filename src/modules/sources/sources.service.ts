@@ -377,6 +377,10 @@ function recordSuccess(row: IDataSource, report: ConnectionReport, now: Date): v
   row.tokenScopes = report.scopes ?? [];
   row.tokenExpiresAt = report.expiresAt;
   row.tokenUsername = report.user.username;
+  if (report.version) {
+    row.gitlabVersion = report.version.slice(0, 255);
+    row.gitlabVersionCheckedAt = now;
+  }
 }
 
 function summarize(report: ConnectionReport): ConnectionSummary {

@@ -7,6 +7,7 @@ import {
   isGitLabError,
   listCommits,
   listMergeRequestReviewers,
+  listProjectIssuesByIid,
   mergeRequestSchema,
 } from '../../gitlab/index.ts';
 import { projectPath } from '../../gitlab/project-path.ts';
@@ -99,6 +100,44 @@ export function factsOf(mr: GitLabMergeRequest): MergeRequestFacts {
     createdAt: mr.created_at,
     authorId: mr.author.id,
   };
+}
+
+/**
+ * When the issues of these `opened` events were created, by `projectId!iid`: one listing per
+ * project, only for pages that have issue openings (a re-open is an `opened` event too).
+ */
+export async function issueCreationTimes(
+  client: GitLabClient,
+  events: readonly GitLabEvent[],
+): Promise<Map<string, string>> {
+  const wanted = new Map<number, Set<number>>();
+  for (const event of events) {
+    if (event.action_name !== 'opened' || !event.project_id || event.target_iid === null) continue;
+    if (event.target_type !== 'Issue' && event.target_type !== 'WorkItem') continue;
+    wanted.set(event.project_id, (wanted.get(event.project_id) ?? new Set()).add(event.target_iid));
+  }
+  const found = new Map<string, string>();
+  await Promise.all(
+    [...wanted].map(async ([projectId, iids]) => {
+      const list = [...iids];
+      try {
+        for (let start = 0; start < list.length; start += 100) {
+          const chunk = list.slice(start, start + 100);
+          for await (const page of listProjectIssuesByIid(client, projectId, chunk)) {
+            // GitLab ignores parameters it does not know: keep only what was asked for.
+            for (const issue of page.items)
+              if (chunk.includes(issue.iid))
+                found.set(mergeRequestRef(projectId, issue.iid), issue.created_at);
+          }
+        }
+      } catch (error) {
+        // Gone or hidden: the event alone decides (counted as an opening).
+        if (isGitLabError(error, 'GITLAB_NOT_FOUND') || isGitLabError(error, 'GITLAB_FORBIDDEN')) return;
+        throw error;
+      }
+    }),
+  );
+  return found;
 }
 
 /** Merge requests of one project by iid, 100 per request (`iids` takes a comma-separated list). */

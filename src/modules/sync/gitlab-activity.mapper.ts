@@ -30,6 +30,19 @@ export interface MapContext {
   mergeRequest(projectId: number, iid: number): MergeRequestFacts | undefined;
   /** When the actor's review of this merge request was requested, when known. */
   reviewRequestedAt?(projectId: number, iid: number): string | null | undefined;
+  /** When an issue was created (to tell a re-open from the opening); undefined when unknown. */
+  issueCreatedAt?(projectId: number, iid: number): string | undefined;
+}
+
+/**
+ * GitLab names a re-open `opened` too: an `opened` event this long after its target was created
+ * is a re-open, not an opening (the opening's own event is written as the target is created).
+ */
+export const REOPEN_AFTER_MS = 5 * 60_000;
+
+export function isReopen(eventAt: string, targetCreatedAt: string | undefined | null): boolean {
+  if (!targetCreatedAt) return false;
+  return Date.parse(eventAt) - Date.parse(targetCreatedAt) > REOPEN_AFTER_MS;
 }
 
 const NOTE_TARGETS = new Set(['Note', 'DiffNote', 'DiscussionNote']);
@@ -104,6 +117,7 @@ export function mapEvent(event: GitLabEvent, context: MapContext): ActivityDraft
     if (!kind) return undefined;
     const iid = event.target_iid;
     const facts = context.mergeRequest(projectId, iid);
+    if (kind === 'mr_opened' && isReopen(event.created_at, facts?.createdAt)) return undefined;
     const title = facts?.title ?? event.target_title ?? `!${iid}`;
     const perActor = kind === 'mr_closed' || kind === 'mr_approved' ? `:${actor}` : '';
     return draft({
@@ -134,6 +148,9 @@ export function mapEvent(event: GitLabEvent, context: MapContext): ActivityDraft
           : undefined;
     if (!kind) return undefined;
     const iid = event.target_iid;
+    if (kind === 'issue_opened' && isReopen(event.created_at, context.issueCreatedAt?.(projectId, iid))) {
+      return undefined;
+    }
     const title = event.target_title ?? `#${iid}`;
     return draft({
       kind,
@@ -357,7 +374,9 @@ export function projectPathFromWebUrl(webUrl: string, baseUrl?: string): string 
   const pathname =
     prefix && url.pathname.startsWith(`${prefix}/`) ? url.pathname.slice(prefix.length) : url.pathname;
   const [before] = pathname.split('/-/');
-  const path = (before ?? '').replace(/^\/+|\/+$/g, '');
+  // A group-level work item (18.x, no project) lives under /groups/<group>/-/…: name the group
+  // ("groups" is a reserved top-level path, never a namespace).
+  const path = (before ?? '').replace(/^\/+|\/+$/g, '').replace(/^groups\//, '');
   return path === '' ? null : path;
 }
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../../db/orm.ts';
-import type { GitLabClient } from '../../gitlab/index.ts';
+import { type GitLabClient, type GraphqlFeatures, MAX_QUERY_COMPLEXITY } from '../../gitlab/index.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { StoredActivity } from '../activity/activity.repository.ts';
 import { MergeRequestLookups } from './event-follow-ups.ts';
@@ -35,11 +35,14 @@ export interface SyncRunContext {
   signal: AbortSignal | undefined;
   /** Teammates of the source worked on at once (they share one client and its pacer). */
   concurrency: number;
+  /** What the source's GitLab version has in its GraphQL schema (graphqlFeaturesFor). */
+  features: GraphqlFeatures;
   /**
-   * Lists per GraphQL request (GitLab limits query complexity). Shrunk in place when GitLab rejects
-   * a batch as too complex, so the rest of the run keeps the size that works.
+   * How GraphQL lists are packed into requests: at most `maxLists` lists and at most `budget` of
+   * GitLab's query complexity (250 for a token). Lowered in place when GitLab refuses a batch as
+   * too complex or times out, so the rest of the run keeps a size that works.
    */
-  batch: { size: number };
+  batch: { maxLists: number; budget: number };
   /** Every stored activity passes here: the run's counts are made from it. */
   onStored(teammateId: string, stored: StoredActivity[]): void;
   /** One teammate is done (or failed): progress for whoever watches the run. */
@@ -58,6 +61,7 @@ export function buildRunContext(input: {
   firstSyncFrom: Date;
   concurrency: number;
   graphqlBatchSize: number;
+  features: GraphqlFeatures;
 }): SyncRunContext {
   const { orm, client } = input;
   return {
@@ -76,7 +80,8 @@ export function buildRunContext(input: {
     since: input.request.since,
     signal: input.request.signal,
     concurrency: input.concurrency,
-    batch: { size: input.graphqlBatchSize },
+    features: input.features,
+    batch: { maxLists: input.graphqlBatchSize, budget: MAX_QUERY_COMPLEXITY },
     onStored: () => undefined,
     teammateDone: async () => undefined,
   };

@@ -1,7 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Dispatcher } from 'undici';
 import type { Orm } from '../../db/orm.ts';
-import { GitLabClient, RateLimitPacer, type RetryOptions, RunBudget } from '../../gitlab/index.ts';
+import {
+  GitLabClient,
+  graphqlFeaturesFor,
+  RateLimitPacer,
+  type RetryOptions,
+  RunBudget,
+} from '../../gitlab/index.ts';
 import { isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
@@ -11,6 +17,7 @@ import type { IDataSource } from '../sources/data-source.entity.ts';
 import type { DataSourceRepository } from '../sources/data-source.repository.ts';
 import { loadSyncIdentities } from '../teammates/external-identity.repository.ts';
 import type { PipelineInterest } from './graphql-streams.ts';
+import { refreshSourceVersion } from './source-version.ts';
 import { readGraphqlLists } from './steps/graphql-lists.step.ts';
 import { resolveIdentities } from './steps/resolve-identities.step.ts';
 import { runResultOf } from './steps/run-report.ts';
@@ -41,7 +48,10 @@ export interface SyncServiceOptions {
   concurrency?: number;
   /** How far back a first sync reads; default 30 days. */
   firstSyncDays?: number;
-  /** Lists per GraphQL request for time logs and pipelines; default 20. */
+  /**
+   * At most this many lists per GraphQL request; default 20. The real bound is GitLab's query
+   * complexity (250), which each batch is sized by.
+   */
   graphqlBatchSize?: number;
   /** Retry policy for sync requests; nobody waits on a sync, so it is patient by default. */
   retry?: Partial<RetryOptions>;
@@ -207,6 +217,14 @@ export class SyncService implements SyncEngine {
         firstSyncFrom,
         concurrency: this.#options.concurrency ?? 4,
         graphqlBatchSize: this.#options.graphqlBatchSize ?? 20,
+        // Queries are built from what this GitLab's version has (one GET /version a run).
+        features: graphqlFeaturesFor(
+          await refreshSourceVersion(em, source, client, {
+            now: runStartedAt,
+            logger,
+            stopping: SOURCE_STOPPING_CODES,
+          }),
+        ),
       });
       context.onStored = (teammateId, stored) => {
         if (stored.length === 0) return;

@@ -7,7 +7,7 @@ import {
   upsertActivities,
 } from '../activity/activity.repository.ts';
 import type { ActivityDraft } from '../activity/activity-draft.ts';
-import { commitsOfPushGroup, groupPushes } from './event-follow-ups.ts';
+import { commitsOfPushGroup, groupPushes, issueCreationTimes } from './event-follow-ups.ts';
 import {
   type MapContext,
   type MergeRequestFacts,
@@ -46,9 +46,13 @@ export interface EventsSyncOutcome {
 
 const DAY_MS = 86_400_000;
 
-/** `after` is an exclusive whole day: to include day D, ask for after = D - 1. */
+/**
+ * `after` is an exclusive whole day in the SERVER's time zone: after = D means from D+1 00:00
+ * there, which west of UTC is hours after D+1 00:00 UTC. Asking one day wider (D - 2 for a window
+ * starting on UTC day D) covers every zone; the events are then filtered by their exact time.
+ */
 export function eventsAfterParam(from: Date): string {
-  return new Date(from.getTime() - DAY_MS).toISOString().slice(0, 10);
+  return new Date(from.getTime() - 2 * DAY_MS).toISOString().slice(0, 10);
 }
 
 export async function syncTeammateEvents(
@@ -134,7 +138,9 @@ async function draftsOfPage(
     baseUrl: context.baseUrl,
     projectPath: (id) => projects.get(id),
     mergeRequest: (projectId, iid) => mergeRequests.get(mergeRequestRef(projectId, iid)),
+    issueCreatedAt: (projectId, iid) => issuesCreated.get(mergeRequestRef(projectId, iid)),
   };
+  const issuesCreated = new Map<string, string>();
 
   // Merge request facts, one listing per project; commits, one listing per push group. In parallel.
   const wantedByProject = new Map<number, Set<number>>();
@@ -146,7 +152,10 @@ async function draftsOfPage(
     wantedByProject.set(mr.projectId, set);
   }
   const pushGroups = groupPushes(events);
-  const [, commitLists] = await Promise.all([
+  const [, , commitLists] = await Promise.all([
+    issueCreationTimes(client, events).then((found) => {
+      for (const [ref, at] of found) issuesCreated.set(ref, at);
+    }),
     Promise.all(
       [...wantedByProject].map(async ([projectId, iids]) => {
         for (const facts of await context.mergeRequests.facts(projectId, [...iids])) {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FakeFault, type FaultRequest, takeFault } from './faults.ts';
+import { gitlabSchema, schemaVersionFor } from './graphql/schemas.ts';
 import { dripBody, streamHugeJson } from './hostile.ts';
 import { pageOf } from './offset-pages.ts';
 import { matchRoute, type Route, type RouteResult } from './route.ts';
@@ -80,6 +81,8 @@ export async function createFakeGitLab(
 ): Promise<FakeGitLab> {
   const now = options.now ?? Date.now;
   const world = new FakeWorld(scenario);
+  // Parse GitLab's schema now (it takes a moment): a request mid-test must not stall the process.
+  gitlabSchema(schemaVersionFor(world.version));
   if (options.token && !scenario.tokens[options.token] && scenario.users[0]) {
     scenario.tokens[options.token] = { userId: scenario.users[0].id, scopes: ['api'] };
   }
@@ -192,9 +195,15 @@ export async function createFakeGitLab(
       now: now(),
     });
     const answer = render(result, url, faultRequest);
-    const replaced = answer.status === 200 ? takeFault(faults, faultRequest, ['body']) : undefined;
+    const replaced =
+      answer.status === 200 ? takeFault(faults, faultRequest, ['body', 'transform']) : undefined;
     const drip = answer.status === 200 ? takeFault(faults, faultRequest, ['drip']) : undefined;
-    await send(answer.status, replaced ? replaced.body : answer.body, answer.headers, true, drip?.intervalMs);
+    const sent = !replaced
+      ? answer.body
+      : replaced.kind === 'body'
+        ? replaced.body
+        : replaced.transform(answer.body);
+    await send(answer.status, sent, answer.headers, true, drip?.intervalMs);
   };
 
   const render = (result: RouteResult, url: URL, faultRequest: FaultRequest) => {

@@ -52,6 +52,11 @@ export type FakeFault = (
       contentLength: boolean;
     }
   | { /** Every list page announces a next page (X-Next-Page and Link), forever. */ kind: 'endless-pages' }
+  | {
+      /** Answer 200 with the real JSON body changed by this function (part of an answer lost). */
+      kind: 'transform';
+      transform: (body: unknown) => unknown;
+    }
 ) & { times?: number; match?: FaultMatch };
 
 export const faults = {
@@ -100,6 +105,19 @@ export const faults = {
   },
   body(body: unknown, match?: FaultMatch): FakeFault {
     return match ? { kind: 'body', body, match } : { kind: 'body', body };
+  },
+  /** A GraphQL answer without one alias in `data` (the first query that has it). */
+  graphqlAliasMissing(alias: string, times = 1): FakeFault {
+    return {
+      kind: 'transform',
+      times,
+      match: { endpoint: 'POST /api/graphql' },
+      transform: (body) => {
+        const data = (body as { data?: Record<string, unknown> | null }).data;
+        if (data && alias in data) delete data[alias];
+        return body;
+      },
+    };
   },
 };
 

@@ -84,10 +84,11 @@ export function event(world: FakeWorld, value: FakeEvent): Json {
     target_title: value.target_title ?? null,
     created_at: value.created_at,
     author: userBasic(world, author),
-    author_username: author.username,
+    author_username: value.author_username === null ? null : author.username,
   };
   delete body['push_data'];
   if (value.push_data) body['push_data'] = { ref_count: null, ...value.push_data };
+  if (value.push_data === null) body['push_data'] = null;
   if (value.note) {
     body['note'] = {
       ...noteFixture,

@@ -97,7 +97,10 @@ export interface FakeEvent {
   target_iid?: number | null;
   target_title?: string | null;
   created_at: string;
-  push_data?: {
+  /** null: GitLab sends `author_username: null` (a deleted user's or a system event). */
+  author_username?: null;
+  /** null: GitLab sends `push_data: null` (it does on some pushes and imports). */
+  push_data?: null | {
     commit_count: number;
     action: 'pushed' | 'created' | 'removed';
     ref_type: 'branch' | 'tag';
@@ -136,8 +139,11 @@ export interface FakeTimelog {
   /** Seconds. */
   time_spent: number;
   summary?: string | null;
-  issue?: { project_id: number; iid: number };
+  /** `project_id: null`: a group-level work item (GitLab 18.x), `group` its path. */
+  issue?: { project_id: number | null; iid: number; group?: string };
   merge_request?: { project_id: number; iid: number };
+  /** GraphQL answers this error for the entry's `user` field (the node comes back null). */
+  field_error?: string;
 }
 
 export interface FakePipeline {
@@ -155,6 +161,8 @@ export interface FakePipeline {
   finished_at?: string | null;
   /** Seconds. */
   duration?: number | null;
+  /** GraphQL answers this error for the pipeline's `user` field (the node comes back null). */
+  field_error?: string;
 }
 
 export interface FakeScenario {
@@ -168,11 +176,19 @@ export interface FakeScenario {
   issues?: FakeIssue[];
   timelogs?: FakeTimelog[];
   pipelines?: FakePipeline[];
+  /**
+   * What `/version` answers; GraphQL runs against the newest vendored GitLab schema not newer than
+   * it (test/fixtures/gitlab-schemas/: 15.8, 16.8, 18.5).
+   */
   version?: { version: string; revision: string; enterprise?: boolean };
-  /** Simulate older GitLab versions. */
+  /** The server's time zone (minutes east of UTC; -600 for UTC-10): event day bounds follow it. */
+  serverUtcOffsetMinutes?: number;
   features?: {
+    /** false: `Query.timelogs` refused as an unknown field (as GitLab before 13.x). */
     graphqlTimelogs?: boolean;
-    /** GraphQL complexity limit; each list (timelogs, pipelines, review requests) in a query counts 10. */
+    /** false: `updatedAfter` refused on the user merge request lists (as GitLab 14.x). */
+    graphqlUserMergeRequestsUpdatedAfter?: boolean;
+    /** GitLab's GraphQL complexity limit, computed by GitLab's rules; 250 (authenticated) by default. */
     graphqlMaxComplexity?: number;
   };
 }

@@ -1,3 +1,4 @@
+import versionFixture from './fixtures/version.json' with { type: 'json' };
 import type { FakeProject, FakeScenario, FakeToken, FakeUser } from './scenario.ts';
 
 /** The scenario plus the look-ups every route needs. `webUrl` is the fake's own address. */
@@ -7,6 +8,11 @@ export class FakeWorld {
 
   constructor(scenario: FakeScenario) {
     this.scenario = scenario;
+  }
+
+  /** What `/version` answers: the scenario's version, else the fixture's (17.11.2-ee). */
+  get version(): string {
+    return this.scenario.version?.version ?? versionFixture.version;
   }
 
   userById(id: number): FakeUser | undefined {

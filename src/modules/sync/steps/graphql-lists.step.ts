@@ -1,5 +1,5 @@
 import type { Logger } from '../../../lib/logger.ts';
-import { type StreamLists, syncGraphqlStreams } from '../graphql-streams.ts';
+import { notesOfStreams, type StreamLists, syncGraphqlStreams } from '../graphql-streams.ts';
 import type { SyncRunContext } from '../sync-run-context.ts';
 import { classifySyncError, emptyReport, type StepReport } from './step-report.ts';
 
@@ -18,14 +18,13 @@ export async function readGraphqlLists(
   if (context.signal?.aborted) return report;
   try {
     const outcome = await syncGraphqlStreams(context, lists);
-    if (outcome.reviewRequestsUnavailable) {
-      report.notes.push(
-        'Review requests are included only once the reviewer comments or approves: this GitLab cannot list the merge requests awaiting someone’s review (GraphQL reviewRequestedMergeRequests).',
-      );
-    }
-    if (outcome.timelogsUnavailable) {
-      report.notes.push(
-        'Time logged is not included: this GitLab cannot list time-tracking entries per user (GraphQL timelogs); it appears after GitLab is upgraded.',
+    report.notes.push(...notesOfStreams(outcome));
+    if (outcome.problems.length > 0) {
+      // Part of the lists did not come whole: stored as far as they came, never "succeeded".
+      report.incomplete = true;
+      logger.warn(
+        { dataSourceId: context.dataSourceId, problems: outcome.problems },
+        `${what}: lists incomplete`,
       );
     }
   } catch (error) {

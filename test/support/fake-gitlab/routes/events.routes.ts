@@ -32,10 +32,13 @@ const TARGET_TYPES: Record<string, string[]> = {
 
 const DAY_MS = 86_400_000;
 
-/** Whole days, both bounds exclusive: after=D means from D+1 00:00 UTC, before=D means until D 00:00. */
-function dayBound(value: string | null, kind: 'after' | 'before'): number | undefined {
+/**
+ * Whole days in the server's time zone, both bounds exclusive: after=D means from D+1 00:00 there,
+ * before=D until D 00:00 there.
+ */
+function dayBound(value: string | null, kind: 'after' | 'before', offsetMinutes: number): number | undefined {
   if (!value || !/^\d{4}-\d{2}-\d{2}/.test(value)) return undefined;
-  const midnight = Date.parse(`${value.slice(0, 10)}T00:00:00Z`);
+  const midnight = Date.parse(`${value.slice(0, 10)}T00:00:00Z`) - offsetMinutes * 60_000;
   return kind === 'after' ? midnight + DAY_MS : midnight;
 }
 
@@ -43,8 +46,9 @@ function eventsOf(context: RouteContext, author: FakeUser) {
   const { world, query, user } = context;
   // A private profile hides events from everyone else: 200 with an empty list.
   if (author.private_profile && author.id !== user.id) return list([], (item) => item);
-  const after = dayBound(query.get('after'), 'after');
-  const before = dayBound(query.get('before'), 'before');
+  const offset = world.scenario.serverUtcOffsetMinutes ?? 0;
+  const after = dayBound(query.get('after'), 'after', offset);
+  const before = dayBound(query.get('before'), 'before', offset);
   const actions = query.get('action') ? ACTIONS[query.get('action') ?? ''] : undefined;
   const targetTypes = query.get('target_type') ? TARGET_TYPES[query.get('target_type') ?? ''] : undefined;
   const selected = (world.scenario.events ?? []).filter((item) => {

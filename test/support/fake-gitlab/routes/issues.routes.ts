@@ -41,6 +41,35 @@ export const issueRoutes: Route[] = [
   },
   {
     method: 'GET',
+    pattern: '/projects/:id/issues',
+    access: 'read_api',
+    handle: ({ world, user, params, query }) => {
+      const project = world.visibleProject(user.id, params['id'] ?? '');
+      if (!project) return notFound('Project');
+      // `iids=1,2` or `iids[]=1&iids[]=2`; state defaults to all for a project's list.
+      const iids = [...query.getAll('iids[]'), ...(query.get('iids') ?? '').split(',')]
+        .filter(Boolean)
+        .map(Number);
+      const state = query.get('state');
+      const selected = (world.scenario.issues ?? []).filter(
+        (item) =>
+          item.project_id === project.id &&
+          (iids.length === 0 || iids.includes(item.iid)) &&
+          (!state || state === 'all' || item.state === state),
+      );
+      return list(
+        sortBy(
+          selected,
+          (item) => item.created_at,
+          (item) => item.iid,
+          query.get('sort'),
+        ),
+        (item) => issue(world, item),
+      );
+    },
+  },
+  {
+    method: 'GET',
     pattern: '/projects/:id/issues/:iid',
     access: 'read_api',
     handle: ({ world, user, params }) => {

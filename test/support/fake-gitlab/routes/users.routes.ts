@@ -42,7 +42,12 @@ export const userRoutes: Route[] = [
     method: 'GET',
     pattern: '/personal_access_tokens/self',
     access: 'any',
-    handle: ({ token, now }) => {
+    handle: ({ world, token, now }) => {
+      // The endpoint came in 15.1 and answered 401 for every token until 15.5.
+      const version = /^(\d+)\.(\d+)/.exec(world.version);
+      const number = version ? Number(version[1]) * 100 + Number(version[2]) : Number.POSITIVE_INFINITY;
+      if (number < 1501) return json({ error: '404 Not Found' }, 404);
+      if (number < 1505) return json({ message: '401 Unauthorized' }, 401);
       if (token.kind && token.kind !== 'personal') return json({ message: '400 Bad request' }, 400);
       const expired = isTokenExpired(token, now);
       return json({

@@ -1,0 +1,241 @@
+import {
+  type ActivityBatchResult,
+  type CursorPage,
+  fetchActivityBatch,
+  type GitLabPipelineNode,
+  type GitLabReviewRequestNode,
+  type GitLabTimelog,
+  listTimelogs,
+  type PipelinesWanted,
+  type ReviewRequestsWanted,
+  type TimelogsWanted,
+} from '../../gitlab/index.ts';
+import { runPool } from '../../lib/run-pool.ts';
+import type { ActivityRow, StoredActivity } from '../activity/activity.repository.ts';
+import { upsertActivities } from '../activity/activity.repository.ts';
+import {
+  gidNumber,
+  type MergeRequestFacts,
+  mapPipeline,
+  mapReviewRequest,
+  mapTimelog,
+  projectPathFromWebUrl,
+} from './gitlab-activity.mapper.ts';
+import type { Wanted } from './graphql-batches.ts';
+import type { StreamsContext, StreamsOutcome } from './graphql-streams.ts';
+import { type CursorWrite, saveCursors } from './sync-cursor.repository.ts';
+import type { TeammateRef } from './teammate-events.ts';
+
+/**
+ * One batch's answer into rows and cursors: each list continued to its last page, review requests
+ * timed, then everything stored in one transaction. A list that came back incomplete stores what
+ * came and keeps its cursor where it was, so the next sync reads it again.
+ */
+export async function storeBatch(
+  context: StreamsContext,
+  batch: Wanted[],
+  result: ActivityBatchResult,
+  outcome: StreamsOutcome,
+): Promise<void> {
+  const rows: ActivityRow[] = [];
+  const cursors: CursorWrite[] = [];
+  // A list that did not come back whole keeps its cursor: the next sync reads it again.
+  const incomplete = new Set(result.problems.map((problem) => `${problem.list}\u0000${problem.key}`));
+  // Lists continue and review requests are timed concurrently; the rows are stored together.
+  const collect = async (entry: Wanted): Promise<void> => {
+    if (entry.kind === 'timelogs') {
+      const first = result.timelogs.get(entry.wanted.key);
+      if (!first) return;
+      const nodes = await restOfTimelogs(context, entry.wanted, first, outcome);
+      for (const node of nodes) {
+        // GitLab filters by username; re-check, as it ignores arguments it does not know.
+        if (node.user.username.toLowerCase() !== entry.teammate.username.toLowerCase()) continue;
+        rows.push({ ...mapTimelog(node, context), teammateId: entry.teammate.teammateId });
+      }
+      if (incomplete.has(`timelogs\u0000${entry.wanted.key}`)) return;
+      cursors.push({
+        scope: entry.teammate.teammateId,
+        resource: 'timelogs',
+        position: context.runStartedAt,
+        token: null,
+      });
+    } else if (entry.kind === 'reviews' || entry.kind === 'authored') {
+      const listName = entry.kind === 'reviews' ? 'reviewRequests' : 'authoredMergeRequests';
+      const first = result[listName].get(entry.wanted.key);
+      if (!first) return;
+      const nodes = await restOfUserList(context, listName, entry.wanted, first, outcome);
+      // What the lists say about each MR spares the events a REST call for it.
+      for (const node of nodes) context.mergeRequests.prime(factsOfNode(node));
+      if (entry.kind === 'reviews') rows.push(...(await reviewRequestRows(context, entry.teammate, nodes)));
+      if (incomplete.has(`${listName}\u0000${entry.wanted.key}`)) return;
+      cursors.push({
+        scope: entry.teammate.teammateId,
+        resource: entry.kind === 'reviews' ? 'review_requests' : 'authored_merge_requests',
+        position: context.runStartedAt,
+        token: null,
+      });
+    } else {
+      const first = result.pipelines.get(entry.wanted.key);
+      if (!first) return;
+      const nodes = await restOfPipelines(context, entry.wanted, first, outcome);
+      let newest = Date.parse(entry.wanted.updatedAfter);
+      for (const node of nodes) {
+        if (node.user && node.user.username.toLowerCase() !== entry.teammate.username.toLowerCase()) continue;
+        rows.push({
+          ...mapPipeline(node, entry.wanted.fullPath, context),
+          teammateId: entry.teammate.teammateId,
+        });
+        newest = Math.max(newest, Date.parse(node.updatedAt ?? node.createdAt));
+      }
+      if (incomplete.has(`pipelines\u0000${entry.wanted.key}`)) return;
+      cursors.push({
+        scope: entry.teammate.teammateId,
+        resource: `pipelines:${entry.wanted.fullPath}`,
+        position: new Date(newest),
+        token: null,
+      });
+    }
+  };
+  await runPool(batch, 4, collect);
+  await context.transaction(async (em) => {
+    const stored = await upsertActivities(
+      em,
+      { workspaceId: context.workspaceId, dataSourceId: context.dataSourceId },
+      rows,
+    );
+    await saveCursors(em, context.dataSourceId, cursors);
+    const byTeammate = new Map<string, StoredActivity[]>();
+    for (const row of stored)
+      byTeammate.set(row.teammateId, [...(byTeammate.get(row.teammateId) ?? []), row]);
+    for (const [teammateId, list] of byTeammate) context.onStored(teammateId, list);
+  });
+}
+
+/**
+ * Review requests not stored yet become mr_review_requested activities at the time GitLab says
+ * review was requested (reviewers endpoint), or the MR's opening when it does not say.
+ */
+async function reviewRequestRows(
+  context: StreamsContext,
+  teammate: TeammateRef,
+  nodes: GitLabReviewRequestNode[],
+): Promise<ActivityRow[]> {
+  if (nodes.length === 0) return [];
+  const keyOf = (node: GitLabReviewRequestNode) =>
+    `gitlab:${context.host}:mr_review_requested:${node.projectId}:${node.iid}:${teammate.userId}`;
+  const known = new Set(
+    (
+      await context.transaction((em) =>
+        em.execute<Array<{ natural_key: string }>>(
+          'select natural_key from activity where workspace_id = ? and natural_key = any(?::text[])',
+          [context.workspaceId, `{${nodes.map((node) => `"${keyOf(node)}"`).join(',')}}`],
+        ),
+      )
+    ).map((row) => row.natural_key),
+  );
+  const rows: ActivityRow[] = [];
+  // Authors are not asked to review their own MR; GitLab re-filters nothing for us.
+  const fresh = nodes.filter(
+    (node) =>
+      !known.has(keyOf(node)) && node.author?.username.toLowerCase() !== teammate.username.toLowerCase(),
+  );
+  await runPool(fresh, 4, async (node) => {
+    const iid = Number(node.iid);
+    const request = await context.mergeRequests.reviewRequest(node.projectId, iid, teammate.userId);
+    if (!request.requested) return;
+    const activity = mapReviewRequest(
+      factsOfNode(node),
+      { userId: teammate.userId, requestedAt: request.at ?? node.createdAt, requestedAtUnknown: !request.at },
+      context,
+    );
+    activity.project = activity.project ?? projectPathFromWebUrl(node.webUrl, context.baseUrl);
+    rows.push({ ...activity, teammateId: teammate.teammateId });
+  });
+  return rows;
+}
+
+function factsOfNode(node: GitLabReviewRequestNode): MergeRequestFacts {
+  const authorId = node.author?.id ? Number(gidNumber(node.author.id)) : Number.NaN;
+  return {
+    projectId: node.projectId,
+    iid: Number(node.iid),
+    title: node.title,
+    webUrl: node.webUrl,
+    sourceBranch: node.sourceBranch ?? null,
+    createdAt: node.createdAt,
+    authorId: Number.isInteger(authorId) ? authorId : null,
+  };
+}
+
+/**
+ * Further pages of a list, one query each, until GitLab says there are no more. A page that comes
+ * back broken stops the list there; its problem is reported (and the list's cursor kept back).
+ */
+async function restOfUserList(
+  context: StreamsContext,
+  listName: 'reviewRequests' | 'authoredMergeRequests',
+  wanted: ReviewRequestsWanted,
+  first: CursorPage<GitLabReviewRequestNode>,
+  outcome: StreamsOutcome,
+): Promise<GitLabReviewRequestNode[]> {
+  const nodes = [...first.items];
+  let page = first;
+  while (page.hasNextPage && page.endCursor) {
+    const next = await fetchActivityBatch(
+      context.client,
+      { [listName]: [{ ...wanted, after: page.endCursor }] },
+      context.features,
+    );
+    outcome.problems.push(...next.problems);
+    const found = next[listName].get(wanted.key);
+    if (!found) break;
+    nodes.push(...found.items);
+    page = found;
+  }
+  return nodes;
+}
+
+async function restOfTimelogs(
+  context: StreamsContext,
+  wanted: TimelogsWanted,
+  first: CursorPage<GitLabTimelog>,
+  outcome: StreamsOutcome,
+): Promise<GitLabTimelog[]> {
+  const nodes = [...first.items];
+  if (!first.hasNextPage || !first.endCursor) return nodes;
+  try {
+    for await (const page of listTimelogs(context.client, { ...wanted, after: first.endCursor })) {
+      nodes.push(...page.items);
+    }
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'GITLAB_TIMELOGS_UNAVAILABLE') {
+      outcome.timelogsUnavailable = true;
+      return nodes;
+    }
+    throw error;
+  }
+  return nodes;
+}
+
+async function restOfPipelines(
+  context: StreamsContext,
+  wanted: PipelinesWanted,
+  first: CursorPage<GitLabPipelineNode>,
+  outcome: StreamsOutcome,
+): Promise<GitLabPipelineNode[]> {
+  const nodes = [...first.items];
+  let page = first;
+  while (page.hasNextPage && page.endCursor) {
+    const next = await fetchActivityBatch(
+      context.client,
+      { pipelines: [{ ...wanted, after: page.endCursor }] },
+      context.features,
+    );
+    outcome.problems.push(...next.problems);
+    const found = next.pipelines.get(wanted.key);
+    if (!found) break;
+    nodes.push(...found.items);
+    page = found;
+  }
+  return nodes;
+}

@@ -1,0 +1,171 @@
+import { type DocumentNode, Kind, type OperationDefinitionNode, parse, validate } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import {
+  type ActivityBatch,
+  buildActivityBatchQuery,
+  CURRENT_FEATURES,
+  type GraphqlFeatures,
+  graphqlFeaturesFor,
+  MAX_QUERY_COMPLEXITY,
+  pipelinesListComplexity,
+  projectPipelinesQuery,
+  READ_API_PROBE_QUERY,
+  TIMELOGS_QUERY,
+  timelogsListComplexity,
+  userMergeRequestListComplexity,
+} from '../../src/gitlab/index.ts';
+import {
+  complexityOf,
+  takeBatch,
+  toActivityBatch,
+  type Wanted,
+} from '../../src/modules/sync/graphql-batches.ts';
+import { queryCost } from '../support/fake-gitlab/graphql/complexity.ts';
+import { gitlabSchema, VENDORED_SCHEMA_VERSIONS } from '../support/fake-gitlab/graphql/schemas.ts';
+
+/**
+ * Every query the app can send, checked against GitLab's published schemas with graphql-js's
+ * validate(): each builder, each combination of lists, with the fields chosen for that version.
+ * A field or argument a supported GitLab lacks makes GitLab refuse the whole query, so this
+ * failing means a real GitLab would refuse a sync.
+ */
+
+const teammate = (index: number) => ({
+  teammateId: `t${index}`,
+  slackUserId: `U${index}`,
+  username: `user${index}`,
+  userId: 100 + index,
+});
+const timelogs = (index: number): Wanted => ({
+  kind: 'timelogs',
+  teammate: teammate(index),
+  wanted: {
+    key: `t${index}`,
+    username: `user${index}`,
+    startDate: '2024-05-01T00:00:00Z',
+    endDate: '2024-05-08T00:00:00Z',
+  },
+});
+const userList = (kind: 'reviews' | 'authored', index: number, after: string | null = null): Wanted => ({
+  kind,
+  teammate: teammate(index),
+  wanted: { key: `t${index}`, username: `user${index}`, updatedAfter: '2024-05-01T00:00:00Z', after },
+});
+const pipelines = (index: number, project: string, after: string | null = null): Wanted => ({
+  kind: 'pipelines',
+  teammate: teammate(index),
+  wanted: {
+    key: `t${index}\u0000${project}`,
+    fullPath: project,
+    username: `user${index}`,
+    updatedAfter: '2024-05-01T00:00:00Z',
+    after,
+  },
+});
+
+/** Every non-empty combination of the four list kinds, with continuation cursors or without. */
+function batchCombinations(): Array<{ name: string; batch: ActivityBatch }> {
+  const makers: Array<[string, (after: string | null) => Wanted[]]> = [
+    ['timelogs', () => [timelogs(0), timelogs(1)]],
+    ['reviews', (after) => [userList('reviews', 0, after), userList('reviews', 1)]],
+    ['authored', (after) => [userList('authored', 0, after)]],
+    ['pipelines', (after) => [pipelines(0, 'acme/a', after), pipelines(1, 'acme/a'), pipelines(0, 'acme/b')]],
+  ];
+  const out: Array<{ name: string; batch: ActivityBatch }> = [];
+  for (let mask = 1; mask < 1 << makers.length; mask += 1) {
+    for (const after of [null, 'eyJvZmZzZXQiOjEwMH0']) {
+      const chosen = makers.filter((_, index) => mask & (1 << index));
+      out.push({
+        name: `${chosen.map(([name]) => name).join('+')}${after ? ' (continued)' : ''}`,
+        batch: toActivityBatch(chosen.flatMap(([, make]) => make(after))),
+      });
+    }
+  }
+  return out;
+}
+
+function queriesFor(features: GraphqlFeatures): Array<{ name: string; query: string }> {
+  return [
+    { name: 'timelogs list', query: TIMELOGS_QUERY },
+    { name: 'Test Connection probe', query: READ_API_PROBE_QUERY },
+    { name: 'project pipelines list', query: projectPipelinesQuery(features) },
+    ...batchCombinations().map(({ name, batch }) => ({
+      name: `batch ${name}`,
+      query: buildActivityBatchQuery(batch, features).query,
+    })),
+  ];
+}
+
+const messages = (version: (typeof VENDORED_SCHEMA_VERSIONS)[number], query: string) =>
+  validate(gitlabSchema(version), parse(query)).map((error) => error.message);
+
+describe.each(VENDORED_SCHEMA_VERSIONS)('queries for GitLab %s', (version) => {
+  const features = graphqlFeaturesFor(`${version}.0`);
+
+  it.each(queriesFor(features))('$name validates against its schema', ({ query }) => {
+    expect(messages(version, query)).toEqual([]);
+  });
+});
+
+describe('the validation catches what a version lacks', () => {
+  it('Pipeline.source is refused before 16.8, so it is only asked for from 16.8', () => {
+    expect(messages('15.8', projectPipelinesQuery(CURRENT_FEATURES))).toEqual([
+      expect.stringContaining('Cannot query field "source" on type "Pipeline".'),
+    ]);
+    expect(graphqlFeaturesFor('16.3.4-ee').pipelineSource).toBe(false);
+    expect(graphqlFeaturesFor('16.8.0').pipelineSource).toBe(true);
+    expect(graphqlFeaturesFor('18.5.1-ee').pipelineSource).toBe(true);
+    expect(graphqlFeaturesFor(undefined).pipelineSource).toBe(false);
+  });
+});
+
+function operationOf(document: DocumentNode): OperationDefinitionNode {
+  const operation = document.definitions.find((definition) => definition.kind === Kind.OPERATION_DEFINITION);
+  if (!operation || operation.kind !== Kind.OPERATION_DEFINITION) throw new Error('no operation');
+  return operation;
+}
+
+describe('query complexity', () => {
+  const gitlabCost = (version: (typeof VENDORED_SCHEMA_VERSIONS)[number], batch: Wanted[]) => {
+    const features = graphqlFeaturesFor(`${version}.0`);
+    const { query, variables } = buildActivityBatchQuery(toActivityBatch(batch), features);
+    return queryCost(gitlabSchema(version), operationOf(parse(query)), variables).complexity;
+  };
+
+  it('per list, by GitLab’s rules: timelogs 25, a merge request list 33, pipelines 38 (40 with source) + 1 per project', () => {
+    expect(timelogsListComplexity()).toBe(25);
+    expect(userMergeRequestListComplexity()).toBe(33);
+    expect(pipelinesListComplexity(graphqlFeaturesFor('15.8'))).toBe(38);
+    expect(pipelinesListComplexity(CURRENT_FEATURES)).toBe(40);
+    expect(gitlabCost('18.5', [timelogs(0)])).toBe(25);
+    expect(gitlabCost('18.5', [userList('reviews', 0)])).toBe(33);
+    expect(gitlabCost('18.5', [pipelines(0, 'acme/a')])).toBe(41);
+    expect(gitlabCost('15.8', [pipelines(0, 'acme/a')])).toBe(39);
+  });
+
+  it.each(VENDORED_SCHEMA_VERSIONS)(
+    'every planned batch is within 250 and costs what we computed (GitLab %s)',
+    (version) => {
+      const features = graphqlFeaturesFor(`${version}.0`);
+      // A team of 12 with time logs, review requests, own MRs and 3 projects each (72 lists).
+      const pending: Wanted[] = [];
+      for (let index = 0; index < 12; index += 1) {
+        pending.push(timelogs(index), userList('reviews', index), userList('authored', index));
+        for (const project of ['acme/a', `acme/p${index}`, `acme/q${index % 4}`])
+          pending.push(pipelines(index, project));
+      }
+      const sizes: number[] = [];
+      while (pending.length > 0) {
+        const batch = takeBatch(pending, features, { budget: MAX_QUERY_COMPLEXITY, maxLists: 20 });
+        const cost = complexityOf(batch, features);
+        expect(cost).toBeLessThanOrEqual(MAX_QUERY_COMPLEXITY);
+        expect(gitlabCost(version, batch)).toBe(cost);
+        sizes.push(batch.length);
+      }
+      expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(72);
+      // 72 lists in 250-complexity batches: at most 7 lists a request, never the 20 asked for.
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(9);
+      expect(sizes.length).toBeLessThan(20);
+    },
+  );
+});

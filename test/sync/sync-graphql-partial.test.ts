@@ -1,0 +1,152 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createGitLabDispatcher, GitLabClient, testConnection } from '../../src/gitlab/index.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import {
+  createFakeGitLab,
+  type FakeGitLab,
+  type FakeScenario,
+  faults,
+} from '../support/fake-gitlab/index.ts';
+import { mixedScenario, SYNC_TOKEN } from './mixed-scenario.ts';
+import { createSyncHarness, SYNC_NOW, type SyncHarness, storedActivities } from './sync-harness.ts';
+
+/**
+ * GraphQL answers that are not whole: a node GitLab 18.x sends with a null `Issue.projectId`, an
+ * error on one node, an alias missing from `data`. What came is stored; the run says partial (never
+ * "succeeded") and the incomplete list's cursor stays, so the next sync reads it again.
+ */
+let db: TestDatabase;
+let fake: FakeGitLab;
+let harness: SyncHarness | undefined;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => {
+  await db.drop();
+});
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+  await fake?.close();
+});
+
+async function sourceFor(scenario: FakeScenario) {
+  fake = await createFakeGitLab(scenario);
+  const started = await createSyncHarness(await db.orm());
+  harness = started;
+  const sourceId = await started.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
+  await started.addTeammate(sourceId, 'ada');
+  await started.addTeammate(sourceId, 'grace');
+  return { sourceId, harness: started };
+}
+
+const sync = (on: SyncHarness, sourceId: string) =>
+  on
+    .service()
+    .sync({ workspaceId: on.workspaceId, dataSourceId: sourceId, trigger: 'cron' })
+    .then(({ sources }) => sources[0]);
+
+const kinds = async (on: SyncHarness, kind: string) =>
+  (await storedActivities(on)).filter((row) => row.kind === kind).map((row) => row.natural_key);
+
+function withGroupWorkItemTimelog(version: string): FakeScenario {
+  const scenario = mixedScenario();
+  scenario.version = { version, revision: 'e2e' };
+  scenario.timelogs = [
+    ...(scenario.timelogs ?? []),
+    {
+      id: 399,
+      username: 'ada',
+      spent_at: '2024-05-08T09:00:00Z',
+      time_spent: 1800,
+      summary: 'Planning',
+      issue: { project_id: null, iid: 12, group: 'acme' },
+    },
+  ];
+  return scenario;
+}
+
+describe('GraphQL answers that are not whole', () => {
+  it('stores a time log on a group-level work item (Issue.projectId null, GitLab 18.5)', async () => {
+    const { sourceId, harness: on } = await sourceFor(withGroupWorkItemTimelog('18.5.0'));
+    const result = await sync(on, sourceId);
+
+    expect(result).toMatchObject({ status: 'succeeded', counts: { UADA: { time_logged: 2 } } });
+    const [row] = (await storedActivities(on)).filter((stored) => stored.natural_key.endsWith(':399'));
+    expect(row).toMatchObject({ kind: 'time_logged', time_spent_seconds: 1800, project: 'acme' });
+    expect(row?.url).toBe(`${fake.url}/groups/acme/-/work_items/12`);
+  });
+
+  it('keeps the other nodes when GitLab reports an error on one, and says the run is partial', async () => {
+    const scenario = mixedScenario();
+    const broken = scenario.timelogs?.find((entry) => entry.username === 'ada');
+    // Timelog.user is non-null: its error nulls the whole node, as GitLab's graphql-ruby does.
+    if (broken) broken.field_error = 'Internal server error';
+    const { sourceId, harness: on } = await sourceFor(scenario);
+    const result = await sync(on, sourceId);
+
+    expect(result?.status).toBe('partial');
+    expect(result?.notes.join(' ')).toContain('time logs came back incomplete');
+    expect(result?.counts).toMatchObject({ UGRACE: { time_logged: 1 }, UADA: { pipeline_run: 1 } });
+    expect(result?.counts['UADA']?.time_logged).toBeUndefined();
+
+    // Her time log cursor stayed: once GitLab answers whole, the entry comes in.
+    if (broken) delete broken.field_error;
+    const again = await sync(on, sourceId);
+    expect(again).toMatchObject({ status: 'succeeded', counts: { UADA: { time_logged: 1 } } });
+  });
+
+  it('reports a missing alias as partial, never succeeded, and reads that list again next time', async () => {
+    const { sourceId, harness: on } = await sourceFor(mixedScenario());
+    fake.setFault(faults.graphqlAliasMissing('t0'));
+    const result = await sync(on, sourceId);
+
+    expect(result?.status).toBe('partial');
+    expect(result?.notes.join(' ')).toContain('time logs came back incomplete');
+    expect(await kinds(on, 'time_logged')).toHaveLength(1); // the other teammate's list came whole
+
+    const again = await sync(on, sourceId);
+    expect(again?.status).toBe('succeeded');
+    expect(await kinds(on, 'time_logged')).toHaveLength(2);
+  });
+
+  it('splits a batch that timed out on GitLab and reads both halves', async () => {
+    const { sourceId, harness: on } = await sourceFor(mixedScenario());
+    // graphql-ruby's timeout: the fields not resolved in time come back null, with a path.
+    fake.setFault({
+      kind: 'transform',
+      times: 1,
+      match: { endpoint: 'POST /api/graphql' },
+      transform: (body) => {
+        const answer = body as { data: Record<string, unknown>; errors?: unknown[] };
+        answer.data['t1'] = null;
+        answer.errors = [{ message: 'Timeout on Query.timelogs', path: ['t1'] }];
+        return answer;
+      },
+    });
+    const result = await sync(on, sourceId);
+
+    expect(result).toMatchObject({
+      status: 'succeeded',
+      counts: { UADA: { time_logged: 1 }, UGRACE: { time_logged: 1 } },
+    });
+    // The timed-out batch of 6 lists, its two halves, then the pipelines after the events.
+    expect(fake.count('POST /api/graphql')).toBe(4);
+  });
+
+  it.each(['15.3.2', '18.5.0'])('passes Test Connection on GitLab %s', async (version) => {
+    const scenario = mixedScenario();
+    scenario.version = { version, revision: 'e2e' };
+    fake = await createFakeGitLab(scenario);
+    const dispatcher = createGitLabDispatcher({ allowedHosts: ['127.0.0.1'] });
+    try {
+      const client = new GitLabClient({ baseUrl: fake.url, token: SYNC_TOKEN, dispatcher });
+      const report = await testConnection(client, { now: SYNC_NOW });
+      expect(report).toMatchObject({ user: { username: 'pulse-bot' }, version });
+      expect(report.scopes).toEqual(version.startsWith('15.') ? null : ['read_api']);
+    } finally {
+      await dispatcher.close();
+    }
+  });
+});
