@@ -44,14 +44,25 @@ describe('PostgreSQL restarted in the middle of a sync', () => {
       await t.slack.waitFor(() => t.slack.responses(respondId)[0]);
     }
   };
-  const finalReply = (respondId: string, timeoutMs = 20_000) =>
+  /**
+   * A fetch's last word: the final update of the direct message that reports it, or (when Slack
+   * refuses the DM) its single response_url answer.
+   */
+  const finalReply = (sent: { respondId: string; before: number }, timeoutMs = 20_000) =>
     t.slack.waitFor(
       () =>
-        t.slack
-          .responses(respondId)
-          .find((call) => /Fetch finished|fetch failed/i.test(String(call.body['text']))),
+        [
+          ...t.slack.calls.slice(sent.before).filter((call) => call.method === 'chat.update'),
+          ...t.slack.responses(sent.respondId),
+        ].find((call) =>
+          /Fetch finished|fetch failed|fetch stopped|database/i.test(String(call.body['text'])),
+        ),
       timeoutMs,
     );
+  const fetchCommand = async (text: string, teamId: string) => {
+    const before = t.slack.calls.length;
+    return { ...(await sendCommand(t.baseUrl, { text, teamId })), before };
+  };
   const readyz = async () => (await fetch(`${t.baseUrl}/readyz`)).status;
   const stored = (teamId: string) =>
     sql<{ row: string }>(
@@ -64,7 +75,7 @@ describe('PostgreSQL restarted in the middle of a sync', () => {
   it('keeps the app alive, answers plainly while down, is ready again within 30 s, and loses nothing', async () => {
     await mapTeam('TDRILL1');
     gitlab.setFault({ ...faults.slow(2_000, 2), match: { endpoint: 'GET /users/:id/events' } });
-    const first = await sendCommand(t.baseUrl, { text: 'fetch 2024-05-01', teamId: 'TDRILL1' });
+    const first = await fetchCommand('fetch 2024-05-01', 'TDRILL1');
     await t.slack.waitFor(() => gitlab.requests.some((r) => r.endpoint === 'GET /users/:id/events'));
 
     await postgres.stop();
@@ -78,7 +89,7 @@ describe('PostgreSQL restarted in the middle of a sync', () => {
       (await t.slack.waitFor(() => t.slack.responses(during.respondId)[0])).body['text'];
     expect(String(answer)).toBe('The database is unavailable right now — try again in a minute.');
     // The interrupted fetch ends with a message, not silence.
-    const interrupted = await finalReply(first.respondId);
+    const interrupted = await finalReply(first);
     expect(JSON.stringify(interrupted.body)).toMatch(/database/i);
 
     const restartedAt = Date.now();
@@ -91,10 +102,8 @@ describe('PostgreSQL restarted in the middle of a sync', () => {
     expect(readyAfterMs).toBeLessThan(30_000);
 
     // A second fetch completes; no run is left 'running'.
-    const second = await sendCommand(t.baseUrl, { text: 'fetch 2024-05-01', teamId: 'TDRILL1' });
-    expect(String((await finalReply(second.respondId)).body['text'])).toMatch(
-      /^Fetch finished: gitlab succeeded/,
-    );
+    const second = await fetchCommand('fetch 2024-05-01', 'TDRILL1');
+    expect(String((await finalReply(second)).body['text'])).toMatch(/^Fetch finished: gitlab succeeded/);
     const runs = await sql<{ status: string }>(
       t,
       'select status from sync_run where workspace_id = ? order by started_at',
@@ -105,8 +114,8 @@ describe('PostgreSQL restarted in the middle of a sync', () => {
 
     // Nothing lost: the same rows as a clean fetch of the same week in another workspace.
     await mapTeam('TDRILL2');
-    const clean = await sendCommand(t.baseUrl, { text: 'fetch 2024-05-01', teamId: 'TDRILL2' });
-    expect(String((await finalReply(clean.respondId)).body['text'])).toMatch(
+    const clean = await fetchCommand('fetch 2024-05-01', 'TDRILL2');
+    expect(String((await finalReply(clean)).body['text'])).toMatch(
       /^Fetch finished: gitlab succeeded/,
     );
     const cleanRows = await stored('TDRILL2');

@@ -23,10 +23,17 @@ describe('/pulse fetch against a GitLab that never stops paginating', () => {
     await gitlab?.close();
   });
 
+  /** `/pulse fetch`; its summary is the last update of the direct message that reports it. */
   const fetch = async (teamId: string) => {
-    const { respondId } = await sendCommand(t.baseUrl, { text: 'fetch', teamId });
+    const before = t.slack.calls.length;
+    await sendCommand(t.baseUrl, { text: 'fetch', teamId });
     const summary = await t.slack.waitFor(() =>
-      t.slack.responses(respondId).find((call) => /Fetch finished/.test(String(call.body['text']))),
+      t.slack.calls
+        .slice(before)
+        .find(
+          (call) =>
+            call.method === 'chat.update' && /Fetch finished|fetch failed/i.test(String(call.body['text'])),
+        ),
     );
     return JSON.stringify(summary.body);
   };
@@ -61,7 +68,7 @@ describe('/pulse fetch against a GitLab that never stops paginating', () => {
 
     gitlab.setFault();
     const again = await fetch(teamId);
-    expect(again).toContain(':white_check_mark: *acme-gitlab*: succeeded');
+    expect(again).toContain(':white_check_mark: *acme-gitlab*: done');
     // The first page was stored by the stopped fetch; nothing is missing and nothing doubled.
     const rows = await sql<{ kind: string; title: string }>(
       t,
