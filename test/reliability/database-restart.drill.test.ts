@@ -115,9 +115,7 @@ describe('PostgreSQL restarted in the middle of a sync', () => {
     // Nothing lost: the same rows as a clean fetch of the same week in another workspace.
     await mapTeam('TDRILL2');
     const clean = await fetchCommand('fetch 2024-05-01', 'TDRILL2');
-    expect(String((await finalReply(clean)).body['text'])).toMatch(
-      /^Fetch finished: gitlab succeeded/,
-    );
+    expect(String((await finalReply(clean)).body['text'])).toMatch(/^Fetch finished: gitlab succeeded/);
     const cleanRows = await stored('TDRILL2');
     expect(cleanRows.length).toBeGreaterThan(5);
     expect(await stored('TDRILL1')).toEqual(cleanRows);
