@@ -9,13 +9,11 @@ import { activityCommand } from './activity.command.ts';
 import { adminsCommand } from './admins.command.ts';
 import { type CommandHandler, commandContext } from './command-context.ts';
 import { didYouMeanText } from './did-you-mean.ts';
-import {
-  digestListCommand,
-  digestOffCommand,
-  digestPreviewCommand,
-  digestSendCommand,
-  digestSetCommand,
-} from './digest.command.ts';
+import { digestListCommand } from './digest-list.command.ts';
+import { digestOffCommand } from './digest-off.command.ts';
+import { digestPreviewCommand } from './digest-preview.command.ts';
+import { digestSendCommand } from './digest-send.command.ts';
+import { digestSetCommand } from './digest-set.command.ts';
 import { fetchCommand } from './fetch.command.ts';
 import { helpCommand } from './help.command.ts';
 import { mapCommand } from './map.command.ts';
