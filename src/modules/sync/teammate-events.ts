@@ -37,7 +37,7 @@ export interface TeammateRef {
 }
 
 export interface EventsSyncOutcome {
-  /** Projects the teammate pushed to during the window (for pipelines). */
+  /** Projects the teammate pushed to or worked on an MR in during the window (for pipelines). */
   activeProjects: Set<number>;
   eventsRead: number;
   /** Whether the whole stream was read (false when stopped by the signal). */
@@ -75,9 +75,11 @@ export async function syncTeammateEvents(
       storedUpTo !== undefined ? event.id > storedUpTo : Date.parse(event.created_at) >= from.getTime(),
     );
     outcome.eventsRead += fresh.length;
-    // Pipelines run on pushes: only projects the teammate pushed to are worth asking about.
+    // Pipelines run on pushes, merges and MRs (also an MR from a fork, whose pipeline runs in the
+    // target project): the projects of those events are worth asking about.
     for (const event of fresh)
-      if (event.project_id && event.push_data) outcome.activeProjects.add(event.project_id);
+      if (event.project_id && (event.push_data || event.target_type === 'MergeRequest'))
+        outcome.activeProjects.add(event.project_id);
     const drafts = await draftsOfPage(context, teammate, fresh);
     const pageLast = fresh.reduce((max, event) => Math.max(max, event.id), lastId ?? 0);
     const pagePosition = fresh.reduce(
