@@ -19,7 +19,14 @@ const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
 const TEAM = 'T0E2E';
 const ADMIN = 'U0ADMIN';
 
-describe('ActivityPulse from the outside', () => {
+/**
+ * The same journey against an old self-managed GitLab (15.3: the 15.8 GraphQL schema, no
+ * Pipeline.source, 401 on /personal_access_tokens/self) and a current one (18.5).
+ */
+describe.each([
+  { label: 'an old GitLab (15.3)', version: '15.3.2-ee' },
+  { label: 'a current GitLab (18.5)', version: '18.5.1-ee' },
+])('ActivityPulse from the outside, on $label', ({ version }) => {
   let db: TestDatabase;
   let gitlab: FakeGitLab;
   let slack: Awaited<ReturnType<typeof startFakeSlackServer>>;
@@ -63,10 +70,30 @@ describe('ActivityPulse from the outside', () => {
   const lastReplyText = (calls: RecordedSlackCall[]) => JSON.stringify(calls.at(-1)?.body ?? {});
 
   beforeAll(async () => {
-    gitlab = await createFakeGitLab(
-      onePushScenario({ message: 'PAY-42 Settle invoices nightly', additions: 30, deletions: 4 }),
-      { latencyMs: 5 },
-    );
+    const scenario = onePushScenario({
+      message: 'PAY-42 Settle invoices nightly',
+      additions: 30,
+      deletions: 4,
+    });
+    const at = new Date(Date.now() - 2 * 86_400_000 + 60_000).toISOString();
+    // The push ran a pipeline, which failed: read through GraphQL in the version's own schema.
+    scenario.pipelines = [
+      {
+        project_id: 7,
+        id: 901,
+        iid: 91,
+        status: 'failed',
+        ref: 'main',
+        sha: '1'.padStart(40, '0'),
+        username: 'ada',
+        created_at: at,
+        updated_at: at,
+        started_at: at,
+        finished_at: at,
+        duration: 95,
+      },
+    ];
+    gitlab = await createFakeGitLab({ ...scenario, version: { version, revision: 'e2e' } }, { latencyMs: 5 });
     slack = await startFakeSlackServer({ admins: [ADMIN] });
     db = await createTestDatabase();
     child = spawn(process.execPath, [MAIN], {
@@ -174,6 +201,7 @@ describe('ActivityPulse from the outside', () => {
     const text = JSON.stringify(answer.body);
     expect(text).toMatch(/\+30/);
     expect(text).toContain('https://acme.atlassian.net/browse/PAY-42');
+    expect(text).toMatch(/pipeline[^"]*failed|failed[^"]*pipeline/i);
 
     const everything = slack.calls.map((call) => call.raw).join('\n');
     expect(everything).not.toContain(TOKENS.ada);
