@@ -94,8 +94,19 @@ describe('building a digest from stored activities', () => {
       jiraKeys: ['APP-12', 'APP-13'],
     });
     await add(ada.id, { kind: 'time_logged', occurredAt: monday('17:00'), timeSpentSeconds: 5400 });
-    await add(ada.id, { kind: 'pipeline_run', occurredAt: monday('09:05'), pipelineStatus: 'success' });
-    await add(ada.id, { kind: 'pipeline_run', occurredAt: monday('09:10'), pipelineStatus: 'failed' });
+    const pipeline = (at: string, status: string, ref: string, id: number) =>
+      add(ada.id, {
+        kind: 'pipeline_run',
+        occurredAt: monday(at),
+        pipelineStatus: status,
+        url: `https://gitlab.example.com/g/app/-/pipelines/${id}`,
+        payload: { ref, status },
+      });
+    await pipeline('09:05', 'success', 'main', 1);
+    await pipeline('09:10', 'failed', 'main', 2);
+    // A branch that failed and was fixed is not called out.
+    await pipeline('09:20', 'failed', 'feature/x', 3);
+    await pipeline('09:30', 'success', 'feature/x', 4);
     await add(bob.id, {
       kind: 'issue_closed',
       occurredAt: monday('15:00'),
@@ -125,9 +136,14 @@ describe('building a digest from stored activities', () => {
       linesRemoved: 2,
       comments: 2,
       timeLoggedSeconds: 5400,
-      pipelinesPassed: 1,
-      pipelinesFailed: 1,
+      pipelinesPassed: 2,
+      pipelinesFailed: 2,
     });
+    expect(adaDigest!.failedPipelines).toEqual([
+      { project: 'group/project', ref: 'main', url: 'https://gitlab.example.com/g/app/-/pipelines/2' },
+    ]);
+    expect(adaDigest!.commits).toHaveLength(1);
+    expect(adaDigest!.moreCommits).toBe(0);
     expect(adaDigest!.highlights).toEqual([
       {
         kind: 'mr_merged',

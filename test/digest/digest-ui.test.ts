@@ -46,6 +46,14 @@ function person(index: number, overrides: Partial<DigestPerson> = {}): DigestPer
       { kind: 'issue_closed', title: 'Crash on start', url: 'javascript:alert(1)', project: 'g/app' },
     ],
     moreHighlights: 2,
+    failedPipelines: [
+      { project: 'g/app', ref: 'main', url: 'https://gitlab.example.com/g/app/-/pipelines/9' },
+    ],
+    commits: [
+      { title: 'Fix rounding', url: 'https://gitlab.example.com/g/app/-/commit/abc' },
+      { title: 'Add exporter', url: 'https://gitlab.example.com/g/app/-/commit/def' },
+    ],
+    moreCommits: 3,
     jira: [
       { key: 'ABC-123', url: 'https://jira.example.com/browse/ABC-123' },
       { key: 'OPS-7', url: null },
@@ -95,8 +103,26 @@ const textOf = (block: KnownBlock): string => JSON.stringify(block);
 describe('the digest layout', () => {
   it('reads as a header with the days, a team line, one section per person and the quiet ones together', () => {
     const messages = presentDigest(content());
-    expect(messages).toHaveLength(1);
+    // The digest in one message, and how review time is estimated as its thread reply.
+    expect(messages).toHaveLength(2);
     expect(messages[0]).toMatchSnapshot();
+    expect(messages[1]!.text).toContain('Review time is an estimate');
+  });
+
+  it('calls out failed pipelines first and links the latest commits, then says how many more', () => {
+    const [message] = presentDigest(content());
+    const personBlock = textOf(message!.blocks[3]!);
+    const failed = personBlock.indexOf(
+      ':red_circle: pipeline failed on <https://gitlab.example.com/g/app/-/pipelines/9|g/app · main>',
+    );
+    expect(failed).toBeGreaterThan(0);
+    expect(failed).toBeLessThan(personBlock.indexOf('merged <'));
+    expect(personBlock).toContain(
+      '• commits: <https://gitlab.example.com/g/app/-/commit/abc|Fix rounding>, <https://gitlab.example.com/g/app/-/commit/def|Add exporter> and 3 more',
+    );
+    expect(JSON.stringify(message!.blocks.at(-1))).toContain(
+      'Review times are estimates (how, in the thread)',
+    );
   });
 
   it('links GitLab and Jira safely: labels escaped, only http(s) URLs linked', () => {

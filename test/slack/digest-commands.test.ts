@@ -122,7 +122,7 @@ describe('/pulse digest commands through signed requests', () => {
     }
     expect(await schedule('C0MEMBER')).toBeUndefined();
     const { ack } = await command('digest preview <#C0MEMBER>', MEMBER);
-    expect(String(ack?.['text'])).toContain('Preview of today’s digest');
+    expect(String(ack?.['text'])).toContain('*Preview* of today’s digest');
   });
 
   it('turns a digest off, and says so when there was none', async () => {
@@ -150,14 +150,22 @@ describe('/pulse digest commands through signed requests', () => {
     clock = new Date('2026-03-10T12:30:00Z');
 
     const preview = await command('digest preview <#C0SHOW>');
+    expect(String(preview.ack?.['text'])).toContain('Preview');
     expect(String(preview.ack?.['text'])).toContain('only you see it');
+    expect(String(preview.ack?.['text'])).toContain(
+      '<#C0SHOW> gets it at 09:00 America/New_York on weekdays',
+    );
     const shown = await t.slack.waitFor(() => t.slack.responses(preview.respondId)[0]);
     expect(shown.body['response_type']).toBe('ephemeral');
 
     const sent = await reply('digest send <#C0SHOW>');
     expect(sent.text).toContain('Posted today’s digest in <#C0SHOW>. It counts as today’s scheduled digest');
-    const posted = t.slack.callsTo('chat.postMessage').filter((call) => call.body['channel'] === 'C0SHOW');
+    const inChannel = () =>
+      t.slack.callsTo('chat.postMessage').filter((call) => call.body['channel'] === 'C0SHOW');
+    // One digest in the channel; how review time is estimated follows in its thread.
+    const posted = inChannel().filter((call) => !call.body['thread_ts']);
     expect(posted).toHaveLength(1);
+    expect(inChannel().filter((call) => call.body['thread_ts'])).toHaveLength(1);
     expect(posted[0]!.body['blocks']).toEqual(shown.body['blocks']);
     expect(posted[0]!.body['text']).toEqual(shown.body['text']);
     const blocks = JSON.stringify(shown.body['blocks']);
@@ -168,9 +176,7 @@ describe('/pulse digest commands through signed requests', () => {
     // The schedule's own 09:00 run finds today's digest already claimed.
     clock = new Date('2026-03-10T13:00:00Z');
     await t.app.jobs.runNow('digest-tick');
-    expect(
-      t.slack.callsTo('chat.postMessage').filter((call) => call.body['channel'] === 'C0SHOW'),
-    ).toHaveLength(1);
+    expect(inChannel().filter((call) => !call.body['thread_ts'])).toHaveLength(1);
   });
 
   it('tells the admin to invite the bot when it is not in the channel', async () => {

@@ -105,12 +105,14 @@ export class DigestBuilder {
       await this.#refresh(request, stale);
       stale = staleOf(await this.#data.freshness(em, request.workspaceId), window.end);
     }
-    const [teammates, kinds, reviews, highlights, jira] = await Promise.all([
+    const [teammates, kinds, reviews, highlights, jira, failing, commits] = await Promise.all([
       this.#data.teammates(em, request.workspaceId, request.includedUserIds),
       this.#data.totalsByKind(em, request.workspaceId, window),
       this.#data.reviewActions(em, request.workspaceId, window),
       this.#data.highlights(em, request.workspaceId, window),
       this.#data.jiraKeys(em, request.workspaceId, window),
+      this.#data.failedPipelines(em, request.workspaceId, window),
+      this.#data.commits(em, request.workspaceId, window),
     ]);
     const kindsByTeammate = new Map<string, KindTotalsRow[]>();
     for (const row of kinds) {
@@ -144,6 +146,12 @@ export class DigestBuilder {
         totals,
         highlights: listed?.items ?? [],
         moreHighlights: listed ? listed.total - listed.items.length : 0,
+        failedPipelines: failing.get(teammate.id) ?? [],
+        commits: commits.get(teammate.id)?.items ?? [],
+        moreCommits: (() => {
+          const entry = commits.get(teammate.id);
+          return entry ? entry.total - entry.items.length : 0;
+        })(),
         jira: (jira.get(teammate.id) ?? []).map(({ key, jiraUrl }) => ({
           key,
           url: jiraUrl ? `${jiraUrl.replace(/\/+$/, '')}/browse/${encodeURIComponent(key)}` : null,

@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { KIND_TOTALS_COLUMNS, type KindTotals } from '../activity/kind-totals.ts';
-import type { DigestHighlight } from './digest.types.ts';
+import type { DigestHighlight, DigestPerson } from './digest.types.ts';
 import type { ReviewAction } from './review-time.ts';
 
 /** Highlights kept per person; the rest are counted. */
 export const HIGHLIGHTS_PER_PERSON = 5;
+export const COMMITS_PER_PERSON = 3;
 export const JIRA_KEYS_PER_PERSON = 8;
 
 export interface TeammateRow {
@@ -144,6 +145,65 @@ export class DigestDataRepository {
     for (const row of rows) {
       const entry = byTeammate.get(row.teammate_id) ?? { items: [], total: row.total };
       entry.items.push({ kind: row.kind, title: row.title, url: row.url, project: row.project });
+      byTeammate.set(row.teammate_id, entry);
+    }
+    return byTeammate;
+  }
+
+  /** Per person, the branches whose latest pipeline in the window failed. */
+  async failedPipelines(
+    em: EntityManager,
+    workspaceId: string,
+    window: Window,
+  ): Promise<Map<string, DigestPerson['failedPipelines']>> {
+    const rows = await em
+      .getConnection()
+      .execute<
+        Array<{ teammate_id: string; project: string | null; ref: string | null; url: string | null }>
+      >(
+        // `ref` is GitLab's own field of the pipeline, kept raw in the payload.
+        `select teammate_id, project, ref, url from (
+         select distinct on (teammate_id, project, payload->>'ref') teammate_id, project,
+                payload->>'ref' as ref, url, pipeline_status
+           from activity
+          where workspace_id = ? and kind = 'pipeline_run' and occurred_at >= ? and occurred_at < ?
+          order by teammate_id, project, payload->>'ref', occurred_at desc, id desc) latest
+        where pipeline_status = 'failed'
+        order by teammate_id, project, ref`,
+        [workspaceId, window.start, window.end],
+      );
+    const byTeammate = new Map<string, DigestPerson['failedPipelines']>();
+    for (const row of rows) {
+      const list = byTeammate.get(row.teammate_id) ?? [];
+      list.push({ project: row.project, ref: row.ref, url: row.url });
+      byTeammate.set(row.teammate_id, list);
+    }
+    return byTeammate;
+  }
+
+  /** Per person, the latest few commits and how many there were. */
+  async commits(
+    em: EntityManager,
+    workspaceId: string,
+    window: Window,
+  ): Promise<Map<string, { items: DigestPerson['commits']; total: number }>> {
+    const rows = await em
+      .getConnection()
+      .execute<Array<{ teammate_id: string; title: string; url: string | null; total: number }>>(
+        `select teammate_id, title, url, total
+         from (select teammate_id, title, url,
+                      row_number() over (partition by teammate_id order by occurred_at desc, id desc) as rank,
+                      (count(*) over (partition by teammate_id))::int as total
+                 from activity
+                where workspace_id = ? and occurred_at >= ? and occurred_at < ? and kind = 'commit_pushed') ranked
+        where rank <= ?
+        order by teammate_id, rank`,
+        [workspaceId, window.start, window.end, COMMITS_PER_PERSON],
+      );
+    const byTeammate = new Map<string, { items: DigestPerson['commits']; total: number }>();
+    for (const row of rows) {
+      const entry = byTeammate.get(row.teammate_id) ?? { items: [], total: row.total };
+      entry.items.push({ title: row.title, url: row.url });
       byTeammate.set(row.teammate_id, entry);
     }
     return byTeammate;

@@ -39,6 +39,11 @@ export interface DigestPerson {
   /** The first few MRs and issues, merged first; `moreHighlights` says how many were left out. */
   highlights: DigestHighlight[];
   moreHighlights: number;
+  /** Branches whose latest pipeline in the window failed: called out first. */
+  failedPipelines: Array<{ project: string | null; ref: string | null; url: string | null }>;
+  /** The latest few commits, linked; `moreCommits` says how many more there were. */
+  commits: Array<{ title: string; url: string | null }>;
+  moreCommits: number;
   jira: Array<{ key: string; url: string | null }>;
 }
 

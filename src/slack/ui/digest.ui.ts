@@ -7,7 +7,16 @@ import type {
   DigestPerson,
   DigestTotals,
 } from '../../modules/digest/digest.types.ts';
-import { context, divider, escapeMrkdwn, header, LIMITS, type SlackMessage, section } from './blocks.ts';
+import {
+  context,
+  divider,
+  escapeMrkdwn,
+  header,
+  LIMITS,
+  type SlackMessage,
+  section,
+  truncate,
+} from './blocks.ts';
 import { formatDuration, link } from './format.ts';
 import { splitBlocks } from './message-split.ts';
 
@@ -84,10 +93,20 @@ export function totalsLine(totals: DigestTotals): string {
  */
 function personSections(person: DigestPerson): KnownBlock[] {
   const head = `*${personName(person)}* — ${totalsLine(person.totals) || `${count(person.totals.activities, 'activity', 'activities')}`}`;
+  // Failed pipelines first: they are what someone has to act on.
+  const failing = person.failedPipelines.map(
+    (pipeline) =>
+      `• :red_circle: pipeline failed on ${link(pipeline.url, truncate([pipeline.project, pipeline.ref].filter(Boolean).join(' · ') || 'a branch', 80))}`,
+  );
   const lines = person.highlights.map((item) => {
     const where = item.project ? ` · ${escapeMrkdwn(item.project)}` : '';
-    return `• ${HIGHLIGHT_VERBS[item.kind]} ${link(item.url, item.title)}${where}`;
+    return `• ${HIGHLIGHT_VERBS[item.kind]} ${link(item.url, truncate(item.title, 120))}${where}`;
   });
+  if (person.commits.length > 0) {
+    const shown = person.commits.map((commit) => link(commit.url, truncate(commit.title, 60))).join(', ');
+    lines.push(`• commits: ${shown}${person.moreCommits > 0 ? ` and ${person.moreCommits} more` : ''}`);
+  }
+  lines.unshift(...failing);
   const [firstJira, ...moreJira] = jiraLines(person.jira.map((key) => link(key.url, key.key)));
   let more = person.moreHighlights;
   const text = (jira: string | undefined) =>
@@ -174,7 +193,7 @@ export function presentDigest(content: DigestContent): SlackMessage[] {
     divider(),
     ...content.people.flatMap(personSections),
     ...quietSections(content.quiet),
-    context([`${REVIEW_TIME_HELP} Days in ${content.window.timeZone}.`]),
+    context([`Review times are estimates (how, in the thread). Days in ${content.window.timeZone}.`]),
   ];
   const pages = splitBlocks(blocks, { reserveInFirst: 1 });
   const fallback = `GitLab digest for ${days}: ${
@@ -184,7 +203,7 @@ export function presentDigest(content: DigestContent): SlackMessage[] {
           content.team.activities > 0 ? `, ${totalsLine(content.team).replace(/ · /g, ', ')}` : ''
         }`
   }`;
-  return pages.map((page, index) => {
+  const messages = pages.map((page, index) => {
     if (index === 0) {
       const rest = pages.length - 1;
       const blocksOut =
@@ -193,4 +212,7 @@ export function presentDigest(content: DigestContent): SlackMessage[] {
     }
     return { text: `GitLab digest for ${days}, continued (${index + 1}/${pages.length})`, blocks: page };
   });
+  // How review time is estimated: in the thread, so the channel reads a one-line footnote.
+  messages.push({ text: REVIEW_TIME_HELP, blocks: [context([REVIEW_TIME_HELP])] });
+  return messages;
 }

@@ -53,3 +53,13 @@ export function link(url: string | null, label: string): string {
   if (!url || !/^https?:\/\//i.test(url)) return safe;
   return `<${url.replace(/[<>|\s]/g, encodeURIComponent)}|${safe}>`;
 }
+
+const WEEKDAY_NAMES = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+
+/** ISO weekdays (1 = Monday) as people say them: `weekdays`, `every day`, or `Mon, Wed`. */
+export function weekdaysLabel(days: readonly number[]): string {
+  const sorted = [...days].sort((a, b) => a - b);
+  if (sorted.join() === '1,2,3,4,5') return 'weekdays';
+  if (sorted.length === 7) return 'every day';
+  return sorted.map((day) => WEEKDAY_NAMES[day - 1] ?? String(day)).join(', ');
+}

@@ -3,13 +3,12 @@ import type { Dashboard } from '../../modules/dashboard/dashboard.service.ts';
 import { ACTIONS } from '../ids.ts';
 import { summaryLine } from './activity.ui.ts';
 import { context, divider, escapeMrkdwn, header, section } from './blocks.ts';
-import { formatAgo } from './format.ts';
+import { formatAgo, weekdaysLabel } from './format.ts';
 import { sourceButtons, sourceStatusText } from './sources.ui.ts';
 import { teamWeekBlocks } from './team-week.ui.ts';
 import { identitiesText } from './teammates.ui.ts';
 import { actions, button, homeView } from './views.ts';
 
-const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 const MAX_SOURCES = 15;
 const MAX_TEAMMATES = 25;
 
@@ -81,7 +80,7 @@ export function presentHome(
         : dashboard.digests
             .map(
               (digest) =>
-                `• <#${digest.channelId}> at ${digest.localTime} ${escapeMrkdwn(digest.timezone)} on ${weekdays(digest.weekdays)}${
+                `• <#${digest.channelId}> at ${digest.localTime} ${escapeMrkdwn(digest.timezone)} on ${weekdaysLabel(digest.weekdays)}${
                   digest.enabled ? '' : ' (off)'
                 }${digest.lastError ? ` — :warning: ${escapeMrkdwn(digest.lastError)}` : ''}`,
             )
@@ -113,11 +112,4 @@ function mineText(dashboard: Dashboard, slackUserId: string): string {
   }
   if (mine.summary.total === 0) return 'Nothing stored yet this week.';
   return `${summaryLine(mine.summary)}\nDetails: \`/pulse activity <@${slackUserId}> 7d\``;
-}
-
-function weekdays(days: number[]): string {
-  const sorted = [...days].sort((a, b) => a - b);
-  if (sorted.join() === '1,2,3,4,5') return 'weekdays';
-  if (sorted.length === 7) return 'every day';
-  return sorted.map((day) => WEEKDAYS[day - 1] ?? String(day)).join(', ');
 }

@@ -1,5 +1,6 @@
 import { whoIsAsking } from '../../permissions.ts';
 import { presentDigest } from '../../ui/digest.ui.ts';
+import { weekdaysLabel } from '../../ui/format.ts';
 import type { CommandContext } from './command-context.ts';
 import { defaultDigestZone, PREVIEW_MESSAGES, targetChannel } from './digest-arguments.ts';
 
@@ -11,11 +12,16 @@ export async function digestPreviewCommand(ctx: CommandContext): Promise<void> {
     await ctx.ack({ response_type: 'ephemeral', text: channel.message });
     return;
   }
+  const { deps } = ctx;
+  // Said up front, so a preview is never mistaken for the digest itself.
+  const schedule = await deps.services.digests.scheduleFor(ctx.teamId, channel.channelId);
+  const when = schedule
+    ? `<#${channel.channelId}> gets it at ${schedule.localTime} ${schedule.timezone} on ${weekdaysLabel(schedule.weekdays)}.`
+    : `<#${channel.channelId}> has no daily digest: \`/pulse digest set <#${channel.channelId}> HH:MM\` starts one.`;
   await ctx.ack({
     response_type: 'ephemeral',
-    text: `Preview of today’s digest for <#${channel.channelId}>, only you see it:`,
+    text: `:eyes: *Preview* of today’s digest — only you see it; nothing is posted. ${when}`,
   });
-  const { deps } = ctx;
   const asker = await whoIsAsking(deps, ctx.client, ctx.teamId, ctx.userId);
   const fallbackTimeZone = await defaultDigestZone(ctx, asker);
   const content = await deps.services.digests.preview(
