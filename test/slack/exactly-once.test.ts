@@ -84,7 +84,9 @@ describe('retried and replayed Slack requests are acted on once', () => {
     );
     // Time for a second post to show up, had the replay been acted on.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const posted = t.slack.callsTo('chat.postMessage').filter((call) => call.body['channel'] === 'C0ONCE');
+    const posted = t.slack
+      .callsTo('chat.postMessage')
+      .filter((call) => call.body['channel'] === 'C0ONCE' && !call.body['thread_ts']);
     expect(posted).toHaveLength(1);
     expect(t.slack.responses(respondId)).toHaveLength(1);
     expect(t.logs.join('\n')).toContain('Slack request already handled');
