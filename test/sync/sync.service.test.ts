@@ -398,7 +398,7 @@ describe.each([
     }>('select status, api_calls, trigger, requested_by, failures, counts from sync_run where id = ?', [
       result!.syncRunId,
     ]);
-    expect(run).toMatchObject({ status: 'partial', api_calls: 20, trigger: 'command', requested_by: 'UADA' });
+    expect(run).toMatchObject({ status: 'partial', api_calls: 18, trigger: 'command', requested_by: 'UADA' });
     expect(run?.failures).toHaveLength(2);
     const [source] = await harness.sql<{
       status: string;
