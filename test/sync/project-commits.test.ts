@@ -2,12 +2,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { GitLabCommit } from '../../src/gitlab/index.ts';
 import type { PushGroup } from '../../src/modules/sync/event-follow-ups.ts';
 import { type CommitListing, commitsOfPush } from '../../src/modules/sync/project-commits.ts';
+import type { SyncServiceOptions } from '../../src/modules/sync/sync.service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import {
   createFakeGitLab,
   type FakeCommit,
   type FakeEvent,
+  type FakeFault,
   type FakeGitLab,
+  type FakeScenario,
+  faults,
 } from '../support/fake-gitlab/index.ts';
 import { createSyncHarness, type SyncHarness, storedActivities } from './sync-harness.ts';
 
@@ -135,41 +139,43 @@ describe('commits of a source in one listing (fake GitLab, real PostgreSQL)', ()
     },
   });
 
-  it('lists the project once for two people, falls back per push only when it must', async () => {
-    fake = await createFakeGitLab({
-      users: [
-        { id: 41, username: 'ada', name: 'Ada' },
-        { id: 42, username: 'grace', name: 'Grace' },
-        { id: 50, username: 'pulse-bot', name: 'Bot' },
-      ],
-      tokens: { [TOKEN]: { userId: 50, scopes: ['read_api'], expires_at: null } },
-      projects: [{ id: 7, path_with_namespace: 'acme/billing', default_branch: 'main' }],
-      commits: [
-        commit('ba5e', 'main', null, '2024-01-01T08:00:00Z', 100),
-        commit('a1', 'feature/a', 'ba5e', '2024-05-06T08:00:00Z', 10),
-        commit('a2', 'feature/a', 'a1', '2024-05-06T08:10:00Z', 20),
-        commit('91', 'feature/g', 'ba5e', '2024-05-07T08:00:00Z', 30),
-        // Written long before the window, pushed within it: the listing cannot see o1.
-        commit('01', 'feature/old', 'ba5e', '2024-03-01T08:00:00Z', 40),
-        commit('02', 'feature/old', '01', '2024-05-08T08:00:00Z', 50),
-      ],
-      events: [
-        push(1, 'ada', 'feature/a', 'a2', 2, '2024-05-06T09:00:00Z'),
-        push(2, 'grace', 'feature/g', '91', 1, '2024-05-07T09:00:00Z'),
-        push(3, 'ada', 'feature/old', '02', 2, '2024-05-08T09:00:00Z'),
-        // Force-pushed away since: GitLab no longer has this commit.
-        push(4, 'grace', 'feature/gone', 'dead', 1, '2024-05-08T10:00:00Z'),
-      ],
-    });
+  const scenario = (): FakeScenario => ({
+    users: [
+      { id: 41, username: 'ada', name: 'Ada' },
+      { id: 42, username: 'grace', name: 'Grace' },
+      { id: 50, username: 'pulse-bot', name: 'Bot' },
+    ],
+    tokens: { [TOKEN]: { userId: 50, scopes: ['read_api'], expires_at: null } },
+    projects: [{ id: 7, path_with_namespace: 'acme/billing', default_branch: 'main' }],
+    commits: [
+      commit('ba5e', 'main', null, '2024-01-01T08:00:00Z', 100),
+      commit('a1', 'feature/a', 'ba5e', '2024-05-06T08:00:00Z', 10),
+      commit('a2', 'feature/a', 'a1', '2024-05-06T08:10:00Z', 20),
+      commit('91', 'feature/g', 'ba5e', '2024-05-07T08:00:00Z', 30),
+      // Written long before the window, pushed within it: the listing cannot see o1.
+      commit('01', 'feature/old', 'ba5e', '2024-03-01T08:00:00Z', 40),
+      commit('02', 'feature/old', '01', '2024-05-08T08:00:00Z', 50),
+    ],
+    events: [
+      push(1, 'ada', 'feature/a', 'a2', 2, '2024-05-06T09:00:00Z'),
+      push(2, 'grace', 'feature/g', '91', 1, '2024-05-07T09:00:00Z'),
+      push(3, 'ada', 'feature/old', '02', 2, '2024-05-08T09:00:00Z'),
+      // Force-pushed away since: GitLab no longer has this commit.
+      push(4, 'grace', 'feature/gone', 'dead', 1, '2024-05-08T10:00:00Z'),
+    ],
+  });
+
+  async function syncOnce(limits: SyncServiceOptions['limits'] = {}, ...fakeFaults: FakeFault[]) {
+    fake = await createFakeGitLab(scenario());
+    fake.setFault(...fakeFaults);
     harness = await createSyncHarness(await db.orm());
     const sourceId = await harness.addSource({ baseUrl: fake.url, token: TOKEN });
     await harness.addTeammate(sourceId, 'ada');
     await harness.addTeammate(sourceId, 'grace');
     const { sources } = await harness
-      .service()
+      .service({ limits })
       .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'command' });
     expect(sources[0]?.status).toBe('succeeded');
-
     const commits = (await storedActivities(harness))
       .filter((row) => row.kind === 'commit_pushed')
       .map((row) => [row.slack_user_id, row.payload['sha'], row.lines_added]);
@@ -184,10 +190,11 @@ describe('commits of a source in one listing (fake GitLab, real PostgreSQL)', ()
       ]),
     );
     expect(commits).toHaveLength(6);
+    return fake.requests.filter((request) => request.endpoint === 'GET /projects/:id/repository/commits');
+  }
 
-    const listings = fake.requests.filter(
-      (request) => request.endpoint === 'GET /projects/:id/repository/commits',
-    );
+  it('lists the project once for two people, falls back per push only when it must', async () => {
+    const listings = await syncOnce();
     // One listing of every branch for the window, then feature/old's own range, then the gone one.
     expect(listings.map((request) => request.query)).toEqual([
       expect.objectContaining({
@@ -199,5 +206,14 @@ describe('commits of a source in one listing (fake GitLab, real PostgreSQL)', ()
       expect.objectContaining({ ref_name: sha('02') }),
       expect.objectContaining({ ref_name: sha('dead') }),
     ]);
+  });
+
+  it('lists each push’s own range when the project listing is over the page cap, asking for it once', async () => {
+    const listings = await syncOnce(
+      { maxPages: 3 },
+      faults.endlessPages({ endpoint: 'GET /projects/:id/repository/commits', query: { all: 'true' } }),
+    );
+    expect(listings.filter((request) => request.query['all'] === 'true')).toHaveLength(3);
+    expect(listings.filter((request) => request.query['ref_name'])).toHaveLength(4);
   });
 });

@@ -40,7 +40,7 @@ export class ProjectCommits {
   readonly #client: GitLabClient;
   readonly #since: string;
   readonly #until: string;
-  readonly #listings = new Map<number, Promise<CommitListing | 'gone'>>();
+  readonly #listings = new Map<number, Promise<CommitListing | 'gone' | 'too large'>>();
   /** `<project>:<sha>` credited to a push in this run: a later push reaching them skips them. */
   readonly #credited = new Set<string>();
 
@@ -55,7 +55,9 @@ export class ProjectCommits {
     const listing = await this.#listing(group.projectId);
     if (listing === 'gone') return undefined;
     const credited = (sha: string) => this.#credited.has(`${group.projectId}:${sha}`);
-    const found = commitsOfPush(listing, group, credited) ?? (await this.#rangeOf(group));
+    const found =
+      (listing === 'too large' ? undefined : commitsOfPush(listing, group, credited)) ??
+      (await this.#rangeOf(group));
     for (const commit of found ?? []) this.#credited.add(`${group.projectId}:${commit.id}`);
     return found;
   }
@@ -66,7 +68,7 @@ export class ProjectCommits {
     return listed && listed.length > 0 ? listed : undefined;
   }
 
-  #listing(projectId: number): Promise<CommitListing | 'gone'> {
+  #listing(projectId: number): Promise<CommitListing | 'gone' | 'too large'> {
     let listing = this.#listings.get(projectId);
     if (!listing) {
       listing = this.#read(projectId);
@@ -77,7 +79,7 @@ export class ProjectCommits {
     return listing;
   }
 
-  async #read(projectId: number): Promise<CommitListing | 'gone'> {
+  async #read(projectId: number): Promise<CommitListing | 'gone' | 'too large'> {
     const ordered: ListedCommit[] = [];
     try {
       for await (const page of listCommits(this.#client, projectId, {
@@ -91,6 +93,10 @@ export class ProjectCommits {
     } catch (error) {
       // The project went private or away: its pushes keep what the events said.
       if (isGitLabError(error, 'GITLAB_NOT_FOUND') || isGitLabError(error, 'GITLAB_FORBIDDEN')) return 'gone';
+      // Over the page or size cap (a very busy project): its pushes are listed one range each, as
+      // before, rather than every teammate asking for the whole listing again.
+      if (isGitLabError(error, 'GITLAB_TOO_MANY_PAGES') || isGitLabError(error, 'GITLAB_RESPONSE_TOO_LARGE'))
+        return 'too large';
       throw error;
     }
     return { ordered, byId: new Map(ordered.map((commit) => [commit.id, commit])) };
