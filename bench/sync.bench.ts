@@ -269,6 +269,13 @@ if (wrong.length > 0 || ours.status !== 'succeeded') {
   );
   process.exit(1);
 }
+// A second run over the same data must find nothing to store.
+if (ours.incremental.status !== 'succeeded' || ours.incremental.stored !== 0) {
+  process.stderr.write(
+    `Sync bench FAILED: the re-sync with nothing new stored for ${ours.incremental.stored} teammates (status ${ours.incremental.status})\n`,
+  );
+  process.exit(1);
+}
 const truthCounts = countsByKind(truth);
 const checked = Object.entries(truthCounts)
   .sort((a, b) => b[1] - a[1])
@@ -312,7 +319,18 @@ duration of each pipeline — ${checked}.
 **Lower bound** (pages the data needs): ${bound.events} events pages (each teammate's events at ${PAGE} a page) +
 ${bound.commits} commit pages (each project's commits of the window at ${PAGE} a page) + ${graphql} GraphQL requests
 (counted as the run asks them) = **${lowerBound}**. First sync: ${ours.firstTotal} requests, **ratio ${ratio.toFixed(2)}**
-(REST alone: ${rest} for ${bound.events + bound.commits} pages, ${restRatio.toFixed(2)}).
+(REST alone: ${rest} for ${bound.events + bound.commits} pages, ${restRatio.toFixed(2)}; above the bound:
+${
+  Object.entries(ours.firstRequests)
+    .filter(
+      ([endpoint]) =>
+        !['GET /users/:id/events', 'GET /projects/:id/repository/commits', 'POST /api/graphql'].includes(
+          endpoint,
+        ),
+    )
+    .map(([endpoint, n]) => `${n} \`${endpoint}\``)
+    .join(', ') || 'nothing'
+}, and ${(ours.firstRequests['GET /users/:id/events'] ?? 0) - bound.events} events and ${(ours.firstRequests['GET /projects/:id/repository/commits'] ?? 0) - bound.commits} commit requests over their pages).
 Teammates are mapped first as \`/pulse map\` does (TeammatesService.map looks each GitLab user id up once,
 ${ours.mappingRequests} requests, and stores it), so the sync never asks \`GET /users\`; those look-ups are not counted above.
 
@@ -320,7 +338,9 @@ Run status: ${ours.status}, ${ours.failures} teammate failures. The naive fetch 
 (git author ≠ GitLab user), no single time-log entries (REST has per-issue totals only) and ${naive.failed} failed requests.
 
 Incremental re-sync with nothing new: **${ours.incremental.total} requests for ${TEAMMATES} teammates
-(${(ours.incremental.total / TEAMMATES).toFixed(2)} per teammate)**, ${seconds(ours.incremental.wallMs)}, ${ours.incremental.stored} teammates with changes, status ${ours.incremental.status}.
+(${(ours.incremental.total / TEAMMATES).toFixed(2)} per teammate)**, ${seconds(ours.incremental.wallMs)}, ${ours.incremental.stored} teammates with changes, status ${ours.incremental.status}:
+${ours.incremental.requests['GET /users/:id/events'] ?? 0} events requests (${((ours.incremental.requests['GET /users/:id/events'] ?? 0) / TEAMMATES).toFixed(2)} per teammate) and
+${ours.incremental.requests['POST /api/graphql'] ?? 0} GraphQL requests (time logs, review requests, own MRs and pipelines are per-teammate lists, 20 to a request).
 A naive re-fetch repeats its whole first run.
 
 ActivityPulse first run, requests by endpoint:
