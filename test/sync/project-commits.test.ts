@@ -4,14 +4,13 @@ import type { PushGroup } from '../../src/modules/sync/event-follow-ups.ts';
 import { type CommitListing, commitsOfPush } from '../../src/modules/sync/project-commits.ts';
 import type { SyncServiceOptions } from '../../src/modules/sync/sync.service.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import type { RecordedRequest } from '../support/fake-gitlab/fake-gitlab.ts';
 import {
   createFakeGitLab,
   type FakeCommit,
   type FakeEvent,
-  type FakeFault,
   type FakeGitLab,
   type FakeScenario,
-  faults,
 } from '../support/fake-gitlab/index.ts';
 import { createSyncHarness, type SyncHarness, storedActivities } from './sync-harness.ts';
 
@@ -121,24 +120,26 @@ describe('commits of a source in one listing (fake GitLab, real PostgreSQL)', ()
     to: string,
     count: number,
     at: string,
+    from: string | null = null,
   ): FakeEvent => ({
     id,
     author,
     project_id: 7,
-    action_name: 'pushed new',
+    action_name: from ? 'pushed to' : 'pushed new',
     target_type: null,
     created_at: at,
     push_data: {
       commit_count: count,
-      action: 'created',
+      action: from ? 'pushed' : 'created',
       ref_type: 'branch',
-      commit_from: null,
+      commit_from: from ? sha(from) : null,
       commit_to: sha(to),
       ref,
       commit_title: `Change ${to}`,
     },
   });
 
+  const busy = Array.from({ length: 250 }, (_, index) => `b${index.toString(16).padStart(3, '0')}`);
   const scenario = (): FakeScenario => ({
     users: [
       { id: 41, username: 'ada', name: 'Ada' },
@@ -155,6 +156,16 @@ describe('commits of a source in one listing (fake GitLab, real PostgreSQL)', ()
       // Written long before the window, pushed within it: the listing cannot see o1.
       commit('01', 'feature/old', 'ba5e', '2024-03-01T08:00:00Z', 40),
       commit('02', 'feature/old', '01', '2024-05-08T08:00:00Z', 50),
+      // A busy main early in the window: 250 commits, three pages of the listing.
+      ...busy.map((id, index) =>
+        commit(
+          id,
+          'main',
+          busy[index - 1] ?? 'ba5e',
+          new Date(Date.UTC(2024, 3, 12) + index * 45 * 60_000).toISOString(),
+          1,
+        ),
+      ),
     ],
     events: [
       push(1, 'ada', 'feature/a', 'a2', 2, '2024-05-06T09:00:00Z'),
@@ -162,12 +173,16 @@ describe('commits of a source in one listing (fake GitLab, real PostgreSQL)', ()
       push(3, 'ada', 'feature/old', '02', 2, '2024-05-08T09:00:00Z'),
       // Force-pushed away since: GitLab no longer has this commit.
       push(4, 'grace', 'feature/gone', 'dead', 1, '2024-05-08T10:00:00Z'),
+      // Two of main's oldest commits, pushed back then: only the listing's last page has them.
+      push(5, 'grace', 'main', busy[12]!, 2, '2024-04-12T10:00:00Z', busy[10]!),
     ],
   });
 
-  async function syncOnce(limits: SyncServiceOptions['limits'] = {}, ...fakeFaults: FakeFault[]) {
-    fake = await createFakeGitLab(scenario());
-    fake.setFault(...fakeFaults);
+  async function syncOnce(limits: SyncServiceOptions['limits'] = {}, options: { oldPush?: boolean } = {}) {
+    const world = scenario();
+    const oldPush = options.oldPush ?? true;
+    if (!oldPush) world.events = world.events?.filter((event) => event.id !== 5);
+    fake = await createFakeGitLab(world);
     harness = await createSyncHarness(await db.orm());
     const sourceId = await harness.addSource({ baseUrl: fake.url, token: TOKEN });
     await harness.addTeammate(sourceId, 'ada');
@@ -179,41 +194,53 @@ describe('commits of a source in one listing (fake GitLab, real PostgreSQL)', ()
     const commits = (await storedActivities(harness))
       .filter((row) => row.kind === 'commit_pushed')
       .map((row) => [row.slack_user_id, row.payload['sha'], row.lines_added]);
-    expect(commits).toEqual(
-      expect.arrayContaining([
-        ['UADA', sha('a1'), 10],
-        ['UADA', sha('a2'), 20],
-        ['UADA', sha('01'), 40],
-        ['UADA', sha('02'), 50],
-        ['UGRACE', sha('91'), 30],
-        ['UGRACE', sha('dead'), null],
-      ]),
-    );
-    expect(commits).toHaveLength(6);
+    const expected = [
+      ['UADA', sha('a1'), 10],
+      ['UADA', sha('a2'), 20],
+      ['UADA', sha('01'), 40],
+      ['UADA', sha('02'), 50],
+      ['UGRACE', sha('91'), 30],
+      ['UGRACE', sha('dead'), null],
+      ...(oldPush
+        ? [
+            ['UGRACE', sha(busy[11]!), 1],
+            ['UGRACE', sha(busy[12]!), 1],
+          ]
+        : []),
+    ];
+    expect(commits).toEqual(expect.arrayContaining(expected));
+    expect(commits).toHaveLength(expected.length);
     return fake.requests.filter((request) => request.endpoint === 'GET /projects/:id/repository/commits');
   }
 
-  it('lists the project once for two people, falls back per push only when it must', async () => {
+  const all = (listings: RecordedRequest[]) => listings.filter((request) => request.query['all'] === 'true');
+  const ranges = (listings: RecordedRequest[]) =>
+    listings.map((request) => request.query['ref_name']).filter((ref) => ref !== undefined);
+
+  it('lists the project once for two people, as far back as their pushes need, and falls back per push only when it must', async () => {
     const listings = await syncOnce();
-    // One listing of every branch for the window, then feature/old's own range, then the gone one.
-    expect(listings.map((request) => request.query)).toEqual([
-      expect.objectContaining({
-        all: 'true',
-        with_stats: 'true',
-        since: expect.any(String),
-        until: expect.any(String),
-      }),
-      expect.objectContaining({ ref_name: sha('02') }),
-      expect.objectContaining({ ref_name: sha('dead') }),
-    ]);
+    // Every branch for the window, newest first: three pages, because grace's oldest push needs the last.
+    expect(all(listings)).toHaveLength(3);
+    expect(all(listings)[0]?.query).toMatchObject({
+      all: 'true',
+      with_stats: 'true',
+      since: expect.any(String),
+      until: expect.any(String),
+    });
+    // feature/old's first commit is older than the window; the force-pushed commit is gone.
+    expect(ranges(listings).sort()).toEqual([sha('02'), sha('dead')].sort());
   });
 
-  it('lists each push’s own range when the project listing is over the page cap, asking for it once', async () => {
-    const listings = await syncOnce(
-      { maxPages: 3 },
-      faults.endlessPages({ endpoint: 'GET /projects/:id/repository/commits', query: { all: 'true' } }),
+  it('reads no further back than the pushes need', async () => {
+    const listings = await syncOnce({}, { oldPush: false });
+    expect(all(listings)).toHaveLength(1);
+  });
+
+  it('lists the pushes not accounted for one range each when the listing is over the page cap', async () => {
+    const listings = await syncOnce({ maxPages: 2 });
+    expect(all(listings)).toHaveLength(2);
+    expect(ranges(listings).sort()).toEqual(
+      [sha('02'), sha('dead'), `${sha(busy[10]!)}..${sha(busy[12]!)}`].sort(),
     );
-    expect(listings.filter((request) => request.query['all'] === 'true')).toHaveLength(3);
-    expect(listings.filter((request) => request.query['ref_name'])).toHaveLength(4);
   });
 });

@@ -1,10 +1,16 @@
-import { type GitLabClient, type GitLabCommit, isGitLabError, listCommits } from '../../gitlab/index.ts';
+import {
+  type GitLabClient,
+  type GitLabCommit,
+  isGitLabError,
+  listCommits,
+  type Page,
+} from '../../gitlab/index.ts';
 import { commitsOfPushGroup, type PushGroup } from './event-follow-ups.ts';
 
 /**
  * Commits per source, not per person (issue 17): ONE listing of every branch of a project for the
- * run's window (`all=true&with_stats=true&since&until`, 100 a page), read the first time a push to
- * that project needs it and shared by every teammate of the run. A push's commits are found by
+ * run's window (`all=true&with_stats=true&since&until`, 100 a page, newest first), read page by page
+ * as far back as the pushes need it and shared by every teammate of the run. A push's commits are found by
  * walking `parent_ids` back from its `commit_to`, stopping at `commit_from` (and what it reaches),
  * at commits outside the window, at commits this run already credited. When the listing cannot
  * account for `commit_count` commits (history rewritten, branch deleted, commits older than the
@@ -32,15 +38,15 @@ type ListedCommit = Pick<
 
 export interface CommitListing {
   /** Newest first, as GitLab lists them. */
-  ordered: ListedCommit[];
-  byId: Map<string, ListedCommit>;
+  readonly ordered: ListedCommit[];
+  readonly byId: Map<string, ListedCommit>;
 }
 
 export class ProjectCommits {
   readonly #client: GitLabClient;
   readonly #since: string;
   readonly #until: string;
-  readonly #listings = new Map<number, Promise<CommitListing | 'gone' | 'too large'>>();
+  readonly #listings = new Map<number, ProjectListing>();
   /** `<project>:<sha>` credited to a push in this run: a later push reaching them skips them. */
   readonly #credited = new Set<string>();
 
@@ -52,12 +58,24 @@ export class ProjectCommits {
 
   /** The commits of one push group, stats included; undefined when GitLab no longer has them. */
   async ofPush(group: PushGroup): Promise<GitLabCommit[] | undefined> {
-    const listing = await this.#listing(group.projectId);
-    if (listing === 'gone') return undefined;
+    let listing = this.#listings.get(group.projectId);
+    if (!listing) {
+      listing = new ProjectListing(this.#client, group.projectId, this.#since, this.#until);
+      this.#listings.set(group.projectId, listing);
+    }
     const credited = (sha: string) => this.#credited.has(`${group.projectId}:${sha}`);
-    const found =
-      (listing === 'too large' ? undefined : commitsOfPush(listing, group, credited)) ??
-      (await this.#rangeOf(group));
+    // The listing is newest first: pages are read only as far back as this push needs, so a run
+    // over a short window reads a page or two of a busy project, not all of its history.
+    const pushedAt = Math.min(...group.events.map((event) => Date.parse(event.created_at)));
+    const oldestUseful = pushedAt - COMMIT_SLACK_MS;
+    let found: GitLabCommit[] | undefined;
+    for (;;) {
+      found = commitsOfPush(listing, group, credited);
+      if (found || listing.state !== 'open' || listing.oldest < oldestUseful) break;
+      await listing.more();
+    }
+    if (listing.state === 'gone') return undefined;
+    found ??= await this.#rangeOf(group);
     for (const commit of found ?? []) this.#credited.add(`${group.projectId}:${commit.id}`);
     return found;
   }
@@ -67,39 +85,60 @@ export class ProjectCommits {
     const listed = await commitsOfPushGroup(this.#client, group);
     return listed && listed.length > 0 ? listed : undefined;
   }
+}
 
-  #listing(projectId: number): Promise<CommitListing | 'gone' | 'too large'> {
-    let listing = this.#listings.get(projectId);
-    if (!listing) {
-      listing = this.#read(projectId);
-      // A failed listing is not kept: the next teammate pushing there asks again.
-      listing.catch(() => this.#listings.delete(projectId));
-      this.#listings.set(projectId, listing);
-    }
-    return listing;
+/** One project's listing for the run, read page by page as pushes need it, one page at a time. */
+class ProjectListing implements CommitListing {
+  readonly ordered: ListedCommit[] = [];
+  readonly byId = new Map<string, ListedCommit>();
+  /** open: more pages may follow; read: all of it; gone: the project is not visible; stopped: over a cap or failed. */
+  state: 'open' | 'read' | 'gone' | 'stopped' = 'open';
+  /** Committed date of the oldest commit read so far (ms); +∞ before the first page. */
+  oldest = Number.POSITIVE_INFINITY;
+  readonly #pages: AsyncIterator<Page<GitLabCommit>>;
+  #reading: Promise<void> | undefined;
+
+  constructor(client: GitLabClient, projectId: number, since: string, until: string) {
+    this.#pages = listCommits(client, projectId, { all: true, withStats: true, since, until })[
+      Symbol.asyncIterator
+    ]();
   }
 
-  async #read(projectId: number): Promise<CommitListing | 'gone' | 'too large'> {
-    const ordered: ListedCommit[] = [];
+  /** The next page; callers waiting at once share it. */
+  more(): Promise<void> {
+    this.#reading ??= this.#next().finally(() => {
+      this.#reading = undefined;
+    });
+    return this.#reading;
+  }
+
+  async #next(): Promise<void> {
+    if (this.state !== 'open') return;
     try {
-      for await (const page of listCommits(this.#client, projectId, {
-        all: true,
-        withStats: true,
-        since: this.#since,
-        until: this.#until,
-      })) {
-        for (const commit of page.items) ordered.push(slim(commit));
+      const page = await this.#pages.next();
+      if (page.done) {
+        this.state = 'read';
+        return;
+      }
+      for (const commit of page.value.items) {
+        const kept = slim(commit);
+        this.ordered.push(kept);
+        this.byId.set(kept.id, kept);
+        this.oldest = Math.min(this.oldest, Date.parse(kept.committed_date));
       }
     } catch (error) {
       // The project went private or away: its pushes keep what the events said.
-      if (isGitLabError(error, 'GITLAB_NOT_FOUND') || isGitLabError(error, 'GITLAB_FORBIDDEN')) return 'gone';
-      // Over the page or size cap (a very busy project): its pushes are listed one range each, as
-      // before, rather than every teammate asking for the whole listing again.
+      if (isGitLabError(error, 'GITLAB_NOT_FOUND') || isGitLabError(error, 'GITLAB_FORBIDDEN')) {
+        this.state = 'gone';
+        return;
+      }
+      // Over the page or size cap (a very busy project), or failed past the retries: the pushes
+      // not accounted for yet list their own ranges, as before; nobody re-reads the whole listing.
+      this.state = 'stopped';
       if (isGitLabError(error, 'GITLAB_TOO_MANY_PAGES') || isGitLabError(error, 'GITLAB_RESPONSE_TOO_LARGE'))
-        return 'too large';
+        return;
       throw error;
     }
-    return { ordered, byId: new Map(ordered.map((commit) => [commit.id, commit])) };
   }
 }
 
