@@ -11,8 +11,9 @@ import { commitsOfPushGroup, type PushGroup } from './event-follow-ups.ts';
  * Commits per source, not per person (issue 17): ONE listing of every branch of a project for the
  * run's window (`all=true&with_stats=true&since&until`, 100 a page, newest first), read page by page
  * as far back as the pushes need it and shared by every teammate of the run. A push's commits are found by
- * walking `parent_ids` back from its `commit_to`, stopping at `commit_from` (and what it reaches),
- * at commits outside the window, at commits this run already credited. When the listing cannot
+ * walking `parent_ids` back from its `commit_to`, stopping at `commit_from` (and what it reaches)
+ * and at commits outside the window; commits this run already credited to a push are not credited
+ * twice. When the listing cannot
  * account for `commit_count` commits (history rewritten, branch deleted, commits older than the
  * window), the push falls back to its own range listing and, when that is gone too, to the head.
  */
@@ -99,6 +100,7 @@ class ProjectListing implements CommitListing {
   #reading: Promise<void> | undefined;
 
   constructor(client: GitLabClient, projectId: number, since: string, until: string) {
+    // https://docs.gitlab.com/api/commits/#list-repository-commits (`all`, `with_stats`, `since`, `until`)
     this.#pages = listCommits(client, projectId, { all: true, withStats: true, since, until })[
       Symbol.asyncIterator
     ]();
