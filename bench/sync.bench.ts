@@ -340,7 +340,7 @@ Run status: ${ours.status}, ${ours.failures} teammate failures. The naive fetch 
 Incremental re-sync with nothing new: **${ours.incremental.total} requests for ${TEAMMATES} teammates
 (${(ours.incremental.total / TEAMMATES).toFixed(2)} per teammate)**, ${seconds(ours.incremental.wallMs)}, ${ours.incremental.stored} teammates with changes, status ${ours.incremental.status}:
 ${ours.incremental.requests['GET /users/:id/events'] ?? 0} events requests (${((ours.incremental.requests['GET /users/:id/events'] ?? 0) / TEAMMATES).toFixed(2)} per teammate) and
-${ours.incremental.requests['POST /api/graphql'] ?? 0} GraphQL requests (time logs, review requests, own MRs and pipelines are per-teammate lists, 20 to a request).
+${ours.incremental.requests['POST /api/graphql'] ?? 0} GraphQL requests (time logs, review requests, own MRs and pipelines are lists per teammate, packed by GitLab's query complexity).
 A naive re-fetch repeats its whole first run.
 
 ActivityPulse first run, requests by endpoint:
