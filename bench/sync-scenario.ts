@@ -67,7 +67,9 @@ export function buildBenchScenario(options: { teammates: number; days: number; e
   let eventId = 1;
   let noteId = 1;
   let pipelineId = 1;
-  const nextSha = () => (shaCounter++).toString(16).padStart(40, 'a');
+  // Zero-padded from 1: padding with a hex digit made different counters collide (a, aa, aaa…), and
+  // all zeros means "no commit" in push events.
+  const nextSha = () => (++shaCounter).toString(16).padStart(40, '0');
   const mrIid = new Map<number, number>();
   const issueIid = new Map<number, number>();
 

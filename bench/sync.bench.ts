@@ -9,9 +9,12 @@ import { createLogger } from '../src/lib/logger.ts';
 import { SecretBox } from '../src/lib/secret-box.ts';
 import { entities } from '../src/modules/entities.ts';
 import { DataSourceRepository } from '../src/modules/sources/data-source.repository.ts';
+import { SourceClients } from '../src/modules/sources/source-clients.ts';
 import { SyncService } from '../src/modules/sync/sync.service.ts';
+import { TeammatesService } from '../src/modules/teammates/teammates.service.ts';
 import { createFakeGitLab, type FakeGitLab } from '../test/support/fake-gitlab/index.ts';
 import { BENCH_TOKEN, buildBenchScenario } from './sync-scenario.ts';
+import { countsByKind, differences, type StoredFact, storedTruth, truthOf } from './sync-truth.ts';
 
 /**
  * `npm run bench` (bench/run.ts) → this file: the sync of 50 teammates × 30 days served by the fake
@@ -26,6 +29,32 @@ const END = new Date('2024-06-28T23:00:00Z');
 
 const bench = buildBenchScenario({ teammates: TEAMMATES, days: DAYS, end: END });
 const teammateDays = TEAMMATES * DAYS;
+/** The sync's first-run window (SyncService's default of 30 days before `now`). */
+const WINDOW_START = new Date(END.getTime() - 30 * 86_400_000);
+const PAGE = 100;
+
+/**
+ * The fewest REST pages that hold the scenario's data (issue 17): each teammate's events at 100 a
+ * page (one page even when empty), and each project's commits of the window at 100 a page. GraphQL
+ * is counted as the run asks it (another change works on those lists).
+ */
+function restLowerBound(): { events: number; commits: number } {
+  const within = (at: string) => Date.parse(at) >= WINDOW_START.getTime() && Date.parse(at) <= END.getTime();
+  let events = 0;
+  for (const username of bench.usernames) {
+    const mine = (bench.scenario.events ?? []).filter(
+      (event) => event.author === username && within(event.created_at),
+    );
+    events += Math.max(1, Math.ceil(mine.length / PAGE));
+  }
+  const perProject = new Map<number, number>();
+  for (const commit of bench.scenario.commits ?? []) {
+    if (within(commit.committed_date))
+      perProject.set(commit.project_id, (perProject.get(commit.project_id) ?? 0) + 1);
+  }
+  const commits = [...perProject.values()].reduce((sum, count) => sum + Math.ceil(count / PAGE), 0);
+  return { events, commits };
+}
 
 function byEndpoint(fake: FakeGitLab): Record<string, number> {
   const counts = fake.countsByEndpoint();
@@ -59,18 +88,25 @@ async function runOurs() {
       createdBy: 'U0',
     });
     await em.flush();
+    // Teammates are mapped as /pulse map does (TeammatesService.map): the GitLab user id is looked up
+    // and stored then, so the sync never asks for it. Those look-ups are mapping's, not the sync's.
+    const clients = new SourceClients({ dispatcher, repository, logger: createLogger({ level: 'warn' }) });
+    const teammates = new TeammatesService({
+      orm,
+      repository,
+      clients,
+      logger: createLogger({ level: 'warn' }),
+    });
     for (const username of bench.usernames) {
-      const teammateId = crypto.randomUUID();
-      await em.execute('insert into teammate (id, workspace_id, slack_user_id) values (?, ?, ?)', [
-        teammateId,
-        'TBENCH',
-        `U${username.toUpperCase()}`,
-      ]);
-      await em.execute(
-        'insert into external_identity (id, teammate_id, data_source_id, username, username_key) values (?, ?, ?, ?, ?)',
-        [crypto.randomUUID(), teammateId, source.id, username, username],
-      );
+      await teammates.map({
+        teamId: 'TBENCH',
+        person: { slackUserId: `U${username.toUpperCase()}` },
+        username,
+        sourceName: 'bench',
+      });
     }
+    const mappingRequests = fake.requests.length;
+    fake.requests.length = 0;
     const service = new SyncService({
       orm,
       sources: repository,
@@ -93,6 +129,13 @@ async function runOurs() {
     const [{ count: rows } = { count: 0 }] = await em.execute<Array<{ count: number }>>(
       'select count(*)::int as count from activity',
     );
+    const facts = await em.execute<StoredFact[]>(
+      `select lower(substr(t.slack_user_id, 2)) as username, a.kind,
+         regexp_replace(a.natural_key, '^gitlab:[^:]+:[0-9]+:', '') as key,
+         a.lines_added as "linesAdded", a.lines_removed as "linesRemoved",
+         a.time_spent_seconds as "timeSpent", a.duration_seconds as duration
+       from activity a join teammate t on t.id = a.teammate_id`,
+    );
 
     fake.requests.length = 0;
     const incrementalStarted = performance.now();
@@ -107,6 +150,8 @@ async function runOurs() {
       stored,
       rows,
       rss,
+      facts,
+      mappingRequests,
       incremental: {
         status: second.sources[0]!.status,
         total: fake.requests.length,
@@ -214,6 +259,38 @@ function table(requests: Record<string, number>, total: number): string {
 }
 
 const ours = await runOurs();
+
+// Correctness before any figure: every teammate's activities equal the scenario's truth.
+const truth = truthOf(bench.scenario, { start: WINDOW_START, end: END });
+const wrong = differences(truth, storedTruth(ours.facts));
+if (wrong.length > 0 || ours.status !== 'succeeded') {
+  process.stderr.write(
+    `Sync bench FAILED the correctness check (status ${ours.status}):\n${wrong.join('\n')}\n`,
+  );
+  process.exit(1);
+}
+// A second run over the same data must find nothing to store.
+if (ours.incremental.status !== 'succeeded' || ours.incremental.stored !== 0) {
+  process.stderr.write(
+    `Sync bench FAILED: the re-sync with nothing new stored for ${ours.incremental.stored} teammates (status ${ours.incremental.status})\n`,
+  );
+  process.exit(1);
+}
+const truthCounts = countsByKind(truth);
+const checked = Object.entries(truthCounts)
+  .sort((a, b) => b[1] - a[1])
+  .map(([kind, n]) => `${n} ${kind}`)
+  .join(', ');
+const graphql = ours.firstRequests['POST /api/graphql'] ?? 0;
+const bound = restLowerBound();
+const lowerBound = bound.events + bound.commits + graphql;
+const ratio = ours.firstTotal / lowerBound;
+const rest = ours.firstTotal - graphql;
+const restRatio = rest / (bound.events + bound.commits);
+process.stdout.write(
+  `correctness: OK (${checked}); lower bound ${lowerBound} (events ${bound.events} + commits ${bound.commits} + GraphQL ${graphql}); requests ${ours.firstTotal}; ratio ${ratio.toFixed(2)}\n`,
+);
+
 const naive = await runNaive();
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const machine = `${os.availableParallelism()} CPUs (${cpu}), ${Math.round(os.totalmem() / 1024 ** 3)} GiB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -235,11 +312,35 @@ Machine: ${machine}. Measured by \`npm run bench\` on ${new Date().toISOString()
 | activities stored | ${ours.stored} (${ours.rows} rows; ${Math.round(ours.stored / (ours.wallMs / 1000))}/s) | — |
 | peak RSS of the bench process | ${ours.rss} MB (includes the in-process fake GitLab) | — |
 
+**Correctness** (checked before any ratio is printed; the bench fails otherwise): every teammate's stored
+activities equal the scenario's truth, key by key, with lines ± of each commit, seconds of each time log and
+duration of each pipeline — ${checked}.
+
+**Lower bound** (pages the data needs): ${bound.events} events pages (each teammate's events at ${PAGE} a page) +
+${bound.commits} commit pages (each project's commits of the window at ${PAGE} a page) + ${graphql} GraphQL requests
+(counted as the run asks them) = **${lowerBound}**. First sync: ${ours.firstTotal} requests, **ratio ${ratio.toFixed(2)}**
+(REST alone: ${rest} for ${bound.events + bound.commits} pages, ${restRatio.toFixed(2)}; above the bound:
+${
+  Object.entries(ours.firstRequests)
+    .filter(
+      ([endpoint]) =>
+        !['GET /users/:id/events', 'GET /projects/:id/repository/commits', 'POST /api/graphql'].includes(
+          endpoint,
+        ),
+    )
+    .map(([endpoint, n]) => `${n} \`${endpoint}\``)
+    .join(', ') || 'nothing'
+}, and ${(ours.firstRequests['GET /users/:id/events'] ?? 0) - bound.events} events and ${(ours.firstRequests['GET /projects/:id/repository/commits'] ?? 0) - bound.commits} commit requests over their pages).
+Teammates are mapped first as \`/pulse map\` does (TeammatesService.map looks each GitLab user id up once,
+${ours.mappingRequests} requests, and stores it), so the sync never asks \`GET /users\`; those look-ups are not counted above.
+
 Run status: ${ours.status}, ${ours.failures} teammate failures. The naive fetch gets no per-person attribution for commits
 (git author ≠ GitLab user), no single time-log entries (REST has per-issue totals only) and ${naive.failed} failed requests.
 
 Incremental re-sync with nothing new: **${ours.incremental.total} requests for ${TEAMMATES} teammates
-(${(ours.incremental.total / TEAMMATES).toFixed(2)} per teammate)**, ${seconds(ours.incremental.wallMs)}, ${ours.incremental.stored} teammates with changes, status ${ours.incremental.status}.
+(${(ours.incremental.total / TEAMMATES).toFixed(2)} per teammate)**, ${seconds(ours.incremental.wallMs)}, ${ours.incremental.stored} teammates with changes, status ${ours.incremental.status}:
+${ours.incremental.requests['GET /users/:id/events'] ?? 0} events requests (${((ours.incremental.requests['GET /users/:id/events'] ?? 0) / TEAMMATES).toFixed(2)} per teammate) and
+${ours.incremental.requests['POST /api/graphql'] ?? 0} GraphQL requests (time logs, review requests, own MRs and pipelines are lists per teammate, packed by GitLab's query complexity).
 A naive re-fetch repeats its whole first run.
 
 ActivityPulse first run, requests by endpoint:

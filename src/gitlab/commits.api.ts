@@ -10,10 +10,12 @@ export interface ListCommitsOptions {
   until?: string;
   /** Lines added/removed per commit; default true. */
   withStats?: boolean;
+  /** Every branch at once (GitLab then ignores `refName`): one listing serves a project's pushes. */
+  all?: boolean;
 }
 
 /**
- * Commits of one branch, newest first. X-Total is never sent for commits, so nothing here relies
+ * Commits of one branch (or of every branch with `all`), newest first. X-Total is never sent for commits, so nothing here relies
  * on it. `author` filters match git name/email, not GitLab usernames, so none is offered.
  */
 export function listCommits(
@@ -29,6 +31,7 @@ export function listCommits(
       since: options.since,
       until: options.until,
       with_stats: options.withStats ?? true,
+      all: options.all ? true : undefined,
     },
     commitSchema,
     { endpoint: 'GET /projects/:id/repository/commits' },

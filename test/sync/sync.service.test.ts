@@ -369,7 +369,8 @@ describe.each([
       source: pipelineSource,
     });
 
-    // Few requests: ada's 3 pushes on 2 branches → 2 commit listings (grace's push: 1); no MR
+    // Few requests: ONE commit listing of acme/billing for the window serves ada's 3 pushes on 2
+    // branches and grace's push (commits found by walking parent_ids back from each push); no MR
     // listing (the GraphQL lists of authored and awaited MRs told their facts); reviewers only for
     // MRs reviewed (!6) or newly awaiting review (!5, !7); one project lookup; THREE GraphQL
     // requests: time logs, review requests and own MRs of 3 teammates before the events (3×25 +
@@ -384,7 +385,7 @@ describe.each([
       'GET /projects/:id': 1,
       'GET /projects/:id/issues': 1,
       'GET /projects/:id/merge_requests/:iid/reviewers': 3,
-      'GET /projects/:id/repository/commits': 3,
+      'GET /projects/:id/repository/commits': 1,
       'POST /api/graphql': 3,
     });
     const [run] = await harness.sql<{
@@ -397,7 +398,7 @@ describe.each([
     }>('select status, api_calls, trigger, requested_by, failures, counts from sync_run where id = ?', [
       result!.syncRunId,
     ]);
-    expect(run).toMatchObject({ status: 'partial', api_calls: 20, trigger: 'command', requested_by: 'UADA' });
+    expect(run).toMatchObject({ status: 'partial', api_calls: 18, trigger: 'command', requested_by: 'UADA' });
     expect(run?.failures).toHaveLength(2);
     const [source] = await harness.sql<{
       status: string;

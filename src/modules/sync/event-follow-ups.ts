@@ -15,7 +15,8 @@ import { type MergeRequestFacts, mergeRequestRef } from './gitlab-activity.mappe
 
 /**
  * The few follow-up requests one page of events needs, each batched as far as GitLab allows:
- * - commits with lines ± by push group: contiguous pushes to one branch become ONE
+ * - commits with lines ± by push group, when the project's listing for the run (project-commits.ts)
+ *   cannot account for them: contiguous pushes to one branch become ONE
  *   `ref_name=<from>..<to>&with_stats=true` listing; a new branch lists its newest commit_count
  *   commits of `ref_name=<commit_to>`;
  * - merge request facts (branch, author, opened at, URL) by project: ONE `iids=1,2,3` listing;

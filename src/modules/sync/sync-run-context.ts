@@ -4,6 +4,7 @@ import { type GitLabClient, type GraphqlFeatures, MAX_QUERY_COMPLEXITY } from '.
 import type { Logger } from '../../lib/logger.ts';
 import type { StoredActivity } from '../activity/activity.repository.ts';
 import { MergeRequestLookups } from './event-follow-ups.ts';
+import { ProjectCommits } from './project-commits.ts';
 import { ProjectDirectory } from './project-directory.ts';
 import type { SyncRequest } from './sync.types.ts';
 import type { CursorMap } from './sync-cursor.repository.ts';
@@ -25,6 +26,8 @@ export interface SyncRunContext {
   baseUrl: string;
   projects: ProjectDirectory;
   mergeRequests: MergeRequestLookups;
+  /** One commit listing per project and window, shared by every teammate's pushes. */
+  commits: ProjectCommits;
   cursors: CursorMap;
   /** When this run started: where cursors rest after a complete read. */
   runStartedAt: Date;
@@ -59,6 +62,8 @@ export function buildRunContext(input: {
   cursors: CursorMap;
   runStartedAt: Date;
   firstSyncFrom: Date;
+  /** The earliest point any teammate's events are read from in this run. */
+  windowStart: Date;
   concurrency: number;
   graphqlBatchSize: number;
   features: GraphqlFeatures;
@@ -74,6 +79,7 @@ export function buildRunContext(input: {
     baseUrl: client.baseUrl,
     projects: new ProjectDirectory(client, input.cursors),
     mergeRequests: new MergeRequestLookups(client),
+    commits: new ProjectCommits(client, { since: input.windowStart, until: input.runStartedAt }),
     cursors: input.cursors,
     runStartedAt: input.runStartedAt,
     firstSyncFrom: input.firstSyncFrom,

@@ -215,6 +215,7 @@ export class SyncService implements SyncEngine {
         cursors,
         runStartedAt,
         firstSyncFrom,
+        windowStart,
         concurrency: this.#options.concurrency ?? 4,
         graphqlBatchSize: this.#options.graphqlBatchSize ?? 20,
         // Queries are built from what this GitLab's version has (one GET /version a run).

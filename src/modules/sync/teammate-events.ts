@@ -7,7 +7,7 @@ import {
   upsertActivities,
 } from '../activity/activity.repository.ts';
 import type { ActivityDraft } from '../activity/activity-draft.ts';
-import { commitsOfPushGroup, groupPushes, issueCreationTimes } from './event-follow-ups.ts';
+import { groupPushes, issueCreationTimes } from './event-follow-ups.ts';
 import {
   type MapContext,
   type MergeRequestFacts,
@@ -144,7 +144,8 @@ async function draftsOfPage(
   };
   const issuesCreated = new Map<string, string>();
 
-  // Merge request facts, one listing per project; commits, one listing per push group. In parallel.
+  // Merge request facts, one listing per project; commits out of the run's listing of each project
+  // (project-commits.ts). In parallel.
   const wantedByProject = new Map<number, Set<number>>();
   for (const event of events) {
     const mr = mergeRequestOf(event);
@@ -166,7 +167,7 @@ async function draftsOfPage(
         }
       }),
     ),
-    Promise.all(pushGroups.map((group) => commitsOfPushGroup(client, group))),
+    Promise.all(pushGroups.map((group) => context.commits.ofPush(group))),
   ]);
   for (const [index, commits] of commitLists.entries()) {
     const group = pushGroups[index]!;
