@@ -8,7 +8,6 @@ import {
   type RetryOptions,
   RunBudget,
 } from '../../gitlab/index.ts';
-import { isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
 import { runPool } from '../../lib/run-pool.ts';
@@ -16,25 +15,19 @@ import type { ActivityKind } from '../activity/activity-kinds.ts';
 import type { IDataSource } from '../sources/data-source.entity.ts';
 import type { DataSourceRepository } from '../sources/data-source.repository.ts';
 import { loadSyncIdentities } from '../teammates/external-identity.repository.ts';
-import type { PipelineInterest } from './graphql-streams.ts';
 import { refreshSourceVersion } from './source-version.ts';
-import { readGraphqlLists } from './steps/graphql-lists.step.ts';
-import { resolveIdentities } from './steps/resolve-identities.step.ts';
-import { runResultOf } from './steps/run-report.ts';
-import {
-  classifySyncError,
-  emptyReport,
-  mergeReports,
-  SOURCE_STOPPING_CODES,
-  type StepReport,
-} from './steps/step-report.ts';
-import { readTeammateEvents } from './steps/teammate-events.step.ts';
+import { readSource } from './steps/read-source.ts';
+import { foldRunReport, runResultOf } from './steps/run-report.ts';
+import { emptyReport, SOURCE_STOPPING_CODES, type StepReport, stopOf } from './steps/step-report.ts';
 import type { SyncEngine, SyncRequest, SyncResult, SyncSourceResult } from './sync.types.ts';
 import { loadCursors } from './sync-cursor.repository.ts';
-import { type HeldLock, isSyncRunning, LOCK_LOST_CODE, tryLockSource } from './sync-lock.ts';
+import { DEFAULT_SYNC_LIMITS, type SyncLimits } from './sync-limits.ts';
+import { type HeldLock, isSyncRunning, tryLockSource } from './sync-lock.ts';
 import { beatRun, finishRun, markInterruptedRuns, startRun } from './sync-run.repository.ts';
 import { buildRunContext, progressReporter } from './sync-run-context.ts';
-import { earliestEventsCursor, pipelineInterests } from './sync-teammates.ts';
+import { earliestEventsCursor } from './sync-teammates.ts';
+
+export { DEFAULT_SYNC_LIMITS, type SyncLimits } from './sync-limits.ts';
 
 export interface SyncServiceOptions {
   orm: Orm;
@@ -65,27 +58,6 @@ export interface SyncServiceOptions {
    */
   heartbeatMs?: number;
 }
-
-/** What one source's run may cost; the roots fill it from the GITLAB_* and SYNC_* settings. */
-export interface SyncLimits {
-  requestTimeoutMs: number;
-  maxResponseBytes: number;
-  maxPages: number;
-  maxRequestsPerRun: number;
-  runDeadlineMs: number;
-  /** Sources synced at the same time by one `sync` call (a fetch of every source). */
-  sourceConcurrency: number;
-}
-
-/** The defaults of the GITLAB_* and SYNC_* limit settings (RELIABILITY.md). */
-export const DEFAULT_SYNC_LIMITS: SyncLimits = {
-  requestTimeoutMs: 60_000,
-  maxResponseBytes: 10 * 1024 * 1024,
-  maxPages: 1_000,
-  maxRequestsPerRun: 20_000,
-  runDeadlineMs: 30 * 60_000,
-  sourceConcurrency: 4,
-};
 
 const DEFAULT_HEARTBEAT_MS = 15_000;
 
@@ -239,74 +211,23 @@ export class SyncService implements SyncEngine {
       context.teammateDone = progressReporter(source, request, identities.length, logger);
       const stopped = () => reports.some((report) => report.stop) || request.signal?.aborted === true;
 
-      // 1. Who each teammate is on GitLab (a look-up only the first time).
-      const { report: identified, resolved } = await resolveIdentities(context, identities, logger);
-      reports.push(identified);
-      const teammates = resolved.map((entry) => entry.teammate);
-
-      // 2. Time logs, review requests, the teammates' own MRs and the pipelines of projects they
-      //    worked on before, batched: before the events, so the events find most MR facts known.
-      const known = teammates.flatMap((teammate) =>
-        pipelineInterests(teammate, new Set(), context.projects, cursors, runStartedAt),
-      );
-      if (teammates.length > 0 && !stopped()) {
-        reports.push(
-          await readGraphqlLists(
-            context,
-            { timelogs: teammates, reviews: teammates, authored: teammates, pipelines: known },
-            'Time logged, review requests and pipelines',
-            logger,
-          ),
-        );
-      }
-
-      // 3. Each teammate's events, page by page, with their follow-ups.
-      if (!stopped()) {
-        const { report: read, interests } = await readTeammateEvents(context, resolved, logger);
-        reports.push(read);
-
-        // 4. Pipelines of projects worked on for the first time in this run, batched.
-        const asked = new Set(known.map(interestKey));
-        const fresh = interests.filter((interest) => !asked.has(interestKey(interest)));
-        if (fresh.length > 0 && !stopped()) {
-          reports.push(await readGraphqlLists(context, { pipelines: fresh }, 'Pipelines', logger));
-        }
-      }
+      reports.push(...(await readSource(context, identities, logger, stopped)));
     } catch (error) {
-      const meaning = classifySyncError(error);
-      if (!meaning.stopsSource) logger.error({ err: error, dataSourceId: source.id }, 'sync failed');
-      reports.push({
-        ...emptyReport(),
-        stop: meaning.stopsSource
-          ? { code: meaning.code, userMessage: meaning.userMessage }
-          : {
-              code: meaning.code === 'SYNC_UNEXPECTED' ? 'SYNC_FAILED' : meaning.code,
-              userMessage:
-                meaning.code === 'SYNC_UNEXPECTED'
-                  ? 'The sync stopped on an unexpected error; the details are in the ActivityPulse logs.'
-                  : meaning.userMessage,
-            },
-      });
+      // Past the steps' own failure handling: the run stops, saying why in words.
+      const stop = stopOf(error);
+      if (stop.code === 'SYNC_FAILED') logger.error({ err: error, dataSourceId: source.id }, 'sync failed');
+      reports.push({ ...emptyReport(), stop });
     } finally {
       budget.dispose();
     }
 
     // 5. Finish: one report folded from the steps, recorded with the run.
     clearInterval(heartbeat);
-    const report = mergeReports(reports);
-    if (lock.lost && !(report.stop && SOURCE_STOPPING_CODES.has(report.stop.code))) {
-      const reason = lock.signal.reason;
-      report.stop = {
-        code: LOCK_LOST_CODE,
-        userMessage: isCodedError(reason)
-          ? reason.userMessage
-          : 'The database connection dropped during this sync.',
-      };
-    }
-    if (request.signal?.aborted && !lock.lost)
-      report.notes.push('The sync was stopped early; the next one continues where it stopped.');
-    if (identities.length === 0)
-      report.notes.push('No teammates are mapped to this source yet: map them with /pulse map.');
+    const report = foldRunReport(reports, {
+      lock,
+      aborted: request.signal?.aborted === true,
+      mapped: identities.length,
+    });
     const durationMs = Math.round(performance.now() - started);
     const result = runResultOf({
       base: { ...base, syncRunId: runId },
@@ -375,6 +296,3 @@ export class SyncService implements SyncEngine {
     });
   }
 }
-
-const interestKey = (interest: PipelineInterest) =>
-  `${interest.teammate.teammateId}\u0000${interest.projectPath}`;

@@ -17,6 +17,7 @@ import {
   mapReviewRequest,
   mergeRequestOf,
   mergeRequestRef,
+  projectPathFromWebUrl,
   reviewedMergeRequestOf,
 } from './gitlab-activity.mapper.ts';
 import type { ProjectDirectory } from './project-directory.ts';
@@ -163,7 +164,7 @@ async function draftsOfPage(
       [...wantedByProject].map(async ([projectId, iids]) => {
         for (const facts of await context.mergeRequests.facts(projectId, [...iids])) {
           mergeRequests.set(mergeRequestRef(facts.projectId, facts.iid), facts);
-          projects.learn(facts.projectId, projectPathOf(facts.webUrl, context.baseUrl));
+          projects.learn(facts.projectId, projectPathFromWebUrl(facts.webUrl, context.baseUrl));
         }
       }),
     ),
@@ -172,7 +173,7 @@ async function draftsOfPage(
   for (const [index, commits] of commitLists.entries()) {
     const group = pushGroups[index]!;
     const first = commits?.[0];
-    if (first) projects.learn(group.projectId, projectPathOf(first.web_url, context.baseUrl));
+    if (first) projects.learn(group.projectId, projectPathFromWebUrl(first.web_url, context.baseUrl));
   }
   await projects.resolve(events.map((event) => event.project_id).filter((id) => typeof id === 'number'));
 
@@ -306,11 +307,4 @@ function pushedPaths(events: GitLabEvent[], projects: ProjectDirectory): string[
     if (path) paths.add(path);
   }
   return [...paths];
-}
-
-function projectPathOf(webUrl: string, baseUrl: string): string | null {
-  const prefix = `${baseUrl.replace(/\/+$/, '')}/`;
-  if (!webUrl.startsWith(prefix)) return null;
-  const [path] = webUrl.slice(prefix.length).split('/-/');
-  return path && path !== '' ? path : null;
 }

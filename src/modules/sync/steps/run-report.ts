@@ -1,6 +1,33 @@
+import { isCodedError } from '../../../lib/errors.ts';
 import type { ActivityKind } from '../../activity/activity-kinds.ts';
 import type { SyncSourceResult } from '../sync.types.ts';
-import { RUN_LIMIT_CODES, type StepReport } from './step-report.ts';
+import { type HeldLock, LOCK_LOST_CODE } from '../sync-lock.ts';
+import { mergeReports, RUN_LIMIT_CODES, SOURCE_STOPPING_CODES, type StepReport } from './step-report.ts';
+
+/**
+ * The steps' reports folded into one, with what the run itself knows: a lost lock stops it (unless
+ * the source already stopped for its own reason), an abort and a source with nobody mapped are said.
+ */
+export function foldRunReport(
+  reports: readonly StepReport[],
+  run: { lock: Pick<HeldLock, 'lost' | 'signal'>; aborted: boolean; mapped: number },
+): StepReport {
+  const report = mergeReports(reports);
+  if (run.lock.lost && !(report.stop && SOURCE_STOPPING_CODES.has(report.stop.code))) {
+    const reason: unknown = run.lock.signal.reason;
+    report.stop = {
+      code: LOCK_LOST_CODE,
+      userMessage: isCodedError(reason)
+        ? reason.userMessage
+        : 'The database connection dropped during this sync.',
+    };
+  }
+  if (run.aborted && !run.lock.lost)
+    report.notes.push('The sync was stopped early; the next one continues where it stopped.');
+  if (run.mapped === 0)
+    report.notes.push('No teammates are mapped to this source yet: map them with /pulse map.');
+  return report;
+}
 
 /**
  * The run's result, made from the steps' folded report: failed when the source stopped or every

@@ -108,3 +108,19 @@ export function recordTeammateError(
         : meaning.userMessage,
   });
 }
+
+/**
+ * An error no step handled: a source-wide one stops the source as itself; anything else stops the
+ * run as SYNC_FAILED, its detail left to the logs.
+ */
+export function stopOf(error: unknown): SourceStop {
+  const meaning = classifySyncError(error);
+  if (meaning.stopsSource) return { code: meaning.code, userMessage: meaning.userMessage };
+  if (meaning.code === 'SYNC_UNEXPECTED') {
+    return {
+      code: 'SYNC_FAILED',
+      userMessage: 'The sync stopped on an unexpected error; the details are in the ActivityPulse logs.',
+    };
+  }
+  return { code: meaning.code, userMessage: meaning.userMessage };
+}
