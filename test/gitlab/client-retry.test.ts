@@ -19,7 +19,7 @@ describe('GitLabClient retries', () => {
     expect(user.username).toBe('ada');
     expect(kit.fake.count(USER)).toBe(3);
     expect(kit.sleeps).toEqual([3_000, 3_000]);
-    expect(client.stats).toEqual({ requests: 3, retries: 2, rateLimited: 2 });
+    expect(client.stats).toEqual({ requests: 3, retries: 2, rateLimited: 2, unreadableItems: 0 });
   });
 
   it('backs off on a plain-text 429 without any header', async () => {
@@ -49,7 +49,7 @@ describe('GitLabClient retries', () => {
 
     expect(kit.fake.count(USER)).toBe(2);
     expect(kit.sleeps).toEqual([500]);
-    expect(client.stats).toEqual({ requests: 2, retries: 1, rateLimited: 0 });
+    expect(client.stats).toEqual({ requests: 2, retries: 1, rateLimited: 0, unreadableItems: 0 });
   });
 
   it('retries after the connection is reset without an answer', async () => {
@@ -80,7 +80,7 @@ describe('GitLabClient retries', () => {
     expect(error.message).toContain('gave up after 5 attempts');
     expect(kit.fake.count(USER)).toBe(5);
     expect(kit.sleeps).toEqual([500, 1_000, 2_000, 4_000]);
-    expect(client.stats).toEqual({ requests: 5, retries: 4, rateLimited: 5 });
+    expect(client.stats).toEqual({ requests: 5, retries: 4, rateLimited: 5, unreadableItems: 0 });
   });
 
   it('gives up at once when Retry-After is beyond the wait budget', async () => {
@@ -119,7 +119,7 @@ describe('GitLabClient retries', () => {
 
     expect(error).toMatchObject({ code });
     expect(kit.fake.count(USER)).toBe(1);
-    expect(client.stats).toEqual({ requests: 1, retries: 0, rateLimited: 0 });
+    expect(client.stats).toEqual({ requests: 1, retries: 0, rateLimited: 0, unreadableItems: 0 });
     expect(kit.sleeps).toEqual([]);
   });
 

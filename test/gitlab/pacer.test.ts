@@ -116,7 +116,7 @@ describe('pacing through the client', () => {
     // 20 allowed a minute. The 19th response leaves 1 (< 10% of 20): the last request waits for
     // the rest of the window instead of spending the last slot and racing into a 429.
     expect(kit.sleeps).toEqual([60_000]);
-    expect(client.stats).toEqual({ requests: 20, retries: 0, rateLimited: 0 });
+    expect(client.stats).toEqual({ requests: 20, retries: 0, rateLimited: 0, unreadableItems: 0 });
     expect(kit.fake.requests.every((request) => request.status === 200)).toBe(true);
   });
 });

@@ -175,8 +175,8 @@ describe('the App Home dashboard', () => {
     expect(text).toContain('<@U0ALICE> — gitlab: @ada');
     expect(text).toContain('<#C0DIGEST> at 09:30 Europe/Berlin on weekdays');
     expect(text).toContain('Last sync: `gitlab` succeeded, 1 hour ago');
-    expect(text).toContain('source_fetch');
-    // Test connection uses the stored token: admins only.
+    // Fetch now and Test connection use the stored token: admins only.
+    expect(text).not.toContain('source_fetch');
     expect(text).not.toContain('source_test');
     expect(text).not.toContain('source_remove');
     expect(text).not.toContain('source_add');

@@ -212,6 +212,17 @@ export class SyncService implements SyncEngine {
       const stopped = () => reports.some((report) => report.stop) || request.signal?.aborted === true;
 
       reports.push(...(await readSource(context, identities, logger, stopped)));
+      const unreadable = client.stats.unreadableItems;
+      if (unreadable > 0) {
+        logger.warn({ dataSourceId: source.id, unreadable }, 'GitLab list items skipped: unreadable');
+        reports.push({
+          ...emptyReport(),
+          incomplete: true,
+          notes: [
+            `${unreadable === 1 ? '1 item' : `${unreadable} items`} GitLab sent could not be read and ${unreadable === 1 ? 'was' : 'were'} skipped; the rest is stored.`,
+          ],
+        });
+      }
     } catch (error) {
       // Past the steps' own failure handling: the run stops, saying why in words.
       const stop = stopOf(error);

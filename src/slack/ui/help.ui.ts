@@ -11,7 +11,10 @@ const COMMANDS: Array<[string, string]> = [
   ['`/pulse teammates`', 'who is mapped to which GitLab user'],
   ['`/pulse map @user <gitlab-username> [source]`', 'map a teammate to a GitLab username'],
   ['`/pulse unmap @user [source]`', 'remove a mapping'],
-  ['`/pulse fetch [source] [since]`', 'sync GitLab activity now (since: 7d, 30d or YYYY-MM-DD)'],
+  [
+    '`/pulse fetch [source] [since]`',
+    'sync GitLab activity now, admins (since: 7d, 30d or YYYY-MM-DD); everyone is synced every 15 minutes anyway',
+  ],
   [
     '`/pulse activity [@user] [gitlab] [today|yesterday|7d|30d|YYYY-MM-DD|YYYY-MM-DD..YYYY-MM-DD]`',
     'what someone did, from stored activity: yourself unless you name someone, the last 7 days unless you give a range (`gitlab`, or a source’s name, narrows it to one source)',

@@ -38,7 +38,8 @@ export function presentHome(
   }
   for (const source of dashboard.sources.slice(0, MAX_SOURCES)) {
     blocks.push(section(sourceStatusText(source, options)));
-    blocks.push(actions(`home_source:${source.id}`, sourceButtons(source, options.canManage)));
+    const buttons = sourceButtons(source, options.canManage);
+    if (buttons.length > 0) blocks.push(actions(`home_source:${source.id}`, buttons));
   }
   if (dashboard.sources.length > MAX_SOURCES) {
     blocks.push(context([`…and ${dashboard.sources.length - MAX_SOURCES} more: see \`/pulse sources\`.`]));

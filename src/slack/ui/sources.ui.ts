@@ -41,7 +41,8 @@ export function presentSourceList(
   const blocks: KnownBlock[] = [header(`Data sources (${sources.length})`)];
   for (const source of sources) {
     blocks.push(section(sourceStatusText(source, options)));
-    blocks.push(actions(`source:${source.id}`, sourceButtons(source, options.canManage)));
+    const buttons = sourceButtons(source, options.canManage);
+    if (buttons.length > 0) blocks.push(actions(`source:${source.id}`, buttons));
   }
   const failing = sources.filter((source) => source.status === 'failing').length;
   const text = `${plural(sources.length, 'data source')}${failing > 0 ? `, ${failing} failing` : ''}: ${sources
@@ -54,11 +55,12 @@ export function presentSourceList(
   return fitMessage(text, blocks);
 }
 
+/** A source's buttons: every one uses its stored token or changes it, so admins only (none for others). */
 export function sourceButtons(source: SourceView, canManage: boolean) {
-  const buttons = [button({ text: 'Fetch now', actionId: ACTIONS.sourceFetch, value: source.id })];
+  const buttons: ReturnType<typeof button>[] = [];
   if (canManage) {
-    // Test connection uses the stored token: shown to admins only, like Edit and Remove.
-    buttons.unshift(button({ text: 'Test connection', actionId: ACTIONS.sourceTest, value: source.id }));
+    buttons.push(button({ text: 'Test connection', actionId: ACTIONS.sourceTest, value: source.id }));
+    buttons.push(button({ text: 'Fetch now', actionId: ACTIONS.sourceFetch, value: source.id }));
     buttons.push(button({ text: 'Edit', actionId: ACTIONS.sourceEdit, value: source.id }));
     buttons.push(
       button({

@@ -3,7 +3,7 @@ import { runFetch } from '../../flows/fetch.flow.ts';
 import { commandFetchSink } from '../../flows/message-sink.ts';
 import { whoIsAsking } from '../../permissions.ts';
 import { presentFetchBusy, presentFetchPointer } from '../../ui/fetch.ui.ts';
-import type { CommandContext } from './command-context.ts';
+import { type CommandContext, managerAsking } from './command-context.ts';
 
 const USAGE = 'Use `/pulse fetch [source] [since]`, since as `7d`, `30d` or `YYYY-MM-DD`.';
 
@@ -21,6 +21,8 @@ export async function fetchCommand(ctx: CommandContext): Promise<void> {
     return;
   }
   await ctx.ack();
+  // A fetch makes the app call GitLab with the stored tokens: admins only, like source test.
+  if (!(await managerAsking(ctx))) return;
   const asker = await whoIsAsking(deps, ctx.client, ctx.teamId, ctx.userId);
   let since: Date | undefined;
   if (sinceWords[0]) {
