@@ -5,8 +5,11 @@ import { ormOptions } from './src/db/orm.ts';
 import { entities } from './src/modules/entities.ts';
 
 /**
- * Configuration for the MikroORM CLI (`npx mikro-orm debug`, `migration:up`, `migration:create`).
- * The app itself does not read this file: `src/db/orm.ts` holds the options both share.
+ * Configuration for the MikroORM CLI (`npx mikro-orm debug`, `migration:up`, `migration:create`),
+ * handed to it by `mikro-orm.config.js` (the CLI reads `.ts` only through a loader of its own list;
+ * Node 24 runs TypeScript natively, so `preferTs: false` in package.json and a one-line `.js`
+ * re-export are all it takes). The app itself does not read this file: `src/db/orm.ts` holds the
+ * options both share.
  *
  * The database is the app's: DATABASE_URL, or — when it is unset — the embedded PostgreSQL under
  * DATA_DIR (`./.data`), started for the command and stopped when it exits. Stop `npm start` first
@@ -34,10 +37,6 @@ export default async function cliConfig(): Promise<Options> {
   const options = ormOptions(url, entities);
   return {
     ...options,
-    // The CLI's TypeScript loader (jiti, see package.json) hands a .ts module over as its default
-    // export; MikroORM looks for the migration class among the module's values.
-    dynamicImportProvider: (id: string) =>
-      import(id).then((module: { default?: unknown }) => module.default ?? module),
     migrations: {
       ...options.migrations,
       migrationsList: undefined,

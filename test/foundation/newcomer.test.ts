@@ -104,12 +104,13 @@ describe('a newcomer on a fresh clone', () => {
       await database.drop();
     });
 
-    it('finds mikro-orm.config.ts and connects (npx mikro-orm debug)', async () => {
+    it('finds the configuration and connects (npx mikro-orm debug)', async () => {
       const result = await run(process.execPath, [cli, 'debug'], {
         cwd: ROOT,
         env: { ...BASE_ENV, DATABASE_URL: database.url },
       });
-      expect(result.output).toMatch(/mikro-orm\.config\.ts \S*found/);
+      expect(result.output).toMatch(/mikro-orm\.config\.js \S*found/);
+      expect(result.output).not.toMatch(/Neither .* found in the project dependencies/);
       expect(result.output).toContain('configuration');
       expect(result.output).toContain('database connection successful');
       expect(result.output).not.toContain(new URL(database.url).password || 'no-password-in-url');
