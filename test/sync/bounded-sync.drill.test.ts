@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/lib/logger.ts';
 import { runScheduledSync } from '../../src/modules/sync/scheduled-sync.job.ts';
@@ -15,6 +18,7 @@ import { createSyncHarness, SYNC_NOW, type SyncHarness } from './sync-harness.ts
  * Figures are printed (DRILL …) for BENCHMARKS.md.
  */
 const ADA_EVENTS = '/api/v4/users/41/events';
+const execFileAsync = promisify(execFile);
 const TEAM = ['ada', 'grace'];
 
 interface Drill {
@@ -270,5 +274,22 @@ describe('drills: a hostile GitLab is bounded and isolated (issue 14)', () => {
     fake.setFault();
     expect((await syncOne(entry, id)).status).toBe('succeeded');
     expect(await rowsOf(entry, id, fake)).toEqual(clean);
+  });
+
+  it('a 50 MB answer read by a process of its own keeps that process far under 400 MB', async () => {
+    const entry = await drill();
+    const fake = await gitlab(entry, faults.hugeBody(50 * 1024 * 1024, { match: { path: ADA_EVENTS } }));
+    const probe = path.resolve(import.meta.dirname, '../support/probes/huge-answer.probe.ts');
+    const { stdout } = await execFileAsync(process.execPath, [probe, fake.url, SYNC_TOKEN], {
+      env: { PATH: process.env['PATH'] ?? '' },
+      timeout: 60_000,
+    });
+    const figures = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as {
+      outcome: string;
+      peakMb: number;
+    };
+    report('50MB-answer-own-process', figures);
+    expect(figures.outcome).toBe('GITLAB_RESPONSE_TOO_LARGE');
+    expect(figures.peakMb).toBeLessThan(400);
   });
 });
