@@ -31,23 +31,6 @@ export interface ActivityPageRef {
   f: number;
 }
 
-/**
- * Every headline number, zeros included, the same for any period (the App Home's own week). The
- * `/pulse activity` answer says only what happened (`workSummaryLine`).
- */
-export function summaryLine(summary: ActivitySummary): string {
-  const c = summary.counts;
-  return [
-    `MRs: ${c.mr_opened} opened, ${c.mr_merged} merged, ${summary.mrsReviewed} reviewed`,
-    plural(c.mr_approved, 'approval'),
-    `${plural(c.commit_pushed, 'commit')} (+${summary.linesAdded} −${summary.linesRemoved})`,
-    `Issues: ${c.issue_opened} opened, ${c.issue_closed} closed`,
-    plural(c.mr_commented + c.issue_commented, 'comment'),
-    `${formatDuration(summary.timeLoggedSeconds)} logged`,
-    `Pipelines: ${summary.pipelinesPassed} passed, ${summary.pipelinesFailed} failed`,
-  ].join(' · ');
-}
-
 /** Only what happened in the period, in the reader's words: no "0 issues closed". */
 export function workSummaryLine(summary: ActivitySummary): string {
   const c = summary.counts;

@@ -1,7 +1,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { Dashboard } from '../../modules/dashboard/dashboard.service.ts';
 import { ACTIONS } from '../ids.ts';
-import { summaryLine } from './activity.ui.ts';
+import { workSummaryLine } from './activity.ui.ts';
 import { context, divider, escapeMrkdwn, header, section } from './blocks.ts';
 import { formatAgo, weekdaysLabel } from './format.ts';
 import { sourceButtons, sourceStatusText } from './sources.ui.ts';
@@ -112,5 +112,5 @@ function mineText(dashboard: Dashboard, slackUserId: string): string {
     return `You are not mapped to a GitLab user yet. A workspace admin can run \`/pulse map <@${slackUserId}> <gitlab-username>\`.`;
   }
   if (mine.summary.total === 0) return 'Nothing stored yet this week.';
-  return `${summaryLine(mine.summary)}\nDetails: \`/pulse activity <@${slackUserId}> 7d\``;
+  return `${workSummaryLine(mine.summary)}\nDetails: \`/pulse activity <@${slackUserId}> 7d\``;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { presentActivity, summaryLine } from '../../../src/slack/ui/activity.ui.ts';
+import { presentActivity, workSummaryLine } from '../../../src/slack/ui/activity.ui.ts';
 import {
   presentFetchBusy,
   presentFetchProgress,
@@ -112,8 +112,8 @@ describe('activity builders', () => {
       pipelinesFailed: 1,
       mrsReviewed: 2,
     };
-    expect(summaryLine(summary)).toBe(
-      'MRs: 2 opened, 1 merged, 2 reviewed · 3 approvals · 4 commits (+120 −30) · Issues: 1 opened, 0 closed · 3 comments · 1h 30m logged · Pipelines: 5 passed, 1 failed',
+    expect(workSummaryLine(summary)).toBe(
+      '2 MRs opened, 1 merged · 2 MRs reviewed · 3 approvals · 4 commits (+120 −30) · 1 issue opened · 3 comments · 1h 30m logged · pipelines 5 passed, 1 failed',
     );
   });
 
