@@ -1,7 +1,6 @@
-import { isUnknownSlackUser } from '../../slack-api-errors.ts';
-import { resolveUserArgument, type SlackUser } from '../../slack-users.ts';
 import { presentMapped } from '../../ui/teammates.ui.ts';
-import { type CommandContext, managerAsking } from './command-context.ts';
+import type { CommandContext } from './command-context.ts';
+import { mappingTarget } from './mapping-target.ts';
 
 const USAGE = 'Use `/pulse map @user <gitlab-username> [source]`, e.g. `/pulse map @alice alice.smith`.';
 
@@ -13,28 +12,13 @@ export async function mapCommand(ctx: CommandContext): Promise<void> {
     return;
   }
   await ctx.ack();
-  if (!(await managerAsking(ctx))) return;
-  const person = await resolveUserArgument(() => ctx.deps.users.members(ctx.client, ctx.teamId), who);
-  if (!person.ok) {
-    await ctx.respond({ response_type: 'ephemeral', text: `${person.message} ${USAGE}` });
-    return;
-  }
-  let slackUser: SlackUser;
-  try {
-    // https://docs.slack.dev/reference/methods/users.info — `user_not_found` is a person, not a failure.
-    slackUser = await ctx.deps.users.user(ctx.client, ctx.teamId, person.userId);
-  } catch (error) {
-    if (!isUnknownSlackUser(error)) throw error;
-    ctx.deps.logger.info({ teamId: ctx.teamId, code: 'SLACK_USER_NOT_FOUND' }, 'map: Slack user not found');
-    await ctx.respond({
-      response_type: 'ephemeral',
-      text: `Slack could not find the user you named: they may have left this workspace or belong to another one. Pick them from Slack’s @ suggestions. ${USAGE}`,
-    });
-    return;
-  }
+  const target = await mappingTarget(ctx, who, USAGE);
+  if (!target) return;
+  const slackUser = await target.user();
+  if (!slackUser) return;
   const result = await ctx.deps.services.teammates.map({
     teamId: ctx.teamId,
-    person: { slackUserId: person.userId, displayName: slackUser.displayName, timezone: slackUser.timezone },
+    person: { slackUserId: target.userId, displayName: slackUser.displayName, timezone: slackUser.timezone },
     username,
     ...(sourceName ? { sourceName } : {}),
   });

@@ -1,6 +1,6 @@
-import { resolveUserArgument } from '../../slack-users.ts';
 import { presentUnmapped } from '../../ui/teammates.ui.ts';
-import { type CommandContext, managerAsking } from './command-context.ts';
+import type { CommandContext } from './command-context.ts';
+import { mappingTarget } from './mapping-target.ts';
 
 const USAGE = 'Use `/pulse unmap @user [source]`.';
 
@@ -12,12 +12,8 @@ export async function unmapCommand(ctx: CommandContext): Promise<void> {
     return;
   }
   await ctx.ack();
-  if (!(await managerAsking(ctx))) return;
-  const person = await resolveUserArgument(() => ctx.deps.users.members(ctx.client, ctx.teamId), who);
-  if (!person.ok) {
-    await ctx.respond({ response_type: 'ephemeral', text: `${person.message} ${USAGE}` });
-    return;
-  }
+  const person = await mappingTarget(ctx, who, USAGE);
+  if (!person) return;
   const removed = await ctx.deps.services.teammates.unmap({
     teamId: ctx.teamId,
     slackUserId: person.userId,

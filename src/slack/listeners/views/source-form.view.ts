@@ -3,7 +3,6 @@ import type { ModalView } from '@slack/types';
 import { z } from 'zod';
 import type { FieldErrors, SaveOutcome, SourceField } from '../../../modules/sources/source.types.ts';
 import type { SlackDeps } from '../../deps.ts';
-import { userMessageOf } from '../../error-message.ts';
 import { SOURCE_FORM } from '../../ids.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { escapeMrkdwn } from '../../ui/blocks.ts';
@@ -14,7 +13,7 @@ import {
   presentSourceSaved,
   type SourceFormMetadata,
 } from '../../ui/sources.ui.ts';
-import { errorsByBlock, raceSubmission } from './submission-budget.ts';
+import { submitForm } from './submit-form.ts';
 import { submissionSchema, teamOf, textValue } from './view-state.ts';
 
 const metadataSchema = z.object({
@@ -83,50 +82,25 @@ export function sourceFormSubmission(deps: SlackDeps) {
         ? deps.services.sources.add({ ...input, teamId, userId })
         : deps.services.sources.edit({ ...input, teamId, userId, sourceId: meta.sourceId! });
     })();
-    const raced = await raceSubmission(deps, args.ack, work, 'Source');
-    if (!raced) return;
-    if (raced.done) {
-      const outcome = raced.value;
-      if (!outcome.ok && 'errors' in outcome) {
-        await args.ack({
-          response_action: 'errors',
-          errors: errorsByBlock(outcome.errors, (field) => BLOCK_BY_FIELD[field as SourceField]),
-        });
-      } else {
-        await args.ack({ response_action: 'update', view: finalView(outcome) });
-      }
-      return;
-    }
-
     testing.add(viewId);
-    await args.ack({
-      response_action: 'update',
-      view: presentSourceForm({
+    await submitForm({
+      deps,
+      ack: args.ack,
+      client: args.client,
+      viewId,
+      title: 'Source',
+      work,
+      errorsOf: (outcome) => (!outcome.ok && 'errors' in outcome ? outcome.errors : undefined),
+      blockOf: (field) => BLOCK_BY_FIELD[field as SourceField],
+      finalView,
+      waitingView: presentSourceForm({
         metadata: meta,
         values,
         notice: ':hourglass_flowing_sand: Testing the connection… this form updates when the test is done.',
       }),
-    });
-    deps.background.run('source-form-test', async () => {
-      let view: ModalView;
-      try {
-        const outcome = await raced.pending;
-        view =
-          !outcome.ok && 'errors' in outcome
-            ? presentSourceForm({ metadata: meta, values, notice: errorNotice(outcome.errors) })
-            : finalView(outcome);
-      } catch (error) {
-        deps.logger.error({ err: error }, 'source form test failed');
-        view = presentSourceForm({
-          metadata: meta,
-          values,
-          notice: `:x: ${userMessageOf(error)}`,
-        });
-      } finally {
-        testing.delete(viewId);
-      }
-      // https://docs.slack.dev/reference/methods/views.update
-      await args.client.views.update({ view_id: viewId, view });
+      lateErrorsView: (errors) => presentSourceForm({ metadata: meta, values, notice: errorNotice(errors) }),
+      lateFailureView: (message) => presentSourceForm({ metadata: meta, values, notice: `:x: ${message}` }),
+      settled: () => testing.delete(viewId),
     });
   };
 }

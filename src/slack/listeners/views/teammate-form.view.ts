@@ -2,13 +2,12 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import type { ModalView } from '@slack/types';
 import type { SetMappingsOutcome } from '../../../modules/teammates/teammates.service.ts';
 import type { SlackDeps } from '../../deps.ts';
-import { userMessageOf } from '../../error-message.ts';
 import { TEAMMATE_FORM, usernameActionPerson } from '../../ids.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { escapeMrkdwn } from '../../ui/blocks.ts';
 import { presentNoticeModal } from '../../ui/sources.ui.ts';
 import { presentTeammateForm, presentTeammateSaved } from '../../ui/teammates.ui.ts';
-import { errorsByBlock, raceSubmission } from './submission-budget.ts';
+import { submitForm } from './submit-form.ts';
 import { submissionSchema, teamOf } from './view-state.ts';
 
 type Outcome = (SetMappingsOutcome & { slackUserId: string }) | { ok: false; refused: true };
@@ -64,58 +63,38 @@ export function teammateFormSubmission(deps: SlackDeps) {
       });
       return { ...outcome, slackUserId };
     })();
-    const raced = await raceSubmission(deps, args.ack, work, 'Edit teammate');
-    if (!raced) return;
-    if (raced.done) {
-      const outcome = raced.value;
-      if (!outcome.ok && 'errors' in outcome) {
-        await args.ack({
-          response_action: 'errors',
-          errors: errorsByBlock(outcome.errors, (sourceId) => `${TEAMMATE_FORM.sourcePrefix}${sourceId}`),
+    await submitForm({
+      deps,
+      ack: args.ack,
+      client: args.client,
+      viewId: body.view.id,
+      title: 'Edit teammate',
+      work,
+      errorsOf: (outcome) => (!outcome.ok && 'errors' in outcome ? outcome.errors : undefined),
+      blockOf: (sourceId) => `${TEAMMATE_FORM.sourcePrefix}${sourceId}`,
+      finalView,
+      waitingView: presentNoticeModal(
+        'Edit teammate',
+        ':hourglass_flowing_sand: Checking the usernames on GitLab…',
+      ),
+      lateErrorsView: async (errors) => {
+        const [sources, teammate] = await Promise.all([
+          deps.services.sources.list(teamId),
+          deps.services.teammates.get(teamId, slackUserId),
+        ]);
+        return presentTeammateForm({
+          slackUserId,
+          sources,
+          identities: teammate.identities,
+          notice: Object.entries(errors)
+            .map(([sourceId, message]) => {
+              const name = sources.find((source) => source.id === sourceId)?.name ?? 'source';
+              return `:x: *${escapeMrkdwn(name)}*: ${escapeMrkdwn(message)}`;
+            })
+            .join('\n'),
         });
-      } else {
-        await args.ack({ response_action: 'update', view: finalView(outcome) });
-      }
-      return;
-    }
-    await args.ack({
-      response_action: 'update',
-      view: presentNoticeModal('Edit teammate', ':hourglass_flowing_sand: Checking the usernames on GitLab…'),
-    });
-    deps.background.run('teammate-form-check', async () => {
-      let view: ModalView;
-      try {
-        const outcome = await raced.pending;
-        if (!outcome.ok && 'errors' in outcome) {
-          const [sources, teammate] = await Promise.all([
-            deps.services.sources.list(teamId),
-            deps.services.teammates.get(teamId, slackUserId),
-          ]);
-          view = presentTeammateForm({
-            slackUserId,
-            sources,
-            identities: teammate.identities,
-            notice: Object.entries(outcome.errors)
-              .map(([sourceId, message]) => {
-                const name = sources.find((source) => source.id === sourceId)?.name ?? 'source';
-                return `:x: *${escapeMrkdwn(name)}*: ${escapeMrkdwn(message)}`;
-              })
-              .join('\n'),
-          });
-        } else {
-          view = finalView(outcome);
-        }
-      } catch (error) {
-        deps.logger.error({ err: error }, 'teammate form check failed');
-        view = presentNoticeModal(
-          'Edit teammate',
-          userMessageOf(
-            error,
-            'Something went wrong on our side; the details are in the ActivityPulse logs.',
-          ),
-        );
-      }
-      await args.client.views.update({ view_id: body.view.id, view });
+      },
+      lateFailureView: (message) => presentNoticeModal('Edit teammate', message),
     });
   };
 }
