@@ -13,40 +13,24 @@ import type { Logger } from '../../lib/logger.ts';
 import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
 import { DataSource, type IDataSource } from './data-source.entity.ts';
 import { type DataSourceRepository, sourceNameKey } from './data-source.repository.ts';
-import type {
-  ConnectionSummary,
-  FieldErrors,
-  SaveOutcome,
-  SourceField,
-  SourceInput,
-  SourceView,
-  TestOutcome,
-} from './source.types.ts';
+import type { FieldErrors, SaveOutcome, SourceInput, SourceView, TestOutcome } from './source.types.ts';
+import {
+  duplicateName,
+  FIELD_BY_CODE,
+  NOT_HTTPS,
+  recordSuccess,
+  sameInstance,
+  schemeNotes,
+  summarize,
+  UUID,
+} from './source-checks.ts';
 import type { SourceClients } from './source-clients.ts';
+import { hostOf, toView } from './source-view.ts';
+
+export { toView };
 
 export const SOURCE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
 const MAX_TOKEN_LENGTH = 512;
-
-/** Which form field a classified failure belongs to. */
-const FIELD_BY_CODE: Record<string, SourceField> = {
-  GITLAB_URL_INVALID: 'url',
-  GITLAB_HOST_REFUSED: 'url',
-  GITLAB_UNREACHABLE: 'url',
-  GITLAB_TLS: 'url',
-  GITLAB_REDIRECTED: 'url',
-  GITLAB_NOT_FOUND: 'url',
-  GITLAB_BAD_RESPONSE: 'url',
-  GITLAB_BAD_REQUEST: 'url',
-  GITLAB_SERVER_ERROR: 'url',
-  GITLAB_RATE_LIMITED: 'url',
-  GITLAB_BAD_TOKEN: 'token',
-  GITLAB_TOKEN_EXPIRED: 'token',
-  GITLAB_TOKEN_REVOKED: 'token',
-  GITLAB_MISSING_SCOPE: 'token',
-  GITLAB_FORBIDDEN: 'token',
-  SECRET_UNREADABLE: 'token',
-  JIRA_URL_INVALID: 'jiraUrl',
-};
 
 /**
  * Data sources: add and edit only after a successful Test Connection (nothing half-saved), test,
@@ -346,77 +330,4 @@ export class SourcesService {
       return { ok: false, errors: { [FIELD_BY_CODE[error.code] ?? 'url']: error.userMessage } };
     }
   }
-}
-
-/** Failures that, after `https://` was guessed, most likely mean the server speaks plain http. */
-const NOT_HTTPS = new Set(['GITLAB_TLS', 'GITLAB_UNREACHABLE']);
-
-/** One GitLab, however it was typed: the scheme aside, the same host and path is the same instance. */
-function sameInstance(a: string, b: string): boolean {
-  const strip = (url: string) => url.replace(/^https?:\/\//i, '').toLowerCase();
-  return strip(a) === strip(b);
-}
-
-function schemeNotes(checked: { schemeAdded: boolean; baseUrl: string }): string[] {
-  return checked.schemeAdded
-    ? [`The URL had no http:// or https:// in front, so I used ${checked.baseUrl}.`]
-    : [];
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function duplicateName(name: string): string {
-  return `A data source called \`${name}\` already exists: choose another name, or edit that one.`;
-}
-
-function recordSuccess(row: IDataSource, report: ConnectionReport, now: Date): void {
-  row.status = 'ok';
-  row.lastErrorCode = null;
-  row.lastError = null;
-  row.lastTestedAt = now;
-  row.tokenScopes = report.scopes ?? [];
-  row.tokenExpiresAt = report.expiresAt;
-  row.tokenUsername = report.user.username;
-  if (report.version) {
-    row.gitlabVersion = report.version.slice(0, 255);
-    row.gitlabVersionCheckedAt = now;
-  }
-}
-
-function summarize(report: ConnectionReport): ConnectionSummary {
-  return {
-    username: report.user.username,
-    name: report.user.name,
-    gitlabUserId: report.user.id,
-    scopes: report.scopes,
-    expiresAt: report.expiresAt,
-    daysToExpiry: report.daysToExpiry,
-    warnings: report.warnings,
-  };
-}
-
-function hostOf(baseUrl: string): string {
-  return URL.parse(baseUrl)?.host ?? 'unknown';
-}
-
-export function toView(source: IDataSource): SourceView {
-  return {
-    id: source.id,
-    name: source.name,
-    type: source.type,
-    baseUrl: source.baseUrl,
-    host: hostOf(source.baseUrl),
-    jiraUrl: source.jiraUrl ?? null,
-    status: source.status,
-    lastErrorCode: source.lastErrorCode ?? null,
-    lastError: source.lastError ?? null,
-    lastTestedAt: source.lastTestedAt ?? null,
-    lastSyncAt: source.lastSyncAt ?? null,
-    failureCount: source.failureCount ?? 0,
-    nextSyncAfter: source.nextSyncAfter ?? null,
-    tokenScopes: [...(source.tokenScopes ?? [])],
-    tokenExpiresAt: source.tokenExpiresAt ?? null,
-    tokenUsername: source.tokenUsername ?? null,
-    createdBy: source.createdBy,
-  };
 }
