@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/db/embedded-postgres.ts';
@@ -9,6 +9,7 @@ import { parseActivityRange } from '../src/modules/activity/activity-range.ts';
 import { DigestBuilder } from '../src/modules/digest/digest-builder.service.ts';
 import { entities } from '../src/modules/entities.ts';
 import { presentDigest } from '../src/slack/ui/digest.ui.ts';
+import { writeBenchmarkSection } from './benchmarks-file.ts';
 
 /**
  * Digest benchmark: 200 teammates and 1,000,000 stored activities over a year in the embedded
@@ -133,26 +134,6 @@ function digestDates(): string[] {
   return dates;
 }
 
-async function writeReport(section: string): Promise<void> {
-  const file = path.join(import.meta.dirname, '..', 'BENCHMARKS.md');
-  let text = '';
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    text =
-      '# Benchmarks\n\nFigures written by `npm run bench`; each section is replaced when its benchmark runs again.\n';
-  }
-  const start = text.search(/^## Digest$/m);
-  if (start >= 0) {
-    const rest = text.slice(start + 1);
-    const next = rest.search(/^## /m);
-    text = text.slice(0, start) + section + (next >= 0 ? `\n${rest.slice(next)}` : '');
-  } else {
-    text = `${text.trimEnd()}\n\n${section}`;
-  }
-  await writeFile(file, `${text.trimEnd()}\n`);
-}
-
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'activitypulse-bench-'));
   const postgres = await startEmbeddedPostgres({ dataDir, database: 'activitypulse_bench' });
@@ -257,7 +238,7 @@ async function main(): Promise<void> {
       "Most of `/pulse activity`'s time is mapping up to 500 rows to entities, not the database (compare the last row).",
       '',
     ].join('\n');
-    await writeReport(section);
+    await writeBenchmarkSection('Digest', section);
     process.stdout.write('BENCHMARKS.md updated (## Digest)\n');
   } finally {
     await orm.close(true);

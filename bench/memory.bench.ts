@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { writeBenchmarkSection } from './benchmarks-file.ts';
 
 /**
  * Resident memory of the process as operators run it: `node --max-semi-space-size=4 src/main.ts`
@@ -112,15 +113,5 @@ Where it went: V8 grew its young generation to about 150 MB on this 24 GB machin
 `;
 process.stdout.write(`${section}\n`);
 
-const file = path.join(ROOT, 'BENCHMARKS.md');
-let text = await readFile(file, 'utf8');
-const start = text.search(/^## Memory$/m);
-if (start >= 0) {
-  const rest = text.slice(start + 1);
-  const next = rest.search(/^## /m);
-  text = text.slice(0, start) + section + (next >= 0 ? `\n${rest.slice(next)}` : '');
-} else {
-  text = `${text.trimEnd()}\n\n${section}`;
-}
-await writeFile(file, text);
+await writeBenchmarkSection('Memory', section);
 process.stdout.write('BENCHMARKS.md updated (## Memory)\n');

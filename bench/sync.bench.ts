@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Gitlab } from '@gitbeaker/rest';
@@ -13,6 +13,7 @@ import { SourceClients } from '../src/modules/sources/source-clients.ts';
 import { SyncService } from '../src/modules/sync/sync.service.ts';
 import { TeammatesService } from '../src/modules/teammates/teammates.service.ts';
 import { createFakeGitLab, type FakeGitLab } from '../test/support/fake-gitlab/index.ts';
+import { writeBenchmarkSection } from './benchmarks-file.ts';
 import { BENCH_TOKEN, buildBenchScenario } from './sync-scenario.ts';
 import { countsByKind, differences, type StoredFact, storedTruth, truthOf } from './sync-truth.ts';
 
@@ -362,11 +363,5 @@ Naive @gitbeaker/rest, requests by endpoint:
 ${table(naive.requests, naive.total)}
 `;
 
-const file = path.resolve(import.meta.dirname, '..', 'BENCHMARKS.md');
-const existing = await readFile(file, 'utf8').catch(() => '# Benchmarks\n\nProduced by `npm run bench`.\n');
-const pattern = /## Sync\n[\s\S]*?(?=\n## |$)/;
-const updated = pattern.test(existing)
-  ? existing.replace(pattern, section)
-  : `${existing.trimEnd()}\n\n${section}`;
-await writeFile(file, updated);
+await writeBenchmarkSection('Sync', section);
 process.stdout.write(`${section}\n`);

@@ -1,23 +1,9 @@
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { createFakeGitLab, type FakeGitLab } from '../support/fake-gitlab/index.ts';
+import { expect, it } from 'vitest';
 import { mixedScenario, SYNC_TOKEN } from './mixed-scenario.ts';
-import { createSyncHarness, type SyncHarness, storedActivities } from './sync-harness.ts';
+import { storedActivities } from './sync-harness.ts';
+import { useSyncWorld } from './sync-world.ts';
 
-let db: TestDatabase;
-let fake: FakeGitLab | undefined;
-let harness: SyncHarness | undefined;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-afterEach(async () => {
-  await harness?.close();
-  await fake?.close();
-});
+const world = useSyncWorld();
 
 it('finds the pipeline a merge started in a project the person never pushed to', async () => {
   const scenario = mixedScenario();
@@ -61,8 +47,7 @@ it('finds the pipeline a merge started in a project the person never pushed to',
     finished_at: '2024-05-08T10:09:00Z',
     duration: 480,
   });
-  fake = await createFakeGitLab(scenario);
-  harness = await createSyncHarness(await db.orm());
+  const { fake, harness } = await world.start(scenario);
   const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
   await harness.addTeammate(sourceId, 'ada');
 

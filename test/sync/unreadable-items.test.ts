@@ -1,26 +1,12 @@
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { createFakeGitLab, type FakeGitLab } from '../support/fake-gitlab/index.ts';
+import { expect, it } from 'vitest';
 import { mixedScenario, SYNC_TOKEN } from './mixed-scenario.ts';
-import { createSyncHarness, type SyncHarness, storedActivities } from './sync-harness.ts';
+import { storedActivities } from './sync-harness.ts';
+import { useSyncWorld } from './sync-world.ts';
 
-let db: TestDatabase;
-let fake: FakeGitLab | undefined;
-let harness: SyncHarness | undefined;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-afterEach(async () => {
-  await harness?.close();
-  await fake?.close();
-});
+const world = useSyncWorld();
 
 async function syncAda(breakOneEvent: boolean) {
-  fake = await createFakeGitLab(mixedScenario());
+  const { fake, harness } = await world.start(mixedScenario());
   if (breakOneEvent) {
     // One event of the first page in a shape nobody documents: an object for its id.
     fake.setFault({
@@ -37,17 +23,13 @@ async function syncAda(breakOneEvent: boolean) {
       },
     });
   }
-  harness = await createSyncHarness(await db.orm());
   const sourceId = await harness.addSource({ baseUrl: fake.url, token: SYNC_TOKEN });
   await harness.addTeammate(sourceId, 'ada');
   const { sources } = await harness
     .service()
     .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'command' });
   const rows = (await storedActivities(harness)).map((row) => `${row.kind} ${row.title}`);
-  await harness.close();
-  await fake.close();
-  harness = undefined;
-  fake = undefined;
+  // The next run starts from an empty workspace: a new harness is a new workspace.
   return { result: sources[0]!, rows };
 }
 
