@@ -90,6 +90,11 @@ export class GitLabClient {
     return this.#parse(schema, response.json, endpoint);
   }
 
+  /** The page cap of this client's listings (GITLAB_MAX_PAGES), for a GraphQL connection too. */
+  pageLimit(endpoint: string): { maxPages: number; where: string; endpoint: string } {
+    return { maxPages: this.#maxPages, where: this.#exchange.where, endpoint };
+  }
+
   /** Every page of a REST list, 100 items at a time; each page validated item by item. */
   async *paginate<T>(
     path: string,

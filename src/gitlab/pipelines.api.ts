@@ -63,7 +63,7 @@ export function listProjectPipelines(
       );
     }
     return data.project.pipelines;
-  }, options.after ?? null);
+  }, options.after ?? null, client.pageLimit('POST /api/graphql (project pipelines)'));
 }
 
 /** REST fallback: no duration or user in the list. */

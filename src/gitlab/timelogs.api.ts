@@ -39,7 +39,7 @@ export async function* listTimelogs(
       { endpoint },
     );
     return data.timelogs;
-  }, options.after ?? null);
+  }, options.after ?? null, client.pageLimit(endpoint));
   try {
     yield* pages;
   } catch (error) {

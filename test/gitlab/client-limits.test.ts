@@ -1,4 +1,6 @@
+import { Agent } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { GitLabClient } from '../../src/gitlab/client.ts';
 import { listUserEvents } from '../../src/gitlab/events.api.ts';
 import { paginateCursor } from '../../src/gitlab/graphql-pagination.ts';
 import { RunBudget } from '../../src/gitlab/request-limits.ts';
@@ -176,5 +178,37 @@ describe('GitLabClient limits', () => {
     expect(error).toMatchObject({ code: 'GITLAB_TOO_MANY_PAGES' });
     expect(String(error['userMessage'])).toContain('POST /api/graphql (timelogs) after 7 pages');
     expect(asked).toBe(7);
+  });
+});
+
+describe('GraphQL connections and GITLAB_MAX_PAGES', () => {
+  it('stop at the client’s page cap, naming the setting, when GitLab says hasNextPage forever', async () => {
+    const client = new GitLabClient({
+      baseUrl: 'http://127.0.0.1:9',
+      token: 'glpat-unused',
+      dispatcher: new Agent(),
+      limits: { maxPages: 3 },
+    });
+    let asked = 0;
+    const pages = paginateCursor(
+      async () => {
+        asked += 1;
+        return { nodes: [asked], pageInfo: { hasNextPage: true, endCursor: `cursor-${asked}` } };
+      },
+      null,
+      client.pageLimit('POST /api/graphql (timelogs)'),
+    );
+    const read: number[] = [];
+    const error = await (async () => {
+      try {
+        for await (const page of pages) read.push(...page.items);
+      } catch (caught) {
+        return caught as { code?: string; message: string };
+      }
+      return undefined;
+    })();
+    expect(read).toEqual([1, 2, 3]);
+    expect(error?.code).toBe('GITLAB_TOO_MANY_PAGES');
+    expect(error?.message).toContain('after 3 pages (GITLAB_MAX_PAGES)');
   });
 });
