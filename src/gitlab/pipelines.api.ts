@@ -44,26 +44,30 @@ export function listProjectPipelines(
   fullPath: string,
   options: ListProjectPipelinesOptions = {},
 ): AsyncGenerator<CursorPage<GitLabPipelineNode>, void, undefined> {
-  return paginateCursor(async (after) => {
-    // https://docs.gitlab.com/api/graphql/reference/#projectpipelines
-    const data = await client.graphql(
-      projectPipelinesQuery(options.features ?? BASELINE_FEATURES),
-      { fullPath, username: options.username ?? null, updatedAfter: options.updatedAfter ?? null, after },
-      projectPipelinesDataSchema,
-      { endpoint: 'POST /api/graphql (project pipelines)' },
-    );
-    if (!data.project) {
-      throw new GitLabError(
-        'GITLAB_NOT_FOUND',
-        `GitLab could not find the project ${fullPath}: check the path, and that the token's user can see it.`,
-        {
-          endpoint: 'POST /api/graphql (project pipelines)',
-          detail: `project(fullPath: ${fullPath}) is null`,
-        },
+  return paginateCursor(
+    async (after) => {
+      // https://docs.gitlab.com/api/graphql/reference/#projectpipelines
+      const data = await client.graphql(
+        projectPipelinesQuery(options.features ?? BASELINE_FEATURES),
+        { fullPath, username: options.username ?? null, updatedAfter: options.updatedAfter ?? null, after },
+        projectPipelinesDataSchema,
+        { endpoint: 'POST /api/graphql (project pipelines)' },
       );
-    }
-    return data.project.pipelines;
-  }, options.after ?? null, client.pageLimit('POST /api/graphql (project pipelines)'));
+      if (!data.project) {
+        throw new GitLabError(
+          'GITLAB_NOT_FOUND',
+          `GitLab could not find the project ${fullPath}: check the path, and that the token's user can see it.`,
+          {
+            endpoint: 'POST /api/graphql (project pipelines)',
+            detail: `project(fullPath: ${fullPath}) is null`,
+          },
+        );
+      }
+      return data.project.pipelines;
+    },
+    options.after ?? null,
+    client.pageLimit('POST /api/graphql (project pipelines)'),
+  );
 }
 
 /** REST fallback: no duration or user in the list. */

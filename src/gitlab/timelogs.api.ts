@@ -30,16 +30,20 @@ export async function* listTimelogs(
   options: ListTimelogsOptions,
 ): AsyncGenerator<CursorPage<GitLabTimelog>, void, undefined> {
   const endpoint = 'POST /api/graphql (timelogs)';
-  const pages = paginateCursor(async (after) => {
-    // https://docs.gitlab.com/api/graphql/reference/#querytimelogs
-    const data = await client.graphql(
-      TIMELOGS_QUERY,
-      { username: options.username, startDate: options.startDate, endDate: options.endDate, after },
-      timelogsDataSchema,
-      { endpoint },
-    );
-    return data.timelogs;
-  }, options.after ?? null, client.pageLimit(endpoint));
+  const pages = paginateCursor(
+    async (after) => {
+      // https://docs.gitlab.com/api/graphql/reference/#querytimelogs
+      const data = await client.graphql(
+        TIMELOGS_QUERY,
+        { username: options.username, startDate: options.startDate, endDate: options.endDate, after },
+        timelogsDataSchema,
+        { endpoint },
+      );
+      return data.timelogs;
+    },
+    options.after ?? null,
+    client.pageLimit(endpoint),
+  );
   try {
     yield* pages;
   } catch (error) {
