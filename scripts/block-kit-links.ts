@@ -128,14 +128,13 @@ const people: DigestPerson[] = [
   },
 ];
 
-const team = people.reduce<DigestTotals>((sum, person) => {
-  const out = { ...sum };
-  for (const key of Object.keys(out) as Array<keyof DigestTotals>) {
+const team: DigestTotals = emptyTotals();
+for (const person of people) {
+  for (const key of Object.keys(team) as Array<keyof DigestTotals>) {
     if (key === 'pickupSeconds') continue;
-    out[key] = (sum[key] ?? 0) + (person.totals[key] ?? 0);
+    team[key] = (team[key] ?? 0) + (person.totals[key] ?? 0);
   }
-  return out;
-}, emptyTotals());
+}
 
 const digest: DigestContent = {
   workspaceId: 'T0ACME',
