@@ -84,4 +84,52 @@ describe('Socket Mode', () => {
     expect(t.logs.join('')).not.toContain(MARKER);
     expect(t.logs.join('')).not.toContain('xapp-1-A0PULSE-socket-token');
   });
+
+  it('after app_uninstalled over the socket, the next event from the team marks it installed again', async () => {
+    const orm = await t.db.orm();
+    const sql = orm.em.fork().getConnection();
+    await sql.execute('insert into workspace (id) values (?) on conflict do nothing', ['T0SOCK']);
+    const uninstalledAt = async () =>
+      (
+        await sql.execute<Array<{ uninstalled_at: Date | null }>>(
+          'select uninstalled_at from workspace where id = ?',
+          ['T0SOCK'],
+        )
+      )[0]?.uninstalled_at ?? null;
+    const deliver = async (envelopeId: string, eventId: string, event: Record<string, unknown>) => {
+      socket?.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type: 'events_api',
+          accepts_response_payload: false,
+          payload: {
+            token: 'legacy',
+            team_id: 'T0SOCK',
+            api_app_id: 'A0PULSE',
+            type: 'event_callback',
+            event_id: eventId,
+            event_time: 1_800_000_000,
+            event,
+          },
+        }),
+      );
+      await eventually(() => received.find((message) => message['envelope_id'] === envelopeId));
+    };
+
+    await deliver('env-uninstall', 'Ev0SOCK1', { type: 'app_uninstalled', event_ts: '1.1' });
+    await eventually(async () => ((await uninstalledAt()) ? true : undefined));
+
+    // Installed again: the first event Slack delivers from the team brings it back.
+    await deliver('env-home', 'Ev0SOCK2', {
+      type: 'app_home_opened',
+      user: 'U0ADMIN',
+      channel: 'D0HOME',
+      tab: 'home',
+    });
+    await eventually(async () => ((await uninstalledAt()) === null ? true : undefined));
+    // The App Home it opened is published before the test ends (nothing left running at close).
+    await eventually(() =>
+      t.slack.callsTo('views.publish').find((call) => call.body['user_id'] === 'U0ADMIN'),
+    );
+  });
 });
