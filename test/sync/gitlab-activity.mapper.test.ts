@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { GitLabEvent } from '../../src/gitlab/index.ts';
 import { groupPushes } from '../../src/modules/sync/event-follow-ups.ts';
+import { type MapContext, mapEvent } from '../../src/modules/sync/gitlab-activity.mapper.ts';
 import {
-  type MapContext,
-  mapEvent,
   mapPipeline,
   mapTimelog,
   projectPathFromWebUrl,
-} from '../../src/modules/sync/gitlab-activity.mapper.ts';
+} from '../../src/modules/sync/gitlab-resources.mapper.ts';
 import { budgetAfterRefusal } from '../../src/modules/sync/graphql-batches.ts';
 import { eventsAfterParam } from '../../src/modules/sync/teammate-events.ts';
 

@@ -13,14 +13,14 @@ import {
 import { runPool } from '../../lib/run-pool.ts';
 import type { ActivityRow, StoredActivity } from '../activity/activity.repository.ts';
 import { upsertActivities } from '../activity/activity.repository.ts';
+import type { MergeRequestFacts } from './gitlab-activity.mapper.ts';
 import {
   gidNumber,
-  type MergeRequestFacts,
   mapPipeline,
   mapReviewRequest,
   mapTimelog,
   projectPathFromWebUrl,
-} from './gitlab-activity.mapper.ts';
+} from './gitlab-resources.mapper.ts';
 import type { Wanted } from './graphql-batches.ts';
 import type { StreamsContext, StreamsOutcome } from './graphql-streams.ts';
 import { type CursorWrite, saveCursors } from './sync-cursor.repository.ts';

@@ -11,15 +11,17 @@ import { groupPushes, issueCreationTimes } from './event-follow-ups.ts';
 import {
   type MapContext,
   type MergeRequestFacts,
-  mapCommit,
   mapEvent,
-  mapPushHead,
-  mapReviewRequest,
   mergeRequestOf,
   mergeRequestRef,
-  projectPathFromWebUrl,
   reviewedMergeRequestOf,
 } from './gitlab-activity.mapper.ts';
+import {
+  mapCommit,
+  mapPushHead,
+  mapReviewRequest,
+  projectPathFromWebUrl,
+} from './gitlab-resources.mapper.ts';
 import type { ProjectDirectory } from './project-directory.ts';
 import { assignReviewTime, type ReviewAction } from './review-time.ts';
 import { type CursorWrite, cursorKey, saveCursors } from './sync-cursor.repository.ts';
