@@ -4,7 +4,7 @@ import { isCodedError } from '../../lib/errors.ts';
 import type { SlackDeps } from '../deps.ts';
 import { userMessageOf } from '../error-message.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../permissions.ts';
-import { presentNoticeModal, presentSourceForm } from '../ui/sources.ui.ts';
+import { presentNoticeModal, presentSourceForm } from '../ui/source-form.ui.ts';
 import { teammateFormFor } from './teammate-form.flow.ts';
 
 interface OpenArgs {

@@ -6,9 +6,9 @@ import {
   presentFetchSummary,
 } from '../../../src/slack/ui/fetch.ui.ts';
 import { formatDuration, link } from '../../../src/slack/ui/format.ts';
+import { presentSourceForm } from '../../../src/slack/ui/source-form.ui.ts';
 import {
   connectionText,
-  presentSourceForm,
   presentSourceList,
   presentTestResult,
   sourceStatusText,

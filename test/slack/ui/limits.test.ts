@@ -4,12 +4,8 @@ import { presentActivity } from '../../../src/slack/ui/activity.ui.ts';
 import { truncateMrkdwn } from '../../../src/slack/ui/blocks.ts';
 import { presentFetchFailed, presentFetchSummary } from '../../../src/slack/ui/fetch.ui.ts';
 import { presentHome } from '../../../src/slack/ui/home.ui.ts';
-import {
-  presentSourceForm,
-  presentSourceList,
-  presentSourceSaved,
-  presentTestResult,
-} from '../../../src/slack/ui/sources.ui.ts';
+import { presentSourceForm, presentSourceSaved } from '../../../src/slack/ui/source-form.ui.ts';
+import { presentSourceList, presentTestResult } from '../../../src/slack/ui/sources.ui.ts';
 import { presentTeammateForm, presentTeammates } from '../../../src/slack/ui/teammates.ui.ts';
 import { fitBlocks, modal } from '../../../src/slack/ui/views.ts';
 import { buildConnection, buildItem, buildSourceView, buildSummary } from './factories.ts';

@@ -4,7 +4,7 @@ import { isCodedError } from '../../../lib/errors.ts';
 import type { SlackDeps } from '../../deps.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { escapeMrkdwn } from '../../ui/blocks.ts';
-import { presentNoticeModal, presentSourceForm } from '../../ui/sources.ui.ts';
+import { presentNoticeModal, presentSourceForm } from '../../ui/source-form.ui.ts';
 import type { ActionArgs } from './action-context.ts';
 
 const payloadSchema = z.object({

@@ -12,7 +12,7 @@ import {
   presentSourceForm,
   presentSourceSaved,
   type SourceFormMetadata,
-} from '../../ui/sources.ui.ts';
+} from '../../ui/source-form.ui.ts';
 import { submitForm } from './submit-form.ts';
 import { submissionSchema, teamOf, textValue } from './view-state.ts';
 

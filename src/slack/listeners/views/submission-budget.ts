@@ -3,7 +3,7 @@ import type { SlackDeps } from '../../deps.ts';
 import { userMessageOf } from '../../error-message.ts';
 import { DEFAULT_ACK_BUDGET_MS, type Raced, withinBudget } from '../../flows/within-budget.ts';
 import { logAnsweredFailure } from '../../log-failure.ts';
-import { presentNoticeModal } from '../../ui/sources.ui.ts';
+import { presentNoticeModal } from '../../ui/source-form.ui.ts';
 
 type SubmissionAck = SlackViewMiddlewareArgs<ViewSubmitAction>['ack'];
 

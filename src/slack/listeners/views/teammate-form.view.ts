@@ -5,7 +5,7 @@ import type { SlackDeps } from '../../deps.ts';
 import { TEAMMATE_FORM, usernameActionPerson } from '../../ids.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
 import { escapeMrkdwn } from '../../ui/blocks.ts';
-import { presentNoticeModal } from '../../ui/sources.ui.ts';
+import { presentNoticeModal } from '../../ui/source-form.ui.ts';
 import { presentTeammateForm, presentTeammateSaved } from '../../ui/teammates.ui.ts';
 import { submitForm } from './submit-form.ts';
 import { submissionSchema, teamOf } from './view-state.ts';
