@@ -5,7 +5,8 @@ import type { DigestService } from '../digest/digest.service.ts';
 import type { SourceView } from '../sources/source.types.ts';
 import type { SourcesService } from '../sources/sources.service.ts';
 import type { LastSyncView, SyncRunsReader } from '../sync/sync-run.repository.ts';
-import type { TeammatesService, TeammateView } from '../teammates/teammates.service.ts';
+import type { TeammateView } from '../teammates/teammate.types.ts';
+import type { TeammatesService } from '../teammates/teammates.service.ts';
 
 export type { LastSyncView };
 

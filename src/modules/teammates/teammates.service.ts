@@ -1,53 +1,16 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../../db/orm.ts';
-import { findUserByUsername } from '../../gitlab/index.ts';
 import { CodedError, isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { IDataSource } from '../sources/data-source.entity.ts';
 import type { DataSourceRepository } from '../sources/data-source.repository.ts';
 import type { SourceClients } from '../sources/source-clients.ts';
 import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
-import { ExternalIdentity, type IExternalIdentity } from './external-identity.entity.ts';
+import { ExternalIdentity } from './external-identity.entity.ts';
+import { hostOf, identityView, verifyGitLabUsername } from './gitlab-username.ts';
 import { type ITeammate, Teammate } from './teammate.entity.ts';
-
-/** GitLab usernames: letters, digits, `_`, `-`, `.`; a leading `@` is tolerated and dropped. */
-const GITLAB_USERNAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,254}$/;
-
-export interface SlackPerson {
-  slackUserId: string;
-  displayName?: string | null;
-  timezone?: string | null;
-}
-
-export interface IdentityView {
-  sourceId: string;
-  sourceName: string;
-  username: string;
-  gitlabUserId: number | null;
-}
-
-export interface TeammateView {
-  slackUserId: string;
-  displayName: string | null;
-  timezone: string | null;
-  identities: IdentityView[];
-}
-
-export interface MappingResult {
-  slackUserId: string;
-  sourceId: string;
-  sourceName: string;
-  host: string;
-  username: string;
-  gitlabUserId: number;
-  gitlabName: string;
-  previousUsername: string | null;
-}
-
-export type SetMappingsOutcome =
-  | { ok: true; changed: Array<{ sourceName: string; username: string | null }> }
-  | { ok: false; errors: Record<string, string> };
+import type { MappingResult, SetMappingsOutcome, SlackPerson, TeammateView } from './teammate.types.ts';
 
 /**
  * Who is who: a Slack user maps to one GitLab username per data source, checked against that
@@ -291,40 +254,8 @@ export class TeammatesService {
     );
   }
 
-  async #verify(
-    em: EntityManager,
-    source: IDataSource,
-    username: string,
-  ): Promise<{ username: string; id: number; name: string }> {
-    const wanted = username.trim().replace(/^@/, '');
-    if (!GITLAB_USERNAME.test(wanted)) {
-      throw new CodedError(
-        'GITLAB_USERNAME_INVALID',
-        'That is not a GitLab username: use the part after @ on the GitLab profile (letters, digits, `_`, `-`, `.`).',
-      );
-    }
-    let user: Awaited<ReturnType<typeof findUserByUsername>>;
-    try {
-      user = await findUserByUsername(await this.#clients.forSource(em, source), wanted);
-    } catch (error) {
-      if (!isCodedError(error)) throw error;
-      this.#logger.warn(
-        { sourceId: source.id, code: error.code, err: error },
-        'GitLab username check failed',
-      );
-      throw new CodedError(
-        error.code,
-        `Could not check the username on \`${source.name}\`: ${error.userMessage}`,
-        { cause: error },
-      );
-    }
-    if (!user) {
-      throw new CodedError(
-        'GITLAB_USER_NOT_FOUND',
-        `There is no GitLab user \`${wanted}\` on ${hostOf(source.baseUrl)} (source \`${source.name}\`): check the spelling; it is the name after @ on their GitLab profile.`,
-      );
-    }
-    return { username: user.username, id: user.id, name: user.name };
+  async #verify(em: EntityManager, source: IDataSource, username: string) {
+    return verifyGitLabUsername(() => this.#clients.forSource(em, source), source, username, this.#logger);
   }
 
   async #assertFree(
@@ -377,17 +308,4 @@ export class TeammatesService {
       throw error;
     }
   }
-}
-
-function identityView(identity: IExternalIdentity): IdentityView {
-  return {
-    sourceId: identity.dataSource.id,
-    sourceName: identity.dataSource.name,
-    username: identity.username,
-    gitlabUserId: identity.externalUserId ?? null,
-  };
-}
-
-function hostOf(baseUrl: string): string {
-  return URL.parse(baseUrl)?.host ?? baseUrl;
 }

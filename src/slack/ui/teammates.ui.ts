@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { SourceView } from '../../modules/sources/source.types.ts';
-import type { MappingResult, TeammateView } from '../../modules/teammates/teammates.service.ts';
+import type { MappingResult, TeammateView } from '../../modules/teammates/teammate.types.ts';
 import { ACTIONS, TEAMMATE_FORM, usernameActionId, VIEWS } from '../ids.ts';
 import { context, escapeMrkdwn, fitMessage, header, type SlackMessage, section } from './blocks.ts';
 import { plural } from './format.ts';

@@ -1,6 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
-import type { SetMappingsOutcome } from '../../../modules/teammates/teammates.service.ts';
+import type { SetMappingsOutcome } from '../../../modules/teammates/teammate.types.ts';
 import type { SlackDeps } from '../../deps.ts';
 import { TEAMMATE_FORM, usernameActionPerson } from '../../ids.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../../permissions.ts';
