@@ -4,7 +4,13 @@ import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
 import type { DigestContent, PublishResult } from './digest.types.ts';
 import type { DigestBuilder } from './digest-builder.service.ts';
 import type { DeliveryOutcome, DeliverySchedule, DigestDeliveries } from './digest-delivery.service.ts';
-import { type DigestScheduleRow, deliveryScheduleOf, weekdaysOf } from './digest-schedule.row.ts';
+import {
+  disableSchedule,
+  listSchedules,
+  type ScheduleRow,
+  upsertSchedule,
+} from './digest-schedule.repository.ts';
+import { deliveryScheduleOf, weekdaysOf } from './digest-schedule.row.ts';
 import { localDateOf, WEEKDAYS } from './digest-time.ts';
 
 export interface DigestScheduleView extends DeliverySchedule {
@@ -26,8 +32,6 @@ export type SendOutcome =
   | { status: 'posted'; ts: string; countsAsToday: boolean; replyError?: string }
   | { status: 'failed'; error: string }
   | { status: 'already-claimed' };
-
-type ScheduleRow = Omit<DigestScheduleRow, 'updated_at'>;
 
 function toView(row: ScheduleRow): DigestScheduleView {
   return {
@@ -76,54 +80,26 @@ export class DigestService {
   }): Promise<{ created: boolean; schedule: DigestScheduleView }> {
     const em = this.#orm.em.fork();
     await ensureWorkspace(em, input.teamId);
-    const rows = await em.getConnection().execute<Array<ScheduleRow & { created: boolean }>>(
-      `insert into digest_schedule (id, workspace_id, channel_id, local_time, timezone, weekdays, included_user_ids,
-         enabled, created_by, last_error, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?::jsonb, '{}', true, ?, null, ?, ?)
-       on conflict (workspace_id, channel_id) do update
-         set local_time = excluded.local_time, timezone = excluded.timezone, enabled = true,
-             created_by = excluded.created_by, last_error = null, updated_at = excluded.updated_at
-       returning id, workspace_id, channel_id, local_time, timezone, weekdays, included_user_ids, enabled,
-                 created_by, last_error, (xmax = 0) as created`,
-      [
-        randomUUID(),
-        input.teamId,
-        input.channelId,
-        input.localTime,
-        input.timeZone,
-        JSON.stringify(WEEKDAYS),
-        input.userId,
-        input.now,
-        input.now,
-      ],
-    );
-    const row = rows[0]!;
+    const row = await upsertSchedule(em, {
+      id: randomUUID(),
+      teamId: input.teamId,
+      channelId: input.channelId,
+      localTime: input.localTime,
+      timeZone: input.timeZone,
+      weekdays: WEEKDAYS,
+      userId: input.userId,
+      now: input.now,
+    });
     return { created: row.created, schedule: toView(row) };
   }
 
   /** Stops a channel's digest; false when it had none running. Past deliveries are kept. */
   async off(input: { teamId: string; channelId: string; now: Date }): Promise<boolean> {
-    const rows = await this.#orm.em
-      .fork()
-      .getConnection()
-      .execute<Array<{ id: string }>>(
-        `update digest_schedule set enabled = false, updated_at = ?
-          where workspace_id = ? and channel_id = ? and enabled returning id`,
-        [input.now, input.teamId, input.channelId],
-      );
-    return rows.length > 0;
+    return disableSchedule(this.#orm.em.fork(), input);
   }
 
   async schedules(teamId: string): Promise<DigestScheduleView[]> {
-    const rows = await this.#orm.em
-      .fork()
-      .getConnection()
-      .execute<ScheduleRow[]>(
-        `select id, workspace_id, channel_id, local_time, timezone, weekdays, included_user_ids, enabled,
-                created_by, last_error
-           from digest_schedule where workspace_id = ? order by channel_id`,
-        [teamId],
-      );
+    const rows = await listSchedules(this.#orm.em.fork(), teamId);
     return rows.map(toView);
   }
 
