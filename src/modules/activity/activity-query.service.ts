@@ -3,9 +3,9 @@ import { DataSource } from '../sources/data-source.entity.ts';
 import { ExternalIdentity } from '../teammates/external-identity.entity.ts';
 import { Teammate } from '../teammates/teammate.entity.ts';
 import { Activity } from './activity.entity.ts';
+import { kindTotalsOf, reviewedMergeRequestCount } from './activity.repository.ts';
 import { ACTIVITY_KINDS, type ActivityKind } from './activity-kinds.ts';
 import type { ActivityWindow } from './activity-range.ts';
-import { KIND_TOTALS_COLUMNS, type KindTotals } from './kind-totals.ts';
 
 export interface ActivityItem {
   kind: ActivityKind;
@@ -149,19 +149,9 @@ export class ActivityQueryService {
     window: ActivityWindow,
     sourceIds: string[] | undefined,
   ): Promise<ActivitySummary> {
-    const params: unknown[] = [teamId, teammateId, window.start, window.end];
-    let sourceFilter = '';
-    if (sourceIds) {
-      sourceFilter = ` and data_source_id in (${sourceIds.map(() => '?').join(', ')})`;
-      params.push(...sourceIds);
-    }
-    const rows = await this.#orm.em.getConnection().execute<KindTotals[]>(
-      `select kind, ${KIND_TOTALS_COLUMNS}
-         from activity
-        where workspace_id = ? and teammate_id = ? and occurred_at >= ? and occurred_at < ?${sourceFilter}
-        group by kind`,
-      params,
-    );
+    const em = this.#orm.em.fork();
+    const scope = { teamId, teammateId, start: window.start, end: window.end, sourceIds };
+    const rows = await kindTotalsOf(em, scope);
     const counts = Object.fromEntries(ACTIVITY_KINDS.map((kind) => [kind, 0])) as Record<
       ActivityKind,
       number
@@ -176,14 +166,7 @@ export class ActivityQueryService {
       pipelinesFailed: 0,
       mrsReviewed: 0,
     };
-    const reviewed = await this.#orm.em.getConnection().execute<Array<{ n: number }>>(
-      `select count(distinct split_part(url, '#', 1))::int as n
-         from activity
-        where workspace_id = ? and teammate_id = ? and occurred_at >= ? and occurred_at < ?${sourceFilter}
-          and kind in ('mr_approved', 'mr_commented') and url is not null`,
-      params,
-    );
-    summary.mrsReviewed = reviewed[0]?.n ?? 0;
+    summary.mrsReviewed = await reviewedMergeRequestCount(em, scope);
     for (const row of rows) {
       counts[row.kind] = row.n;
       summary.total += row.n;

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { cleanDeep } from '../../lib/clean-text.ts';
 import type { ActivityDraft } from './activity-draft.ts';
 import type { ActivityKind } from './activity-kinds.ts';
+import { KIND_TOTALS_COLUMNS, type KindTotals } from './kind-totals.ts';
 
 /**
  * Writes activities in bulk: one `insert … on conflict (workspace_id, natural_key) do update` per
@@ -178,4 +179,43 @@ export async function setReviewTime(
     [JSON.stringify(records), workspaceId],
   );
   return result.length;
+}
+
+/** One person's activity in a window, optionally on some sources only. */
+export interface ActivityScope {
+  teamId: string;
+  teammateId: string;
+  start: Date;
+  end: Date;
+  sourceIds?: string[] | undefined;
+}
+
+function scopeSql(scope: ActivityScope): { where: string; params: unknown[] } {
+  const params: unknown[] = [scope.teamId, scope.teammateId, scope.start, scope.end];
+  let where = 'workspace_id = ? and teammate_id = ? and occurred_at >= ? and occurred_at < ?';
+  if (scope.sourceIds) {
+    where += ` and data_source_id in (${scope.sourceIds.map(() => '?').join(', ')})`;
+    params.push(...scope.sourceIds);
+  }
+  return { where, params };
+}
+
+/** Per kind: how many, and the sums a summary reads (KIND_TOTALS_COLUMNS). */
+export async function kindTotalsOf(em: EntityManager, scope: ActivityScope): Promise<KindTotals[]> {
+  const { where, params } = scopeSql(scope);
+  return em.execute<KindTotals[]>(
+    `select kind, ${KIND_TOTALS_COLUMNS} from activity where ${where} group by kind`,
+    params,
+  );
+}
+
+/** Distinct merge requests the person approved or commented on (a URL without its note anchor). */
+export async function reviewedMergeRequestCount(em: EntityManager, scope: ActivityScope): Promise<number> {
+  const { where, params } = scopeSql(scope);
+  const rows = await em.execute<Array<{ n: number }>>(
+    `select count(distinct split_part(url, '#', 1))::int as n from activity
+      where ${where} and kind in ('mr_approved', 'mr_commented') and url is not null`,
+    params,
+  );
+  return rows[0]?.n ?? 0;
 }
