@@ -1,6 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Orm } from '../../db/orm.ts';
 import type { Logger } from '../../lib/logger.ts';
+import {
+  backOffUntil,
+  type ClaimedSource,
+  claimDueSource,
+  claimTokenNotice,
+  clearBackoff,
+  countFailure,
+  releaseTokenNotice,
+} from '../sources/source-schedule.repository.ts';
 import type { SyncEngine, SyncSourceResult } from './sync.types.ts';
 
 /** First retry after a failed scheduled sync; doubled per consecutive failure up to the maximum. */
@@ -54,13 +63,6 @@ export interface ScheduledSyncOutcome {
   /** Set when the failure made the source wait. */
   nextSyncAfter?: Date;
   ownerNotified?: boolean;
-}
-
-interface ClaimedSource {
-  id: string;
-  workspace_id: string;
-  name: string;
-  created_by: string;
 }
 
 /**
@@ -121,26 +123,12 @@ async function claimNextDueSource(
   running: ReadonlySet<string>,
 ): Promise<ClaimedSource | undefined> {
   const now = options.now();
-  const claimedBefore = new Date(now.getTime() - intervalMs);
-  const rows = await options.orm.em
-    .fork()
-    .getConnection()
-    .execute<ClaimedSource[]>(
-      `update data_source ds set sync_claimed_at = ?, sync_claimed_by = ?
-      where ds.id = (
-        select d.id from data_source d join workspace w on w.id = d.workspace_id
-         where w.uninstalled_at is null
-           and (d.next_sync_after is null or d.next_sync_after <= ? or d.status = 'ok')
-           and (d.sync_claimed_at is null or d.sync_claimed_at <= ?)
-           and d.id::text <> all (string_to_array(?, ','))
-           and exists (select 1 from external_identity ei where ei.data_source_id = d.id)
-         order by d.sync_claimed_at asc nulls first, d.id
-         limit 1
-         for update of d skip locked)
-      returning ds.id, ds.workspace_id, ds.name, ds.created_by`,
-      [now, options.replicaId, now, claimedBefore, [...running].join(',')],
-    );
-  return rows[0];
+  return claimDueSource(options.orm.em.fork(), {
+    now,
+    claimedBefore: new Date(now.getTime() - intervalMs),
+    replicaId: options.replicaId,
+    running: [...running],
+  });
 }
 
 async function syncClaimedSource(
@@ -176,35 +164,22 @@ async function syncClaimedSource(
     options.logger.info({ dataSourceId: source.id, reason: result.skippedReason }, 'scheduled sync skipped');
     return outcome;
   }
-  const connection = options.orm.em.fork().getConnection();
+  const em = options.orm.em.fork();
   const now = options.now();
   if (result.status === 'succeeded' || result.status === 'partial') {
     // A working token again: a later expiry deserves a new notice. (last_sync_at is the engine's.)
-    await connection.execute(
-      `update data_source set failure_count = 0, next_sync_after = null, status = 'ok',
-         last_error_code = null, last_error = null, token_problem_notified_at = null
-       where id = ?`,
-      [source.id],
-    );
+    await clearBackoff(em, source.id);
     return outcome;
   }
   const errorCode = result.errorCode ?? 'SYNC_FAILED';
   const tokenProblem = TOKEN_PROBLEM_CODES.has(errorCode);
-  const [counted] = await connection.execute<Array<{ failure_count: number }>>(
-    `update data_source set failure_count = failure_count + 1, status = 'failing',
-       last_error_code = ?, last_error = ?
-     where id = ? returning failure_count`,
-    [errorCode, result.error ?? null, source.id],
-  );
-  const nextSyncAfter = new Date(now.getTime() + backoffDelayMs(counted?.failure_count ?? 1, tokenProblem));
-  await connection.execute('update data_source set next_sync_after = ? where id = ?', [
-    nextSyncAfter,
-    source.id,
-  ]);
+  const failures = await countFailure(em, { sourceId: source.id, errorCode, error: result.error ?? null });
+  const nextSyncAfter = new Date(now.getTime() + backoffDelayMs(failures, tokenProblem));
+  await backOffUntil(em, source.id, nextSyncAfter);
   outcome.errorCode = errorCode;
   outcome.nextSyncAfter = nextSyncAfter;
   options.logger.warn(
-    { dataSourceId: source.id, errorCode, failures: counted?.failure_count, nextSyncAfter },
+    { dataSourceId: source.id, errorCode, failures, nextSyncAfter },
     'scheduled sync failed; the source backs off',
   );
   if (tokenProblem) outcome.ownerNotified = await notifyOwnerOnce(options, source, result.error, now);
@@ -221,13 +196,8 @@ async function notifyOwnerOnce(
   error: string | undefined,
   now: Date,
 ): Promise<boolean> {
-  const connection = options.orm.em.fork().getConnection();
-  const marked = await connection.execute<Array<{ id: string }>>(
-    `update data_source set token_problem_notified_at = ?
-      where id = ? and token_problem_notified_at is null returning id`,
-    [now, source.id],
-  );
-  if (marked.length === 0) return false;
+  const em = options.orm.em.fork();
+  if (!(await claimTokenNotice(em, source.id, now))) return false;
   try {
     await options.notifier.notifyUser(
       source.workspace_id,
@@ -237,9 +207,7 @@ async function notifyOwnerOnce(
     return true;
   } catch (notifyError) {
     options.logger.warn({ err: notifyError, dataSourceId: source.id }, 'could not tell the source owner');
-    await connection.execute('update data_source set token_problem_notified_at = null where id = ?', [
-      source.id,
-    ]);
+    await releaseTokenNotice(em, source.id);
     return false;
   }
 }
