@@ -69,3 +69,17 @@ export async function listSchedules(em: EntityManager, teamId: string): Promise<
       [teamId],
     );
 }
+
+/** Enabled schedules of installed workspaces, with `updated_at` (when each became effective). */
+export async function activeSchedules(
+  em: EntityManager,
+): Promise<Array<Omit<DigestScheduleRow, 'enabled' | 'last_error'>>> {
+  return em.getConnection().execute(
+    `select s.id, s.workspace_id, s.channel_id, s.local_time, s.timezone, s.weekdays, s.included_user_ids,
+            s.created_by, s.updated_at
+       from digest_schedule s join workspace w on w.id = s.workspace_id
+      where s.enabled and w.uninstalled_at is null
+      order by s.id`,
+    [],
+  );
+}

@@ -1,7 +1,8 @@
 import type { Orm } from '../../db/orm.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { DeliveryOutcome, DigestDeliveries } from './digest-delivery.service.ts';
-import { type DigestScheduleRow, deliveryScheduleOf, weekdaysOf } from './digest-schedule.row.ts';
+import { activeSchedules } from './digest-schedule.repository.ts';
+import { deliveryScheduleOf, weekdaysOf } from './digest-schedule.row.ts';
 import { owedLocalDate } from './digest-time.ts';
 
 export interface DigestTickOptions {
@@ -14,8 +15,6 @@ export interface DigestTickOptions {
   signal?: AbortSignal;
 }
 
-type ScheduleRow = Omit<DigestScheduleRow, 'enabled' | 'last_error'>;
-
 /**
  * The frequent digest tick (every minute). For each enabled schedule whose local time has come
  * today (in its own zone, so DST moves nothing), it claims today's delivery and posts it; then it
@@ -23,17 +22,7 @@ type ScheduleRow = Omit<DigestScheduleRow, 'enabled' | 'last_error'>;
  */
 export async function runDigestTick(options: DigestTickOptions): Promise<DeliveryOutcome[]> {
   const now = options.now();
-  const rows = await options.orm.em
-    .fork()
-    .getConnection()
-    .execute<ScheduleRow[]>(
-      `select s.id, s.workspace_id, s.channel_id, s.local_time, s.timezone, s.weekdays, s.included_user_ids,
-            s.created_by, s.updated_at
-       from digest_schedule s join workspace w on w.id = s.workspace_id
-      where s.enabled and w.uninstalled_at is null
-      order by s.id`,
-      [],
-    );
+  const rows = await activeSchedules(options.orm.em.fork());
   const work: Array<() => Promise<DeliveryOutcome | undefined>> = [];
   for (const row of rows) {
     const localDate = owedLocalDate(
