@@ -4,6 +4,8 @@ import type { Logger } from '../../lib/logger.ts';
 import type { Metrics } from '../../lib/metrics.ts';
 import type { DigestContent, DigestPublisher } from './digest.types.ts';
 import type { DigestBuilder } from './digest-builder.service.ts';
+import { type DigestDeliveryRepository, digestDeliveryRepository } from './digest-delivery.repository.ts';
+import { digestFailureMessage } from './digest-failure-message.ts';
 
 /** A digest is tried at most this many times for one day. */
 export const MAX_ATTEMPTS = 3;
@@ -61,7 +63,7 @@ export interface RetryCandidate {
  * with its reason, retried at most MAX_ATTEMPTS times, and the admin who set the digest is told.
  */
 export class DigestDeliveries {
-  readonly #orm: Orm;
+  readonly #store: DigestDeliveryRepository;
   readonly #builder: DigestBuilder;
   readonly #publisher: DigestPublisher;
   readonly #logger: Logger;
@@ -78,7 +80,7 @@ export class DigestDeliveries {
     replicaId: string;
     now: () => Date;
   }) {
-    this.#orm = options.orm;
+    this.#store = digestDeliveryRepository(options.orm);
     this.#builder = options.builder;
     this.#publisher = options.publisher;
     this.#logger = options.logger;
@@ -89,10 +91,6 @@ export class DigestDeliveries {
 
   get publisher(): DigestPublisher {
     return this.#publisher;
-  }
-
-  #sql<T>(query: string, params: unknown[]): Promise<T> {
-    return this.#orm.em.fork().getConnection().execute<T & object[]>(query, params) as Promise<T>;
   }
 
   #token(by?: string): string {
@@ -106,48 +104,24 @@ export class DigestDeliveries {
     by?: string,
   ): Promise<DeliveryClaim | undefined> {
     const token = this.#token(by);
-    const rows = await this.#sql<Array<{ id: string }>>(
-      `insert into digest_delivery (id, schedule_id, local_date, status, attempts, claimed_by, claimed_at)
-       values (?, ?, ?, 'claimed', 1, ?, ?)
-       on conflict (schedule_id, local_date) do nothing
-       returning id`,
-      [randomUUID(), schedule.id, localDate, token, this.#now()],
-    );
-    const row = rows[0];
-    return row ? { deliveryId: row.id, localDate, token, attempt: 1 } : undefined;
+    const id = await this.#store.insertClaim({
+      id: randomUUID(),
+      scheduleId: schedule.id,
+      localDate,
+      token,
+      now: this.#now(),
+    });
+    return id ? { deliveryId: id, localDate, token, attempt: 1 } : undefined;
   }
 
   /** Failed deliveries whose wait is over, and claims abandoned before posting, of the last day. */
   async retryCandidates(): Promise<RetryCandidate[]> {
     const now = this.#now();
-    const rows = await this.#sql<
-      Array<{
-        id: string;
-        status: 'claimed' | 'failed';
-        attempts: number;
-        claimed_by: string;
-        claimed_at: string;
-        local_date: string;
-        schedule_id: string;
-        workspace_id: string;
-        channel_id: string;
-        timezone: string;
-        included_user_ids: string[];
-        created_by: string;
-      }>
-    >(
-      `select d.id, d.status, d.attempts, d.claimed_by, d.claimed_at, d.local_date,
-              s.id as schedule_id, s.workspace_id, s.channel_id, s.timezone, s.included_user_ids, s.created_by
-         from digest_delivery d
-         join digest_schedule s on s.id = d.schedule_id
-         join workspace w on w.id = s.workspace_id
-        where s.enabled and w.uninstalled_at is null
-          and d.attempts < ? and d.claimed_at >= ?
-          and (d.status = 'failed'
-               or (d.status = 'claimed' and d.post_started_at is null and d.claimed_at <= ?))
-        order by d.claimed_at`,
-      [MAX_ATTEMPTS, new Date(now.getTime() - 24 * 60 * 60_000), new Date(now.getTime() - STALE_CLAIM_MS)],
-    );
+    const rows = await this.#store.retryRows({
+      maxAttempts: MAX_ATTEMPTS,
+      since: new Date(now.getTime() - 24 * 60 * 60_000),
+      staleBefore: new Date(now.getTime() - STALE_CLAIM_MS),
+    });
     return rows
       .filter(
         (row) =>
@@ -175,17 +149,15 @@ export class DigestDeliveries {
   /** Takes a retry over; only one process wins (the update is conditional on the previous token). */
   async reclaim(candidate: RetryCandidate): Promise<DeliveryClaim | undefined> {
     const token = this.#token();
-    const rows = await this.#sql<Array<{ attempts: number }>>(
-      `update digest_delivery
-          set status = 'claimed', attempts = attempts + 1, claimed_by = ?, claimed_at = ?, post_started_at = null
-        where id = ? and claimed_by = ? and status = ? and attempts = ? and post_started_at is null
-        returning attempts`,
-      [token, this.#now(), candidate.deliveryId, candidate.claimedBy, candidate.status, candidate.attempts],
-    );
-    const row = rows[0];
-    return row
-      ? { deliveryId: candidate.deliveryId, localDate: candidate.localDate, token, attempt: row.attempts }
-      : undefined;
+    const attempt = await this.#store.reclaim({
+      deliveryId: candidate.deliveryId,
+      token,
+      now: this.#now(),
+      previous: { claimedBy: candidate.claimedBy, status: candidate.status, attempts: candidate.attempts },
+    });
+    return attempt === undefined
+      ? undefined
+      : { deliveryId: candidate.deliveryId, localDate: candidate.localDate, token, attempt };
   }
 
   /** Builds (syncing stale sources first, bounded) and posts a claimed digest. */
@@ -212,13 +184,8 @@ export class DigestDeliveries {
     content: DigestContent,
     options: { notifyAdmin?: boolean } = {},
   ): Promise<DeliveryOutcome> {
-    const started = await this.#sql<Array<{ id: string }>>(
-      `update digest_delivery set post_started_at = ?
-        where id = ? and claimed_by = ? and status = 'claimed' and post_started_at is null
-        returning id`,
-      [this.#now(), claim.deliveryId, claim.token],
-    );
-    if (started.length === 0) {
+    const started = await this.#store.markPostStarted(claim.deliveryId, claim.token, this.#now());
+    if (!started) {
       this.#logger.warn({ deliveryId: claim.deliveryId }, 'digest claim was taken over; not posting');
       return { status: 'lost-claim', deliveryId: claim.deliveryId };
     }
@@ -227,18 +194,14 @@ export class DigestDeliveries {
       content,
     );
     if (result.ok) {
-      await this.#sql(
-        `update digest_delivery set status = 'posted', posted_at = ?, message_ts = ?, error = ?
-          where id = ? and claimed_by = ?`,
-        [
-          this.#now(),
-          result.ts,
-          result.replyError ? `thread reply failed: ${result.replyError}` : null,
-          claim.deliveryId,
-          claim.token,
-        ],
-      );
-      await this.#sql('update digest_schedule set last_error = null where id = ?', [schedule.id]);
+      await this.#store.markPosted({
+        deliveryId: claim.deliveryId,
+        token: claim.token,
+        now: this.#now(),
+        ts: result.ts,
+        error: result.replyError ? `thread reply failed: ${result.replyError}` : null,
+        scheduleId: schedule.id,
+      });
       this.#metrics?.digestsPosted.inc({ outcome: 'posted' });
       this.#logger.info(
         {
@@ -258,18 +221,16 @@ export class DigestDeliveries {
       };
     }
     const willRetry = result.retryable && claim.attempt < MAX_ATTEMPTS;
-    await this.#sql(
-      // Slack refused it, so nothing was posted: the post marker is cleared and a retry is safe.
-      `update digest_delivery set status = 'failed', error = ?, attempts = greatest(attempts, ?),
-              post_started_at = case when ?::boolean then null else post_started_at end
-        where id = ? and claimed_by = ?`,
-      [result.error, willRetry ? 0 : MAX_ATTEMPTS, result.retryable, claim.deliveryId, claim.token],
-    );
-    // Raw SQL on purpose: updated_at is the schedule's "effective from", and an error is not a change.
-    await this.#sql('update digest_schedule set last_error = ? where id = ?', [
-      `${result.error} (${claim.localDate})`,
-      schedule.id,
-    ]);
+    await this.#store.markFailed({
+      deliveryId: claim.deliveryId,
+      token: claim.token,
+      error: result.error,
+      willRetry,
+      maxAttempts: MAX_ATTEMPTS,
+      nothingPosted: result.retryable,
+      scheduleId: schedule.id,
+      scheduleError: `${result.error} (${claim.localDate})`,
+    });
     this.#metrics?.digestsPosted.inc({ outcome: 'failed' });
     this.#logger.warn(
       {
@@ -301,11 +262,7 @@ export class DigestDeliveries {
     error: string,
     willRetry: boolean,
   ): Promise<boolean> {
-    const marked = await this.#sql<Array<{ id: string }>>(
-      'update digest_delivery set admin_notified_at = ? where id = ? and admin_notified_at is null returning id',
-      [this.#now(), claim.deliveryId],
-    );
-    if (marked.length === 0) return false;
+    if (!(await this.#store.claimAdminNotice(claim.deliveryId, this.#now()))) return false;
     try {
       await this.#publisher.notifyUser(
         schedule.workspaceId,
@@ -315,32 +272,8 @@ export class DigestDeliveries {
       return true;
     } catch (notifyError) {
       this.#logger.warn({ err: notifyError, scheduleId: schedule.id }, 'could not tell the digest admin');
-      await this.#sql('update digest_delivery set admin_notified_at = null where id = ?', [claim.deliveryId]);
+      await this.#store.releaseAdminNotice(claim.deliveryId);
       return false;
     }
   }
-}
-
-/** What an admin reads when a digest cannot be posted: the cause and what to do about it. */
-export function digestFailureMessage(input: {
-  channelId: string;
-  error: string;
-  attempt: number;
-  willRetry: boolean;
-}): string {
-  const channel = `<#${input.channelId}>`;
-  const reasons: Record<string, string> = {
-    not_in_channel: `I’m not a member of ${channel}. Invite @ActivityPulse to ${channel} (type \`/invite @ActivityPulse\` there).`,
-    channel_not_found: `I can’t see ${channel}: it was deleted, or it is private and I’m not in it. Invite @ActivityPulse to ${channel}, or move the digest with \`/pulse digest set #channel HH:MM\`.`,
-    is_archived: `${channel} is archived. Unarchive it and invite @ActivityPulse, or move the digest: \`/pulse digest off ${channel}\`, then \`/pulse digest set #channel HH:MM\`.`,
-    request_failed:
-      'The request to Slack failed midway, so it may have been posted; to avoid a duplicate I won’t post it again.',
-    not_installed: 'ActivityPulse has no bot token for this workspace: reinstall the app.',
-  };
-  const reason = reasons[input.error] ?? `Slack answered \`${input.error}\`.`;
-  const remaining = MAX_ATTEMPTS - input.attempt;
-  const next = input.willRetry
-    ? ` I’ll try again in about ${Math.round((RETRY_AFTER_MS[input.attempt - 1] ?? RETRY_AFTER_MS[1]) / 60_000)} minutes (${remaining} more ${remaining === 1 ? 'try' : 'tries'}).`
-    : ' I won’t try again today; the next digest goes out as scheduled.';
-  return `:warning: I couldn’t post today’s GitLab digest in ${channel}. ${reason}${next}`;
 }
