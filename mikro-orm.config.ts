@@ -1,5 +1,5 @@
 import type { Options } from '@mikro-orm/postgresql';
-import { ConfigError, loadConfig } from './src/config/config.ts';
+import { ConfigError, loadConfigWithoutSlack } from './src/config/config.ts';
 import { startEmbeddedPostgres } from './src/db/embedded-postgres.ts';
 import { ormOptions } from './src/db/orm.ts';
 import { entities } from './src/modules/entities.ts';
@@ -20,10 +20,9 @@ import { entities } from './src/modules/entities.ts';
  * the same advisory lock as the app's start-up.
  */
 export default async function cliConfig(): Promise<Options> {
-  let config: ReturnType<typeof loadConfig>;
+  let config: ReturnType<typeof loadConfigWithoutSlack>;
   try {
-    // The CLI needs no Slack credentials; the stand-ins only satisfy the app's own parse.
-    config = loadConfig({ SLACK_SIGNING_SECRET: 'unused', SLACK_BOT_TOKEN: 'xoxb-unused', ...process.env });
+    config = loadConfigWithoutSlack(process.env);
   } catch (error) {
     if (error instanceof ConfigError) throw new Error(error.message);
     throw error;

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config/config.ts';
+import { ConfigError, loadConfigWithoutSlack } from './config/config.ts';
 import { openDatabase } from './db/database.ts';
 import { isCodedError } from './lib/errors.ts';
 import { createLogger } from './lib/logger.ts';
@@ -9,8 +9,7 @@ import { entities } from './modules/entities.ts';
  * embedded default), not the Slack credentials, so it can run as a deploy step of its own.
  */
 async function run(): Promise<void> {
-  const env = { SLACK_SIGNING_SECRET: 'unused', SLACK_BOT_TOKEN: 'xoxb-unused', ...process.env };
-  const config = loadConfig(env);
+  const config = loadConfigWithoutSlack(process.env);
   const logger = createLogger({ level: config.logLevel });
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,

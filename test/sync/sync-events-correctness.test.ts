@@ -1,35 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { createFakeGitLab, type FakeGitLab, type FakeScenario } from '../support/fake-gitlab/index.ts';
+import { describe, expect, it } from 'vitest';
+import type { FakeScenario } from '../support/fake-gitlab/index.ts';
 import { mixedScenario, SYNC_TOKEN } from './mixed-scenario.ts';
-import { createSyncHarness, type SyncHarness, storedActivities } from './sync-harness.ts';
+import { storedActivities } from './sync-harness.ts';
+import { useSyncWorld } from './sync-world.ts';
 
 /**
  * The events API's traps, through a whole sync: `opened` names a re-open too; `after` is a whole
  * day in the SERVER's time zone; `push_data` and `author_username` can be null.
  */
-let db: TestDatabase;
-let fake: FakeGitLab | undefined;
-let harness: SyncHarness | undefined;
-
-beforeAll(async () => {
-  db = await createTestDatabase();
-});
-afterAll(async () => {
-  await db.drop();
-});
-afterEach(async () => {
-  await harness?.close();
-  await fake?.close();
-  harness = undefined;
-  fake = undefined;
-});
+const world = useSyncWorld();
 
 async function run(scenario: FakeScenario, since?: Date) {
-  const server = await createFakeGitLab(scenario);
-  fake = server;
-  const on = await createSyncHarness(await db.orm());
-  harness = on;
+  const { fake: server, harness: on } = await world.start(scenario);
   const sourceId = await on.addSource({ baseUrl: server.url, token: SYNC_TOKEN });
   await on.addTeammate(sourceId, 'ada');
   await on.addTeammate(sourceId, 'grace');

@@ -6,27 +6,11 @@ import { Activity } from './activity.entity.ts';
 import { kindTotalsOf, reviewedMergeRequestCount } from './activity.repository.ts';
 import { ACTIVITY_KINDS, type ActivityKind } from './activity-kinds.ts';
 import type { ActivityWindow } from './activity-range.ts';
+import type { GroupableActivity } from './work-items.ts';
 
-export interface ActivityItem {
-  kind: ActivityKind;
-  occurredAt: Date;
-  title: string;
-  url: string | null;
-  project: string | null;
+/** One stored activity as `/pulse activity` reads it: what grouping needs, and its source. */
+export interface ActivityItem extends GroupableActivity {
   sourceName: string;
-  linesAdded: number | null;
-  linesRemoved: number | null;
-  durationSeconds: number | null;
-  timeSpentSeconds: number | null;
-  /** Pipeline status as stored by the sync, lower case. */
-  status: string | null;
-  /** MR source branch, or the ref a commit was pushed to or a pipeline ran on. */
-  branch: string | null;
-  /** The start of a comment (comments only). */
-  snippet: string | null;
-  /** A comment or approval on someone else's MR. */
-  review: boolean;
-  jira: Array<{ key: string; url: string | null }>;
 }
 
 export interface ActivitySummary {

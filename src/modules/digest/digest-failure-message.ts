@@ -1,4 +1,4 @@
-import { MAX_ATTEMPTS, RETRY_AFTER_MS } from './digest-delivery.service.ts';
+import { MAX_ATTEMPTS, RETRY_AFTER_MS } from './digest-retries.ts';
 
 /** What an admin reads when a digest cannot be posted: the cause and what to do about it. */
 export function digestFailureMessage(input: {

@@ -209,9 +209,8 @@ export class SyncService implements SyncEngine {
         }
       };
       context.teammateDone = progressReporter(source, request, identities.length, logger);
-      const stopped = () => reports.some((report) => report.stop) || request.signal?.aborted === true;
 
-      reports.push(...(await readSource(context, identities, logger, stopped)));
+      reports.push(...(await readSource(context, identities, logger)));
       const unreadable = client.stats.unreadableItems;
       if (unreadable > 0) {
         logger.warn({ dataSourceId: source.id, unreadable }, 'GitLab list items skipped: unreadable');

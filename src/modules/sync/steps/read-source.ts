@@ -12,17 +12,16 @@ const interestKey = (interest: PipelineInterest) =>
   `${interest.teammate.teammateId}\u0000${interest.projectPath}`;
 
 /**
- * The steps that read one source, in order; each returns its report. `stopped` says the source
- * must stop (a step reported a stop, or the run was aborted): later steps are then skipped.
+ * The steps that read one source, in order; each returns its report. Once a step reports a stop,
+ * or the run is aborted (its signal: shutdown, a lost lock), later steps are skipped.
  */
 export async function readSource(
   context: SyncRunContext,
   identities: readonly IdentityRow[],
   logger: Logger,
-  stopped: () => boolean,
 ): Promise<StepReport[]> {
   const reports: StepReport[] = [];
-  const halted = () => stopped() || reports.some((report) => report.stop);
+  const halted = () => context.signal?.aborted === true || reports.some((report) => report.stop);
   const { cursors, runStartedAt } = context;
 
   // 1. Who each teammate is on GitLab (a look-up only the first time).
