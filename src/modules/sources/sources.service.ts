@@ -1,36 +1,28 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../../db/orm.ts';
-import {
-  type ConnectionReport,
-  normalizeGitLabUrl,
-  normalizeJiraUrl,
-  testConnection,
-} from '../../gitlab/index.ts';
-import { closestMatches } from '../../lib/edit-distance.ts';
-import { CodedError, isCodedError } from '../../lib/errors.ts';
+import { type ConnectionReport, testConnection } from '../../gitlab/index.ts';
+import { isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
 import { DataSource, type IDataSource } from './data-source.entity.ts';
 import { type DataSourceRepository, sourceNameKey } from './data-source.repository.ts';
-import type { FieldErrors, SaveOutcome, SourceInput, SourceView, TestOutcome } from './source.types.ts';
+import type { SaveOutcome, SourceInput, SourceView, TestOutcome } from './source.types.ts';
 import {
   duplicateName,
-  FIELD_BY_CODE,
-  NOT_HTTPS,
   recordSuccess,
   sameInstance,
   schemeNotes,
+  sourceNotFound,
   summarize,
+  testTypedConnection,
   UUID,
 } from './source-checks.ts';
 import type { SourceClients } from './source-clients.ts';
+import { checkSourceInput } from './source-input.ts';
 import { hostOf, toView } from './source-view.ts';
 
 export { toView };
-
-export const SOURCE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
-const MAX_TOKEN_LENGTH = 512;
 
 /**
  * Data sources: add and edit only after a successful Test Connection (nothing half-saved), test,
@@ -68,7 +60,7 @@ export class SourcesService {
   }
 
   async add(input: SourceInput & { teamId: string; userId: string }): Promise<SaveOutcome> {
-    const checked = this.#check(input, { tokenRequired: true });
+    const checked = checkSourceInput(input, { tokenRequired: true });
     if (!checked.ok) return checked;
     const em = this.#orm.em.fork();
     await ensureWorkspace(em, input.teamId);
@@ -82,7 +74,12 @@ export class SourcesService {
     if (existing.some((source) => source.nameKey === sourceNameKey(checked.name))) {
       return { ok: false, errors: { name: duplicateName(checked.name) } };
     }
-    const tested = await this.#test(checked.baseUrl, checked.token, checked.schemeAdded);
+    const tested = await testTypedConnection(
+      this.#testDeps(),
+      checked.baseUrl,
+      checked.token,
+      checked.schemeAdded,
+    );
     if (!tested.ok) return { ok: false, errors: tested.errors };
     try {
       // One flush is one transaction: the row is written complete, with its test results, or not at all.
@@ -122,7 +119,7 @@ export class SourcesService {
   async edit(
     input: SourceInput & { teamId: string; userId: string; sourceId: string },
   ): Promise<SaveOutcome> {
-    const checked = this.#check(input, { tokenRequired: false });
+    const checked = checkSourceInput(input, { tokenRequired: false });
     if (!checked.ok) return checked;
     const em = this.#orm.em.fork();
     const source = await this.#load(em, input.teamId, { id: input.sourceId });
@@ -157,7 +154,7 @@ export class SourcesService {
         throw error;
       }
     }
-    const tested = await this.#test(checked.baseUrl, token, checked.schemeAdded);
+    const tested = await testTypedConnection(this.#testDeps(), checked.baseUrl, token, checked.schemeAdded);
     if (!tested.ok) return { ok: false, errors: tested.errors };
     try {
       source.name = checked.name;
@@ -245,89 +242,11 @@ export class SourcesService {
           : null
         : await this.#repository.findByName(em, teamId, ref.name);
     if (found) return found;
-    const all = (await this.#repository.list(em, teamId)).map((source) => source.name);
-    const names = all.map((name) => `\`${name}\``);
-    const what =
-      'name' in ref ? `called \`${ref.name.slice(0, 40)}\`` : 'behind that button any more (it was removed)';
-    const near = 'name' in ref ? closestMatches(ref.name, all) : [];
-    throw new CodedError(
-      'SOURCE_NOT_FOUND',
-      near.length > 0
-        ? `There is no data source ${what}. Did you mean \`${near[0]}\`? Sources: ${names.join(', ')}.`
-        : names.length > 0
-          ? `There is no data source ${what}. Sources: ${names.join(', ')}.`
-          : `There is no data source ${what}, and none is set up yet: add one with \`/pulse source add\`.`,
-    );
+    const names = (await this.#repository.list(em, teamId)).map((source) => source.name);
+    throw sourceNotFound(ref, names);
   }
 
-  #check(
-    input: SourceInput,
-    options: { tokenRequired: boolean },
-  ):
-    | {
-        ok: true;
-        name: string;
-        baseUrl: string;
-        schemeAdded: boolean;
-        token: string;
-        jiraUrl: string | null;
-      }
-    | { ok: false; errors: FieldErrors } {
-    const errors: FieldErrors = {};
-    const name = input.name.trim();
-    if (!SOURCE_NAME_PATTERN.test(name)) {
-      errors.name =
-        'Use 1–40 letters, digits, dots, dashes or underscores, starting with a letter or digit (no spaces), e.g. `gitlab` or `acme-gitlab`.';
-    }
-    let baseUrl = '';
-    let schemeAdded = false;
-    try {
-      ({ baseUrl, schemeAdded } = normalizeGitLabUrl(input.url));
-    } catch (error) {
-      if (!isCodedError(error)) throw error;
-      errors.url = error.userMessage;
-    }
-    const token = input.token.trim();
-    if (token === '' && options.tokenRequired) {
-      errors.token = 'Paste a GitLab personal access token with the read_api scope.';
-    } else if (/\s/.test(token) || token.length > MAX_TOKEN_LENGTH) {
-      errors.token = 'That does not look like a GitLab token: paste only the token, without spaces.';
-    }
-    let jiraUrl: string | null = null;
-    if (input.jiraUrl.trim() !== '') {
-      try {
-        jiraUrl = normalizeJiraUrl(input.jiraUrl);
-      } catch (error) {
-        if (!isCodedError(error)) throw error;
-        errors.jiraUrl = error.userMessage;
-      }
-    }
-    if (Object.keys(errors).length > 0) return { ok: false, errors };
-    return { ok: true, name, baseUrl, schemeAdded, token, jiraUrl };
-  }
-
-  async #test(
-    baseUrl: string,
-    token: string,
-    schemeAdded: boolean,
-  ): Promise<{ ok: true; report: ConnectionReport } | { ok: false; errors: FieldErrors }> {
-    try {
-      const client = this.#clients.forCredentials(baseUrl, token);
-      return { ok: true, report: await testConnection(client, { now: this.#now() }) };
-    } catch (error) {
-      if (!isCodedError(error)) throw error;
-      // A failed test of what someone typed is their mistake to fix, not ours: no stack.
-      this.#logger.info({ host: hostOf(baseUrl), code: error.code }, 'connection test failed');
-      if (schemeAdded && NOT_HTTPS.has(error.code)) {
-        // `gitlab.internal:8080` on a plain-http server: a certificate message would send them astray.
-        return {
-          ok: false,
-          errors: {
-            url: 'The URL had no http:// or https:// in front, so I tried https:// — and the server did not answer over HTTPS. If this GitLab is served over plain http, type the URL with http:// in front; otherwise check the address.',
-          },
-        };
-      }
-      return { ok: false, errors: { [FIELD_BY_CODE[error.code] ?? 'url']: error.userMessage } };
-    }
+  #testDeps() {
+    return { clients: this.#clients, logger: this.#logger, now: this.#now };
   }
 }
