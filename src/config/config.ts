@@ -1,12 +1,13 @@
 import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
+import { rawSlackEnv, type SlackMode, slackMode } from './slack-mode.ts';
+
+export type { SlackMode };
 
 /**
  * The one parse of `process.env`. Every other module receives the typed `Config`;
  * nothing else reads the environment.
  */
-
-const README_SLACK = 'see "Create the Slack app" in README.md';
 
 const emptyToUndefined = (value: unknown) =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -124,11 +125,6 @@ const envSchema = z.object({
   SYNC_CONCURRENCY: wholeNumber(4, 1, 64),
 });
 
-export type SlackMode =
-  | { kind: 'http'; signingSecret: string; botToken: string }
-  | { kind: 'socket'; appToken: string; botToken: string; signingSecret?: string }
-  | { kind: 'oauth'; signingSecret: string; clientId: string; clientSecret: string; stateSecret: string };
-
 export interface Config {
   databaseUrl: string | undefined;
   slack: SlackMode;
@@ -164,77 +160,6 @@ export class ConfigError extends Error {
     this.name = 'ConfigError';
     this.problems = problems;
   }
-}
-
-type SlackEnv = Pick<
-  z.infer<typeof envSchema>,
-  | 'SLACK_SIGNING_SECRET'
-  | 'SLACK_BOT_TOKEN'
-  | 'SLACK_APP_TOKEN'
-  | 'SLACK_CLIENT_ID'
-  | 'SLACK_CLIENT_SECRET'
-  | 'SLACK_STATE_SECRET'
->;
-
-function rawSlackEnv(env: NodeJS.ProcessEnv): SlackEnv {
-  const read = (name: keyof SlackEnv) => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
-  return {
-    SLACK_SIGNING_SECRET: read('SLACK_SIGNING_SECRET'),
-    SLACK_BOT_TOKEN: read('SLACK_BOT_TOKEN'),
-    SLACK_APP_TOKEN: read('SLACK_APP_TOKEN'),
-    SLACK_CLIENT_ID: read('SLACK_CLIENT_ID'),
-    SLACK_CLIENT_SECRET: read('SLACK_CLIENT_SECRET'),
-    SLACK_STATE_SECRET: read('SLACK_STATE_SECRET'),
-  };
-}
-
-function slackMode(env: SlackEnv, problems: string[]): SlackMode | undefined {
-  const oauthVars = [env.SLACK_CLIENT_ID, env.SLACK_CLIENT_SECRET, env.SLACK_STATE_SECRET];
-  if (oauthVars.some((value) => value !== undefined)) {
-    const missing = [
-      env.SLACK_CLIENT_ID ? undefined : 'SLACK_CLIENT_ID',
-      env.SLACK_CLIENT_SECRET ? undefined : 'SLACK_CLIENT_SECRET',
-      env.SLACK_STATE_SECRET ? undefined : 'SLACK_STATE_SECRET',
-      env.SLACK_SIGNING_SECRET ? undefined : 'SLACK_SIGNING_SECRET',
-    ].filter((name): name is string => name !== undefined);
-    if (missing.length > 0) {
-      problems.push(`multi-workspace OAuth install also needs ${missing.join(', ')} (${README_SLACK})`);
-      return undefined;
-    }
-    return {
-      kind: 'oauth',
-      signingSecret: env.SLACK_SIGNING_SECRET!,
-      clientId: env.SLACK_CLIENT_ID!,
-      clientSecret: env.SLACK_CLIENT_SECRET!,
-      stateSecret: env.SLACK_STATE_SECRET!,
-    };
-  }
-  if (env.SLACK_APP_TOKEN) {
-    if (!env.SLACK_BOT_TOKEN) {
-      problems.push(`Socket Mode (SLACK_APP_TOKEN is set) also needs SLACK_BOT_TOKEN (${README_SLACK})`);
-      return undefined;
-    }
-    return {
-      kind: 'socket',
-      appToken: env.SLACK_APP_TOKEN,
-      botToken: env.SLACK_BOT_TOKEN,
-      ...(env.SLACK_SIGNING_SECRET ? { signingSecret: env.SLACK_SIGNING_SECRET } : {}),
-    };
-  }
-  const missing = [
-    env.SLACK_SIGNING_SECRET ? undefined : 'SLACK_SIGNING_SECRET',
-    env.SLACK_BOT_TOKEN ? undefined : 'SLACK_BOT_TOKEN',
-  ].filter((name): name is string => name !== undefined);
-  if (missing.length > 0) {
-    problems.push(
-      `Slack credentials missing: set ${missing.join(' and ')} (from your Slack app's "Basic Information" and "OAuth & Permissions" pages; ${README_SLACK}). For Socket Mode set SLACK_APP_TOKEN and SLACK_BOT_TOKEN instead.`,
-    );
-    return undefined;
-  }
-  return { kind: 'http', signingSecret: env.SLACK_SIGNING_SECRET!, botToken: env.SLACK_BOT_TOKEN! };
 }
 
 /** Parses the environment once; throws a `ConfigError` naming every problem at the same time. */

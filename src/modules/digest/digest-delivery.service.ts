@@ -5,48 +5,16 @@ import type { Metrics } from '../../lib/metrics.ts';
 import type { DigestContent, DigestPublisher } from './digest.types.ts';
 import type { DigestBuilder } from './digest-builder.service.ts';
 import { type DigestDeliveryRepository, digestDeliveryRepository } from './digest-delivery.repository.ts';
+import type {
+  DeliveryClaim,
+  DeliveryOutcome,
+  DeliverySchedule,
+  RetryCandidate,
+} from './digest-delivery.types.ts';
 import { digestFailureMessage } from './digest-failure-message.ts';
 import { MAX_ATTEMPTS, RETRY_AFTER_MS, STALE_CLAIM_MS } from './digest-retries.ts';
 
-export interface DeliverySchedule {
-  id: string;
-  workspaceId: string;
-  channelId: string;
-  timezone: string;
-  includedUserIds: string[];
-  /** The admin who set the digest: told when it cannot be posted. */
-  createdBy: string;
-}
-
-/** The right to post one schedule's digest for one local date, proven by a unique token. */
-export interface DeliveryClaim {
-  deliveryId: string;
-  localDate: string;
-  token: string;
-  attempt: number;
-}
-
-export type DeliveryOutcome =
-  | { status: 'posted'; deliveryId: string; ts: string; messages: number; replyError?: string }
-  | {
-      status: 'failed';
-      deliveryId: string;
-      error: string;
-      attempt: number;
-      willRetry: boolean;
-      adminNotified: boolean;
-    }
-  /** Another process took the claim over (this one was too slow): it posts, this one does not. */
-  | { status: 'lost-claim'; deliveryId: string };
-
-export interface RetryCandidate {
-  deliveryId: string;
-  status: 'claimed' | 'failed';
-  attempts: number;
-  claimedBy: string;
-  localDate: string;
-  schedule: DeliverySchedule;
-}
+export type { DeliveryOutcome, DeliverySchedule };
 
 /**
  * Exactly-once posting of digests across replicas and restarts. A `digest_delivery` row, unique per

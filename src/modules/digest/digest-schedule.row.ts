@@ -1,4 +1,4 @@
-import type { DeliverySchedule } from './digest-delivery.service.ts';
+import type { DeliverySchedule } from './digest-delivery.types.ts';
 
 /** `digest_schedule` as raw SQL returns it: the tick and the digest service read it without the ORM. */
 export interface DigestScheduleRow {
