@@ -1,6 +1,6 @@
 import { type Dispatcher, request } from 'undici';
 import type { CodedError } from '../lib/errors.ts';
-import { badResponseError, errorFromResponse, errorFromTransport, transportErrorCode } from './errors.ts';
+import { badResponseError, errorFromResponse } from './errors.ts';
 import type { HttpHeaders } from './http-headers.ts';
 import {
   type RequestLimits,
@@ -8,6 +8,7 @@ import {
   requestTimeoutError,
   responseTooLargeError,
 } from './request-limits.ts';
+import { errorFromTransport, transportErrorCode } from './transport-errors.ts';
 
 /**
  * One HTTP exchange with GitLab: send, read the whole body, and turn anything but a 2xx JSON answer

@@ -27,13 +27,7 @@ export {
   type RequestOptions,
 } from './client.ts';
 export { getCommit, type ListCommitsOptions, listCommits } from './commits.api.ts';
-export {
-  errorFromResponse,
-  errorFromTransport,
-  GitLabError,
-  type GitLabErrorCode,
-  isGitLabError,
-} from './errors.ts';
+export { errorFromResponse, GitLabError, type GitLabErrorCode, isGitLabError } from './errors.ts';
 export { type ListUserEventsOptions, listUserEvents } from './events.api.ts';
 export {
   BATCH_SHAPE_EMPTY,
@@ -95,6 +89,7 @@ export {
   testConnection,
 } from './test-connection.ts';
 export { type ListTimelogsOptions, listTimelogs, TIMELOGS_QUERY } from './timelogs.api.ts';
+export { errorFromTransport } from './transport-errors.ts';
 export {
   type AddressClass,
   classifyAddress,
