@@ -1,8 +1,9 @@
 import type { Orm } from '../../db/orm.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { SyncEngine } from '../sync/sync.types.ts';
+import { type SourceFreshness, sourceFreshness } from '../sync/sync-run.repository.ts';
 import type { DigestContent, DigestPerson, DigestTotals } from './digest.types.ts';
-import { DigestDataRepository, type KindTotalsRow, type SourceFreshness } from './digest-data.repository.ts';
+import { DigestDataRepository, type KindTotalsRow } from './digest-data.repository.ts';
 import { digestWindowFor } from './digest-time.ts';
 import { median, summarizeReviews } from './review-time.ts';
 
@@ -100,10 +101,10 @@ export class DigestBuilder {
   async build(request: DigestRequest): Promise<DigestContent> {
     const window = digestWindowFor(request.localDate, request.timeZone);
     const em = this.#orm.em.fork();
-    let stale = staleOf(await this.#data.freshness(em, request.workspaceId), window.end);
+    let stale = staleOf(await sourceFreshness(em, request.workspaceId), window.end);
     if (stale.length > 0 && request.refresh && this.#engine) {
       await this.#refresh(request, stale);
-      stale = staleOf(await this.#data.freshness(em, request.workspaceId), window.end);
+      stale = staleOf(await sourceFreshness(em, request.workspaceId), window.end);
     }
     const [teammates, kinds, reviews, highlights, jira, failing, commits] = await Promise.all([
       this.#data.teammates(em, request.workspaceId, request.includedUserIds),

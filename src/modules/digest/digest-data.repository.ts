@@ -18,12 +18,6 @@ export interface KindTotalsRow extends KindTotals {
   teammateId: string;
 }
 
-export interface SourceFreshness {
-  id: string;
-  name: string;
-  lastSyncAt: Date | null;
-}
-
 type Window = { start: Date; end: Date };
 
 /** A PostgreSQL array literal (a JS array parameter would be expanded into a list of parameters). */
@@ -31,7 +25,7 @@ function pgTextArray(values: string[]): string {
   return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
 }
 
-const toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
+const _toDate = (value: Date | string | null): Date | null => (value === null ? null : new Date(value));
 
 /**
  * The digest's reads: a handful of set-based queries over one window (counts and sums in SQL,
@@ -235,27 +229,5 @@ export class DigestDataRepository {
       byTeammate.set(row.teammate_id, list);
     }
     return byTeammate;
-  }
-
-  /**
-   * When each source of the workspace (with someone mapped) last finished a sync that stored data:
-   * the later of `last_sync_at` and the newest succeeded or partial run.
-   */
-  async freshness(em: EntityManager, workspaceId: string): Promise<SourceFreshness[]> {
-    const rows = await em
-      .getConnection()
-      .execute<Array<{ id: string; name: string; last_sync: string | null }>>(
-        `select ds.id, ds.name,
-              greatest(ds.last_sync_at,
-                (select r.finished_at from sync_run r
-                  where r.data_source_id = ds.id and r.status in ('succeeded', 'partial') and r.finished_at is not null
-                  order by r.started_at desc limit 1)) as last_sync
-         from data_source ds
-        where ds.workspace_id = ?
-          and exists (select 1 from external_identity ei where ei.data_source_id = ds.id)
-        order by ds.name_key`,
-        [workspaceId],
-      );
-    return rows.map((row) => ({ id: row.id, name: row.name, lastSyncAt: toDate(row.last_sync) }));
   }
 }

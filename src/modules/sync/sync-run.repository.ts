@@ -177,3 +177,35 @@ export function syncRunsReader(orm: Orm): SyncRunsReader {
     },
   };
 }
+
+export interface SourceFreshness {
+  id: string;
+  name: string;
+  lastSyncAt: Date | null;
+}
+
+/**
+ * When each source of the workspace (with someone mapped) last finished a sync that stored data:
+ * the later of `last_sync_at` and the newest succeeded or partial run.
+ */
+export async function sourceFreshness(em: EntityManager, workspaceId: string): Promise<SourceFreshness[]> {
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ id: string; name: string; last_sync: string | null }>>(
+      `select ds.id, ds.name,
+            greatest(ds.last_sync_at,
+              (select r.finished_at from sync_run r
+                where r.data_source_id = ds.id and r.status in ('succeeded', 'partial') and r.finished_at is not null
+                order by r.started_at desc limit 1)) as last_sync
+       from data_source ds
+      where ds.workspace_id = ?
+        and exists (select 1 from external_identity ei where ei.data_source_id = ds.id)
+      order by ds.name_key`,
+      [workspaceId],
+    );
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    lastSyncAt: row.last_sync === null ? null : new Date(row.last_sync),
+  }));
+}
