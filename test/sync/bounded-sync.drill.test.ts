@@ -181,8 +181,10 @@ describe('drills: a hostile GitLab is bounded and isolated (issue 14)', () => {
     const slow = await runRow(entry, slowRun!.id);
     expect(slow).toMatchObject({ status: 'failed', error_code: 'GITLAB_RUN_DEADLINE' });
     expect(slow.error).toContain('The sync of “dripping” reached its 3 s limit (SYNC_RUN_DEADLINE_MS)');
-    expect(slowRun!.duration_ms).toBeLessThan(deadlineMs + 1_000);
-    expect(seconds).toBeLessThan(deadlineMs / 1000 + 2);
+    // Ends at its deadline, not when the drip would (hours for one page). The slack covers a loaded
+    // machine's timer delays (4.1 s was seen with five sessions sharing the 2 CPUs).
+    expect(slowRun!.duration_ms).toBeLessThan(deadlineMs + 3_000);
+    expect(seconds).toBeLessThan(deadlineMs / 1000 + 5);
     // The healthy source did not wait for the dripping one.
     expect(healthyRun!.duration_ms).toBeLessThan(deadlineMs);
     expect(await rowsOf(entry, healthyId, healthy)).toEqual(clean);
