@@ -27,6 +27,16 @@ const timer = setInterval(() => {
 describe('the process on an unexpected failure', () => {
   let slack: Awaited<ReturnType<typeof startFakeSlackServer>>;
   const dirs: string[] = [];
+  // Both drills run on one data directory: creating a PostgreSQL cluster (initdb) costs seconds,
+  // and neither drill needs a new one (each works on a fresh directory too, if run alone).
+  let shared: string | undefined;
+  const clusterDir = async () => {
+    if (!shared) {
+      shared = await mkdtemp(path.join(os.tmpdir(), 'activitypulse-crash-'));
+      dirs.push(shared);
+    }
+    return shared;
+  };
   beforeAll(async () => {
     slack = await startFakeSlackServer();
   });
@@ -36,8 +46,7 @@ describe('the process on an unexpected failure', () => {
   });
 
   it('logs an unhandled rejection once, stops the embedded PostgreSQL and exits non-zero', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'activitypulse-crash-'));
-    dirs.push(dataDir);
+    const dataDir = await clusterDir();
     const started = launch(
       {
         SLACK_SIGNING_SECRET: 'secret',
@@ -67,8 +76,7 @@ describe('the process on an unexpected failure', () => {
   }, 90_000);
 
   it('stops the embedded PostgreSQL it started when the failure comes while starting', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'activitypulse-crash-start-'));
-    dirs.push(dataDir);
+    const dataDir = await clusterDir();
     const started = launch(
       {
         SLACK_SIGNING_SECRET: 'secret',
