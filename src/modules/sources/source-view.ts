@@ -1,11 +1,12 @@
 import type { IDataSource } from './data-source.entity.ts';
 import type { SourceView } from './source.types.ts';
 
-/** A source as the rest of the app sees it: never its token. */
+/** The host (and port) of a GitLab URL, for messages and logs: never its path or query. */
 export function hostOf(baseUrl: string): string {
   return URL.parse(baseUrl)?.host ?? 'unknown';
 }
 
+/** A source as the rest of the app sees it: never its token. */
 export function toView(source: IDataSource): SourceView {
   return {
     id: source.id,

@@ -3,6 +3,7 @@ import { findUserByUsername } from '../../gitlab/index.ts';
 import { CodedError, isCodedError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { IDataSource } from '../sources/data-source.entity.ts';
+import { hostOf } from '../sources/source-view.ts';
 import type { IExternalIdentity } from './external-identity.entity.ts';
 import type { IdentityView } from './teammate.types.ts';
 
@@ -54,8 +55,4 @@ export function identityView(identity: IExternalIdentity): IdentityView {
     username: identity.username,
     gitlabUserId: identity.externalUserId ?? null,
   };
-}
-
-export function hostOf(baseUrl: string): string {
-  return URL.parse(baseUrl)?.host ?? baseUrl;
 }

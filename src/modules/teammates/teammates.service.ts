@@ -6,9 +6,10 @@ import type { Logger } from '../../lib/logger.ts';
 import type { IDataSource } from '../sources/data-source.entity.ts';
 import type { DataSourceRepository } from '../sources/data-source.repository.ts';
 import type { SourceClients } from '../sources/source-clients.ts';
+import { hostOf } from '../sources/source-view.ts';
 import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
 import { ExternalIdentity } from './external-identity.entity.ts';
-import { hostOf, identityView, verifyGitLabUsername } from './gitlab-username.ts';
+import { identityView, verifyGitLabUsername } from './gitlab-username.ts';
 import { type ITeammate, Teammate } from './teammate.entity.ts';
 import type { MappingResult, SetMappingsOutcome, SlackPerson, TeammateView } from './teammate.types.ts';
 
