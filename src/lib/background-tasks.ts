@@ -33,6 +33,20 @@ export class BackgroundTasks {
     this.#running.add(task);
   }
 
+  /**
+   * Work already under way that shutdown must wait for, such as a Slack listener still running
+   * after its ack: tracked even while closing, because it started before the stop.
+   */
+  track<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    const entry = settled.finally(() => this.#running.delete(entry));
+    this.#running.add(entry);
+    return work;
+  }
+
   /** Stops accepting work and waits for what runs, at most `timeoutMs`. */
   async drain(timeoutMs: number): Promise<boolean> {
     this.#closed = true;

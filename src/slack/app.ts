@@ -102,6 +102,8 @@ export function createSlackApp(options: SlackAppOptions): App {
       });
     }
   }
+  // Shutdown waits for listeners in flight (they run on after the ack) before the database closes.
+  app.use(async ({ next }) => deps.background.track(next()));
   // Before every listener: a retry or replay is acknowledged and goes no further.
   app.use(exactlyOnce(options.seenRequests, deps.logger));
   // Token and Socket Mode: a request from an uninstalled workspace means it installed the app again.

@@ -76,6 +76,7 @@ export class FakeSlack {
   readonly refusedResponses: Array<{ respondId: string; error: string }> = [];
   readonly #responders = new Map<string, SlackApiResponder>();
   readonly #httpResponders = new Map<string, SlackHttpResponder>();
+  readonly #held = new Map<string, Promise<void>>();
   readonly #scope: nock.Scope;
   readonly #messagesTab: boolean;
   readonly #responseUrls = new Map<string, { uses: number; firstUseAt: number }>();
@@ -94,6 +95,7 @@ export class FakeSlack {
         const raw = await request.text();
         const body = decodeBody(raw);
         this.calls.push({ method, body, raw });
+        await this.#held.get(method);
         const http = this.#httpResponders.get(method)?.(body);
         if (http) {
           const answer = http.body ?? {
@@ -128,6 +130,21 @@ export class FakeSlack {
   on(method: string, responder: SlackApiResponder): this {
     this.#responders.set(method, responder);
     return this;
+  }
+
+  /** Holds every answer to `method` until the returned function is called (a slow Slack). */
+  hold(method: string): () => void {
+    let release: () => void = () => {};
+    this.#held.set(
+      method,
+      new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    );
+    return () => {
+      this.#held.delete(method);
+      release();
+    };
   }
 
   /** Answers a method with a whole HTTP response (status, headers) while `responder` returns one. */
