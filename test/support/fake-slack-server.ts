@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { refuseBlockKit } from './block-kit-limits.ts';
 import { judgeResponseUrlPost } from './slack-limits.ts';
 import { isDirectMessageChannel, messagesTabEnabled, shippedManifest } from './slack-manifest.ts';
 
@@ -78,7 +79,7 @@ export async function startFakeSlackServer(options: { admins?: string[]; manifes
         return;
       }
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answers[method] ?? { ok: true }));
+      res.end(JSON.stringify(refuseBlockKit(method, body) ?? answers[method] ?? { ok: true }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

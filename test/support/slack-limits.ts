@@ -1,3 +1,5 @@
+import { judgeMessage } from './block-kit-limits.ts';
+
 /** Slack's documented limits that both fake Slacks (nock and HTTP server) keep. */
 
 /** A response_url answer: Slack's own status and body for each documented refusal. */
@@ -20,7 +22,8 @@ export const COMMAND_RESPOND_PREFIX = 'cmd-';
  * - `replace_original` only for a message that carries the interactive component the response_url
  *   came from: a slash command's reply is an ephemeral message without one, and ephemeral
  *   messages cannot be edited otherwise (https://docs.slack.dev/messaging/modifying-messages).
- *   Real Slack stacks a new message instead; the fake refuses so a test sees it.
+ *   Real Slack stacks a new message instead; the fake refuses so a test sees it;
+ * - Block Kit within its limits (block-kit-limits.ts).
  */
 export function judgeResponseUrlPost(
   respondId: string,
@@ -34,5 +37,7 @@ export function judgeResponseUrlPost(
     return { status: 404, body: JSON.stringify({ ok: false, error: 'used_url' }) };
   if (respondId.startsWith(COMMAND_RESPOND_PREFIX) && body['replace_original'] === true)
     return { status: 404, body: JSON.stringify({ ok: false, error: 'cant_update_message' }) };
+  const blocks = judgeMessage(body);
+  if (!blocks.ok) return { status: 400, body: JSON.stringify({ ok: false, error: blocks.error }) };
   return { status: 200, body: 'ok' };
 }

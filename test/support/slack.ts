@@ -1,4 +1,5 @@
 import nock from 'nock';
+import { refuseBlockKit } from './block-kit-limits.ts';
 import { judgeResponseUrlPost } from './slack-limits.ts';
 import { isDirectMessageChannel, messagesTabEnabled, shippedManifest } from './slack-manifest.ts';
 
@@ -77,6 +78,8 @@ export class FakeSlack {
   readonly #responders = new Map<string, SlackApiResponder>();
   readonly #httpResponders = new Map<string, SlackHttpResponder>();
   readonly #held = new Map<string, Promise<void>>();
+  /** Calls Slack refused for breaking a Block Kit limit; `close()` fails the test if any are left. */
+  readonly blockKitRefusals: Array<{ method: string; answer: Record<string, unknown> }> = [];
   readonly #scope: nock.Scope;
   readonly #messagesTab: boolean;
   readonly #responseUrls = new Map<string, { uses: number; firstUseAt: number }>();
@@ -96,6 +99,11 @@ export class FakeSlack {
         const body = decodeBody(raw);
         this.calls.push({ method, body, raw });
         await this.#held.get(method);
+        const refused = refuseBlockKit(method, body);
+        if (refused) {
+          this.blockKitRefusals.push({ method, answer: refused });
+          return [200, refused, { 'content-type': 'application/json' }];
+        }
         const http = this.#httpResponders.get(method)?.(body);
         if (http) {
           const answer = http.body ?? {
@@ -187,6 +195,12 @@ export class FakeSlack {
   close(): void {
     this.#scope.persist(false);
     nock.cleanAll();
+    // A refused payload may only show as a log line in the app: make it fail the test that sent it.
+    if (this.blockKitRefusals.length > 0) {
+      throw new Error(
+        `Slack refused Block Kit over its limits: ${JSON.stringify(this.blockKitRefusals).slice(0, 2000)}`,
+      );
+    }
   }
 
   #default(method: string, body: Record<string, unknown>): Record<string, unknown> {
