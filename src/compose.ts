@@ -50,6 +50,8 @@ export interface StartOptions {
   now?: () => Date;
   /** See SlackDeps.ackBudgetMs (tests shorten it to exercise the slow path). */
   slackAckBudgetMs?: number;
+  /** Pause between a digest's thread replies (default 1 s, Slack's pace for one channel); tests shorten it. */
+  digestReplyGapMs?: number;
   /** Schedule the cron jobs (scheduled sync, digest tick); default on. Tests run them via `jobs.runNow`. */
   startJobs?: boolean;
   /** The bot token's identity, already checked with Slack (main does it before loading this module). */
@@ -137,7 +139,10 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
     const digestDeliveries = new DigestDeliveries({
       orm,
       builder: digestBuilder,
-      publisher: slackDigestPublisher(botClients),
+      publisher: slackDigestPublisher(
+        botClients,
+        options.digestReplyGapMs === undefined ? {} : { replyGapMs: options.digestReplyGapMs },
+      ),
       logger,
       metrics,
       replicaId,

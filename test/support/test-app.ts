@@ -26,6 +26,8 @@ export async function startTestApp(
     now?: () => Date;
     /** Shortens the view-submission ack budget so a slow fake GitLab takes the "Testing…" path. */
     slackAckBudgetMs?: number;
+    /** Pause between a digest's thread replies (the app's default is 1 s). */
+    digestReplyGapMs?: number;
     /** Schedule the cron jobs; off by default: a test runs them with `app.jobs.runNow` on its own clock. */
     startJobs?: boolean;
     /** The Slack app manifest the fake Slack obeys (default: the shipped slack-app-manifest.yml). */
@@ -55,6 +57,7 @@ export async function startTestApp(
     ...(options.now ? { now: options.now } : {}),
     ...(options.slackAckBudgetMs === undefined ? {} : { slackAckBudgetMs: options.slackAckBudgetMs }),
     startJobs: options.startJobs ?? false,
+    ...(options.digestReplyGapMs === undefined ? {} : { digestReplyGapMs: options.digestReplyGapMs }),
   });
   return {
     app,
