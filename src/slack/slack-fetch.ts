@@ -9,14 +9,26 @@ import {
 type Fetch = typeof globalThis.fetch;
 
 /**
+ * How long one attempt may take, headers and body: web-api sets no deadline of its own, and a Slack
+ * that stops answering would otherwise hold a listener (and shutdown) for ever.
+ */
+export const SLACK_ATTEMPT_TIMEOUT_MS = 15_000;
+
+/**
  * The fetch every Slack call goes through (Web API clients and Bolt's respond()), carrying out
  * slackRetryDecision. A 429 that is not waited for is handed back as it is, so web-api
  * (`rejectRateLimitedCalls`) reports it as a rate-limit error with Slack's Retry-After.
  * https://docs.slack.dev/tools/node-slack-sdk/web-api#rate-limits
  */
 export function slackFetch(
-  options: { limits?: SlackRetryLimits; fetch?: Fetch; sleep?: (ms: number) => Promise<void> } = {},
+  options: {
+    limits?: SlackRetryLimits;
+    fetch?: Fetch;
+    sleep?: (ms: number) => Promise<void>;
+    attemptTimeoutMs?: number;
+  } = {},
 ): Fetch {
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? SLACK_ATTEMPT_TIMEOUT_MS;
   const limits = options.limits ?? DEFAULT_SLACK_RETRY_LIMITS;
   const fetchOnce = options.fetch ?? globalThis.fetch;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
@@ -27,7 +39,10 @@ export function slackFetch(
       let outcome: SlackAttemptOutcome;
       let response: Response | undefined;
       try {
-        response = await fetchOnce(input, init);
+        // The deadline stays on the response, so it also ends a body that stops arriving.
+        const deadline = AbortSignal.timeout(attemptTimeoutMs);
+        const signal = init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline;
+        response = await fetchOnce(input, { ...init, signal });
         const retryAfter = response.headers.get('retry-after');
         outcome = {
           kind: 'answered',

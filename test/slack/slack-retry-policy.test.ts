@@ -1,4 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { slackFetch } from '../../src/slack/slack-fetch.ts';
 import { isRepeatable, slackMethodOf, slackRetryDecision } from '../../src/slack/slack-retry-policy.ts';
 
 const limits = { maxAttempts: 3, maxRetryAfterMs: 30_000 };
@@ -35,5 +38,32 @@ describe('the Slack retry policy', () => {
     expect(isRepeatable('users.info')).toBe(true);
     expect(isRepeatable('chat.postMessage')).toBe(false);
     expect(isRepeatable(undefined)).toBe(false);
+  });
+});
+
+describe('a Slack that stops answering', () => {
+  it('ends each attempt at its deadline: a read is tried again, a post is not repeated', async () => {
+    const seen: string[] = [];
+    // A real server on loopback that takes requests and never answers them.
+    const server = createServer((request) => {
+      seen.push(request.url ?? '');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const fetch = slackFetch({ attemptTimeoutMs: 100, sleep: async () => undefined });
+    try {
+      await expect(fetch(`http://127.0.0.1:${port}/api/users.info`, { method: 'POST' })).rejects.toThrow(
+        /timeout|aborted/i,
+      );
+      expect(seen).toEqual(['/api/users.info', '/api/users.info', '/api/users.info']);
+      seen.length = 0;
+      await expect(
+        fetch(`http://127.0.0.1:${port}/api/chat.postMessage`, { method: 'POST' }),
+      ).rejects.toThrow(/timeout|aborted/i);
+      expect(seen).toEqual(['/api/chat.postMessage']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
