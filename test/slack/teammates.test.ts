@@ -227,25 +227,37 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
     const form = viewOf(await nthCallAfter(t.slack, 'views.update', before));
     expect(form['callback_id']).toBe('teammate_form');
     const blocks = form['blocks'] as Array<{ block_id: string; element: Record<string, unknown> }>;
+    // A mapped source gets its GitLab user chosen and a "remove" checkbox under it.
     expect(blocks.map((block) => block.block_id)).toEqual([
       'teammate_user',
       `teammate_source:${gitlabId}`,
+      `teammate_remove:${gitlabId}`,
       `teammate_source:${otherId}`,
     ]);
     expect(blocks[0]?.element['initial_user']).toBe('U0ALICE');
-    expect(blocks[1]?.element['initial_value']).toBe('ada');
-    expect(blocks[2]?.element['initial_value']).toBeUndefined();
+    expect(blocks[1]?.element).toMatchObject({
+      type: 'external_select',
+      action_id: 'value:U0ALICE',
+      min_query_length: 2,
+      initial_option: { value: 'ada' },
+    });
+    expect(blocks[2]?.element).toMatchObject({ type: 'checkboxes', action_id: 'remove:U0ALICE' });
+    expect(blocks[3]?.element['initial_option']).toBeUndefined();
 
-    const submit = (usernames: Record<string, string>, user: string | null = 'U0ALICE') =>
+    const submit = (
+      usernames: Record<string, string | null>,
+      user: string | null = 'U0ALICE',
+      remove: string[] = [],
+    ) =>
       sendInteraction(
         t.baseUrl,
         viewSubmissionPayload({
           callbackId: 'teammate_form',
           teamId,
-          values: teammateFormValues(user, usernames),
+          values: teammateFormValues(user, usernames, { remove }),
         }),
       );
-    const wrong = await submit({ [gitlabId]: '', [otherId]: 'nosuchuser' });
+    const wrong = await submit({ [gitlabId]: 'ada', [otherId]: 'nosuchuser' }, 'U0ALICE', [gitlabId]);
     expect(wrong.body?.['response_action']).toBe('errors');
     expect(Object.keys(wrong.body?.['errors'] as object)).toEqual([`teammate_source:${otherId}`]);
     expect((await identities(teamId)).map((row) => row.username)).toEqual(['ada']);
@@ -253,7 +265,17 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
     const noUser = await submit({}, null);
     expect(noUser.body).toEqual({ response_action: 'errors', errors: { teammate_user: 'Choose a person.' } });
 
-    const saved = await submit({ [gitlabId]: '', [otherId]: '@grace' });
+    // A message option ("No GitLab user matches …") chosen by mistake is refused under its field.
+    const message = await submit({ [gitlabId]: 'ada', [otherId]: '!message' });
+    expect(message.body).toEqual({
+      response_action: 'errors',
+      errors: {
+        [`teammate_source:${otherId}`]:
+          'Choose a GitLab user from the list: type part of their name or username.',
+      },
+    });
+
+    const saved = await submit({ [gitlabId]: 'ada', [otherId]: 'grace' }, 'U0ALICE', [gitlabId]);
     expect(saved.body?.['response_action']).toBe('update');
     expect(JSON.stringify(saved.body)).toContain('gitlab: mapping removed');
     expect(JSON.stringify(saved.body)).toContain('other: mapped to @grace');

@@ -1,8 +1,8 @@
 import tokenSelfFixture from '../fixtures/token-self.json' with { type: 'json' };
 import versionFixture from '../fixtures/version.json' with { type: 'json' };
 import { currentUser, userBasic } from '../present.ts';
-import type { FakeUser } from '../scenario.ts';
 import { json, list, notFound, type Route } from '../route.ts';
+import type { FakeUser } from '../scenario.ts';
 import { isTokenExpired } from '../world.ts';
 
 export const userRoutes: Route[] = [
