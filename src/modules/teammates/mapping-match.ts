@@ -51,16 +51,13 @@ export function sameEmail(email: string, user: GitLabCandidate): boolean {
   return shown.some((value) => value.trim().toLowerCase() === email.trim().toLowerCase());
 }
 
-/** Same full name (at least two words, so "Sam" alone proposes nobody), or the same handle. */
+/** Same full name (at least two words, so "Sam" alone proposes nobody), or Slack handle = GitLab username. */
 export function sameName(person: SlackCandidate, user: GitLabCandidate): boolean {
   const gitlabName = normaliseName(user.name);
   const names = [person.realName, person.displayName].filter((name): name is string => Boolean(name));
   if (names.some((name) => normaliseName(name) === gitlabName && gitlabName.includes(' '))) return true;
   const key = handleKey(user.username);
-  return (
-    key.length >= 3 &&
-    [person.handle, person.displayName].some((handle) => handle && handleKey(handle) === key)
-  );
+  return key.length >= 3 && person.handle !== null && handleKey(person.handle) === key;
 }
 
 /** The search terms worth sending for a person's name, most telling first, without repeats. */
