@@ -6,7 +6,12 @@ import { withinBudget } from '../../flows/within-budget.ts';
 import { TEAMMATE_FORM } from '../../ids.ts';
 import { logAnsweredFailure } from '../../log-failure.ts';
 import { whoIsAsking } from '../../permissions.ts';
-import { MAX_OPTIONS, presentGitLabUserOptions, sentinelOption } from '../../ui/gitlab-user-options.ui.ts';
+import {
+  MAX_OPTIONS,
+  MIN_QUERY_LENGTH,
+  presentGitLabUserOptions,
+  sentinelOption,
+} from '../../ui/gitlab-user-options.ui.ts';
 
 /** Slack waits 3 s for options; past this the admin is told to type more rather than left waiting. */
 export const OPTIONS_BUDGET_MS = 2_500;
@@ -36,6 +41,10 @@ export function gitlabUserOptions(deps: SlackDeps) {
     const work = (async () => {
       const asker = await whoIsAsking(deps, args.client, teamId, body.user.id);
       if (!asker.canManage) return { options: [sentinelOption('Only admins can look up GitLab users.')] };
+      // Blanks and a lone @ would list GitLab's first users, not anyone the admin meant.
+      if (query.length < MIN_QUERY_LENGTH) {
+        return { options: [sentinelOption('Type part of their name or username.')] };
+      }
       const users = await deps.services.mappings.searchGitLabUsers(teamId, sourceId, query, MAX_OPTIONS);
       if (users.length === 0) return { options: [sentinelOption(`No GitLab user matches “${query}”.`)] };
       return presentGitLabUserOptions(users);
