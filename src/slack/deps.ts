@@ -46,7 +46,8 @@ export interface SlackDeps {
   users: SlackUserDirectory;
   /**
    * How long a view submission may wait for slow work (Test Connection) before answering Slack,
-   * which allows 3 s; past it the modal shows "Testing…" and is updated when the test ends.
+   * which allows 3 s; past it the modal shows "Testing…" and is updated when the test ends. An
+   * options request (GitLab user search) gets the same budget, then asks the admin to type more.
    */
   ackBudgetMs?: number;
 }

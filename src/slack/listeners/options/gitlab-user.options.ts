@@ -2,7 +2,7 @@ import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt'
 import { z } from 'zod';
 import type { SlackDeps } from '../../deps.ts';
 import { userMessageOf } from '../../error-message.ts';
-import { withinBudget } from '../../flows/within-budget.ts';
+import { DEFAULT_ACK_BUDGET_MS, withinBudget } from '../../flows/within-budget.ts';
 import { TEAMMATE_FORM } from '../../ids.ts';
 import { logAnsweredFailure } from '../../log-failure.ts';
 import { whoIsAsking } from '../../permissions.ts';
@@ -13,8 +13,6 @@ import {
   sentinelOption,
 } from '../../ui/gitlab-user-options.ui.ts';
 
-/** Slack waits 3 s for options; past this the admin is told to type more rather than left waiting. */
-export const OPTIONS_BUDGET_MS = 2_500;
 /** Longer search terms are cut: nobody's name or username is longer, and GitLab gets a short URL. */
 const MAX_QUERY_LENGTH = 100;
 
@@ -50,7 +48,9 @@ export function gitlabUserOptions(deps: SlackDeps) {
       return presentGitLabUserOptions(users);
     })();
     try {
-      const raced = await withinBudget(work, OPTIONS_BUDGET_MS);
+      // Slack waits 3 s for options, as for a submission: past the budget the admin is told to
+      // type more rather than left with a spinner.
+      const raced = await withinBudget(work, deps.ackBudgetMs ?? DEFAULT_ACK_BUDGET_MS);
       if (raced.done) {
         await args.ack(raced.value);
         return;
