@@ -436,9 +436,13 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
         url: gitlab.url,
         token: TOKENS.ada,
       });
-      await reply('map <@U0ALICE> hidden', teamId);
+      await addSourceThroughModal(t, { teamId, name: 'other', url: otherGitlab.url, token: TOKENS.grace });
+      await reply('map <@U0ALICE> hidden gitlab', teamId);
+      // `other` refuses its token from now on: reported in the modal, the other source still proposes.
+      otherGitlab.setFault({ kind: 'status', status: 401, match: { endpoint: 'GET /users' } });
 
       const view = await suggest(teamId);
+      expect(JSON.stringify(view)).toContain(':warning: `other`: ');
       expect(view['callback_id']).toBe('mapping_suggestions');
       const groups = (view['blocks'] as Array<Record<string, unknown>>).filter(
         (block) => block['type'] === 'input',
@@ -493,6 +497,7 @@ describe('teammates: /pulse map, unmap, teammates and the Edit teammate modal', 
 
       const again = await suggest(teamId);
       expect(JSON.stringify(again)).toContain('No new matches');
+      otherGitlab.setFault();
       expect(t.slack.allTraffic()).not.toContain(TOKENS.ada);
       expect(t.logs.join('\n')).not.toContain(TOKENS.ada);
     });
