@@ -81,9 +81,11 @@ export class MappingSuggestionsService {
     for (const source of sources) {
       const onSource = mapped.filter((identity) => identity.dataSource.id === source.id);
       const taken = new Set(onSource.map((identity) => identity.usernameKey));
-      const unmapped = people.filter(
-        (person) => !onSource.some((identity) => identity.teammate.slackUserId === person.slackUserId),
-      );
+      const mappedHere = new Set(onSource.map((identity) => identity.teammate.slackUserId));
+      // People with an e-mail first: one search each and the surest matches, should the budget run out.
+      const unmapped = people
+        .filter((person) => !mappedHere.has(person.slackUserId))
+        .sort((a, b) => Number(b.email !== null) - Number(a.email !== null));
       try {
         await this.#suggestOn(em, source, unmapped, taken, report);
       } catch (error) {
@@ -128,6 +130,7 @@ export class MappingSuggestionsService {
     if (failure !== undefined) throw failure;
     // One GitLab user for one person: an e-mail match beats a name match; two alike propose neither.
     const byUser = Map.groupBy(found, (entry) => entry.user.username.toLowerCase());
+    const proposals: MappingProposal[] = [];
     for (const [key, entries] of byUser) {
       if (taken.has(key)) continue;
       const emails = entries.filter((entry) => entry.reason === 'email');
@@ -137,8 +140,15 @@ export class MappingSuggestionsService {
         continue;
       }
       const { person, user, reason } = best[0]!;
-      report.proposals.push(proposal(source, person, user, reason));
+      proposals.push(proposal(source, person, user, reason));
     }
+    // Searches finish in any order: e-mail matches first, then by name, so the modal is stable.
+    proposals.sort(
+      (a, b) =>
+        (a.reason === b.reason ? 0 : a.reason === 'email' ? -1 : 1) ||
+        a.displayName.localeCompare(b.displayName),
+    );
+    report.proposals.push(...proposals);
   }
 
   /** Saves the ticked proposals, all or none (see confirmMappings). */
