@@ -246,7 +246,7 @@ describe('the Edit teammate form reloads when another person is picked', () => {
       response_action: 'errors',
       errors: {
         teammate_user:
-          'The usernames below belong to the person chosen before: choose this person again to load theirs.',
+          'The GitLab users below belong to the person chosen before: choose this person again to load theirs.',
       },
     });
     const bob = await sql<{ username: string }>(

@@ -18,8 +18,9 @@ type Outcome = (SetMappingsOutcome & { slackUserId: string }) | { ok: false; ref
 
 /**
  * The mapping form (add or edit a teammate), submitted: every GitLab user is checked on its
- * source before anything is saved; problems come back on the source's field. Usernames loaded for another person than the one
- * chosen (a reload that lost a race) are refused rather than saved for the wrong person.
+ * source before anything is saved; problems come back on the source's field. GitLab users loaded
+ * for another person than the one chosen (a reload that lost a race) are refused rather than
+ * saved for the wrong person.
  */
 export function teammateFormSubmission(deps: SlackDeps) {
   return async (args: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs): Promise<void> => {
@@ -42,7 +43,7 @@ export function teammateFormSubmission(deps: SlackDeps) {
         response_action: 'errors',
         errors: {
           [TEAMMATE_FORM.user.block]:
-            'The usernames below belong to the person chosen before: choose this person again to load theirs.',
+            'The GitLab users below belong to the person chosen before: choose this person again to load theirs.',
         },
       });
       return;
