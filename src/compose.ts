@@ -22,6 +22,7 @@ import { SourceClients } from './modules/sources/source-clients.ts';
 import { SourcesService } from './modules/sources/sources.service.ts';
 import { SyncService } from './modules/sync/sync.service.ts';
 import { syncRunsReader } from './modules/sync/sync-run.repository.ts';
+import { MappingSuggestionsService } from './modules/teammates/mapping-suggestions.service.ts';
 import { TeammatesService } from './modules/teammates/teammates.service.ts';
 import {
   forgetInstallation,
@@ -158,6 +159,7 @@ export async function startActivityPulse(options: StartOptions): Promise<Running
       workspaces: new WorkspacesService(orm),
       sources: sourcesService,
       teammates: teammatesService,
+      mappings: new MappingSuggestionsService({ orm, repository: sources, clients, logger }),
       activity: activityService,
       dashboard: new DashboardService({
         sources: sourcesService,

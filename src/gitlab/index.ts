@@ -99,4 +99,12 @@ export {
   isForbiddenAddress,
   isHostAllowed,
 } from './url-guard.ts';
-export { findUserByUsername, getCurrentUser, getTokenSelf, getUser, getVersion } from './users.api.ts';
+export {
+  findUserByUsername,
+  getCurrentUser,
+  getTokenSelf,
+  getUser,
+  getVersion,
+  searchUsers,
+  USER_SEARCH_PAGE_SIZE,
+} from './users.api.ts';

@@ -44,6 +44,28 @@ export async function findUserByUsername(
   return users.find((user) => user.username.toLowerCase() === wanted);
 }
 
+/** Most users one search answers with: one page, so an options request stays one bounded call. */
+export const USER_SEARCH_PAGE_SIZE = 50;
+
+/**
+ * Users whose username or name contains `search`, or whose public e-mail is `search` (GitLab's
+ * own rule; short terms match only exactly). One page of at most `perPage` (≤ 100): a look-up as
+ * someone types, never a walk through every user of gitlab.com.
+ */
+export function searchUsers(
+  client: GitLabClient,
+  search: string,
+  perPage: number = USER_SEARCH_PAGE_SIZE,
+): Promise<GitLabUserBasic[]> {
+  // https://docs.gitlab.com/api/users/#list-users (`search`: name, username, public email)
+  return client.get(
+    '/users',
+    { search, per_page: Math.min(Math.max(1, perPage), 100), active: true },
+    userBasicSchema.array(),
+    { endpoint: 'GET /users?search=' },
+  );
+}
+
 // https://docs.gitlab.com/api/users/#get-a-single-user
 export function getUser(client: GitLabClient, userId: number): Promise<GitLabUserBasic> {
   return client.get(`/users/${userId}`, {}, userBasicSchema, { endpoint: 'GET /users/:id' });

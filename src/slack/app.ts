@@ -6,6 +6,7 @@ import { exactlyOnce, type SeenRequests, signedRequestProperties } from './exact
 import { register as registerActions } from './listeners/actions/index.ts';
 import { register as registerCommands } from './listeners/commands/index.ts';
 import { register as registerEvents } from './listeners/events/index.ts';
+import { register as registerOptions } from './listeners/options/index.ts';
 import { register as registerViews } from './listeners/views/index.ts';
 import { reinstatedOnContact } from './reinstall.ts';
 import { slackClientOptions } from './slack-fetch.ts';
@@ -31,6 +32,7 @@ export const BOT_SCOPES = [
   'chat:write',
   'chat:write.public',
   'users:read',
+  'users:read.email',
   'channels:read',
   'groups:read',
 ];
@@ -111,6 +113,7 @@ export function createSlackApp(options: SlackAppOptions): App {
   registerCommands(app, deps);
   registerActions(app, deps);
   registerViews(app, deps);
+  registerOptions(app, deps);
   registerEvents(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error }, 'unhandled Slack listener error');

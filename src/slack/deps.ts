@@ -6,6 +6,7 @@ import type { DashboardService } from '../modules/dashboard/dashboard.service.ts
 import type { DigestService } from '../modules/digest/digest.service.ts';
 import type { SourcesService } from '../modules/sources/sources.service.ts';
 import type { SyncEngine } from '../modules/sync/sync.types.ts';
+import type { MappingSuggestionsService } from '../modules/teammates/mapping-suggestions.service.ts';
 import type { TeammatesService } from '../modules/teammates/teammates.service.ts';
 import type { WorkspacesService } from '../modules/workspaces/workspaces.service.ts';
 import type { SlackUserDirectory } from './slack-user-directory.ts';
@@ -23,6 +24,8 @@ export interface SlackServices {
   workspaces: WorkspacesService;
   sources: SourcesService;
   teammates: TeammatesService;
+  /** The mapping form's GitLab user look-up, and suggested mappings. */
+  mappings: MappingSuggestionsService;
   activity: ActivityQueryService;
   dashboard: DashboardService;
   /** `/pulse digest …`: schedules, previews and sends. */
@@ -43,7 +46,8 @@ export interface SlackDeps {
   users: SlackUserDirectory;
   /**
    * How long a view submission may wait for slow work (Test Connection) before answering Slack,
-   * which allows 3 s; past it the modal shows "Testing…" and is updated when the test ends.
+   * which allows 3 s; past it the modal shows "Testing…" and is updated when the test ends. An
+   * options request (GitLab user search) gets the same budget, then asks the admin to type more.
    */
   ackBudgetMs?: number;
 }

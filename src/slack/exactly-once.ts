@@ -38,6 +38,8 @@ export function requestIdentity(
   body: Record<string, unknown>,
   context: SignedRequestProperties,
 ): string | undefined {
+  // Options are asked for at every keystroke and change nothing: not worth a database write each.
+  if (body['type'] === 'block_suggestion') return undefined;
   if (body['type'] === 'event_callback' && typeof body['event_id'] === 'string')
     return `event:${body['event_id']}`;
   if (context.slackSignature && context.slackRequestTimestamp)

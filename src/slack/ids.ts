@@ -11,6 +11,10 @@ export const ACTIONS = {
   sourceUpdateToken: 'source_update_token',
   sourceRemove: 'source_remove',
   teammateEdit: 'teammate_edit',
+  /** The mapping form for someone not mapped yet. */
+  teammateAdd: 'teammate_add',
+  /** Proposals of who is who, by e-mail and name, in a modal to confirm. */
+  teammateSuggest: 'teammate_suggest',
   homeRefresh: 'home_refresh',
   /** "Show more" under a long /pulse activity answer: the next page of pieces of work. */
   activityMore: 'activity_more',
@@ -19,6 +23,7 @@ export const ACTIONS = {
 export const VIEWS = {
   sourceForm: 'source_form',
   teammateForm: 'teammate_form',
+  mappingSuggestions: 'mapping_suggestions',
 } as const;
 
 /** Input blocks of the source form; `response_action: errors` names these. */
@@ -32,10 +37,23 @@ export const SOURCE_FORM = {
 export const TEAMMATE_FORM = {
   /** The users select; picking someone sends block_actions (`dispatch_action`) to reload the form. */
   user: { block: 'teammate_user', action: 'value' },
-  /** One block per data source: `teammate_source:<source id>`. */
+  /**
+   * One GitLab user select per data source: `teammate_source:<source id>`. Its options are looked
+   * up on that source as the admin types (block_suggestion), so the block id names the source.
+   */
   sourcePrefix: 'teammate_source:',
+  /** Under a source that has a mapping: a "remove" checkbox, `teammate_remove:<source id>`. */
+  removePrefix: 'teammate_remove:',
   /** The username inputs before a person is chosen; see `usernameActionId`. */
   usernameAction: 'value',
+  /** The remove checkboxes' action id (`remove:<Slack user id>`, renewed per person like the selects). */
+  removeAction: 'remove',
+} as const;
+
+/** The suggestions modal: checkbox groups `suggest:<n>` of at most 10 proposals each. */
+export const SUGGESTIONS = {
+  blockPrefix: 'suggest:',
+  action: 'picks',
 } as const;
 
 /**
@@ -48,8 +66,16 @@ export function usernameActionId(slackUserId: string | undefined): string {
   return slackUserId ? `${TEAMMATE_FORM.usernameAction}:${slackUserId}` : TEAMMATE_FORM.usernameAction;
 }
 
-/** The person a username input was loaded for (undefined: none, or typed before a person was chosen). */
-export function usernameActionPerson(actionId: string): string | undefined {
-  const prefix = `${TEAMMATE_FORM.usernameAction}:`;
-  return actionId.startsWith(prefix) ? actionId.slice(prefix.length) : undefined;
+/** The remove checkbox's action id for the chosen person (see `usernameActionId`). */
+export function removeActionId(slackUserId: string | undefined): string {
+  return slackUserId ? `${TEAMMATE_FORM.removeAction}:${slackUserId}` : TEAMMATE_FORM.removeAction;
+}
+
+/**
+ * The person a GitLab user select or remove checkbox was loaded for (undefined: none, or chosen
+ * before a person was).
+ */
+export function actionPerson(actionId: string): string | undefined {
+  const separator = actionId.indexOf(':');
+  return separator === -1 ? undefined : actionId.slice(separator + 1);
 }

@@ -20,7 +20,31 @@ export interface SlackMember {
   is_bot?: boolean;
   is_admin?: boolean;
   is_owner?: boolean;
-  profile?: { display_name?: string; real_name?: string };
+  is_app_user?: boolean;
+  /** `email` only with the users:read.email scope. */
+  profile?: { display_name?: string; real_name?: string; email?: string };
+}
+
+/** Slackbot: listed as a person by users.list, never anyone's teammate. */
+const SLACKBOT_ID = 'USLACKBOT';
+
+/** People who could be teammates: not bots, apps, Slackbot or deactivated accounts. */
+export function isPerson(member: SlackMember): member is SlackMember & { id: string } {
+  return Boolean(
+    member.id && member.id !== SLACKBOT_ID && !member.deleted && !member.is_bot && !member.is_app_user,
+  );
+}
+
+/** A member as mapping suggestions read them (e-mail when the scope grants it). */
+export function toMappingCandidate(member: SlackMember & { id: string }) {
+  return {
+    slackUserId: member.id,
+    displayName: toSlackUser(member, member.id).displayName,
+    realName: member.profile?.real_name || member.real_name || null,
+    handle: member.name ?? null,
+    email: member.profile?.email ?? null,
+    timezone: member.tz ?? null,
+  };
 }
 
 function toSlackUser(member: SlackMember, id: string): SlackUser {

@@ -11,10 +11,10 @@ import {
 } from '../../src/gitlab/merge-requests.api.ts';
 import { getPipeline, listProjectPipelinesRest } from '../../src/gitlab/pipelines.api.ts';
 import { getProject } from '../../src/gitlab/projects.api.ts';
-import { findUserByUsername, getTokenSelf, getUser } from '../../src/gitlab/users.api.ts';
+import { findUserByUsername, getTokenSelf, getUser, searchUsers } from '../../src/gitlab/users.api.ts';
 import { buildPushEvents, buildScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
 import type { FakeCommit, FakeMergeRequest } from '../support/fake-gitlab/scenario.ts';
-import { collect, startKit } from './gitlab-test-kit.ts';
+import { collect, rejectionOf, startKit } from './gitlab-test-kit.ts';
 
 const mr12: FakeMergeRequest = {
   project_id: 7,
@@ -73,6 +73,36 @@ describe('users and tokens', () => {
     expect(await findUserByUsername(client, 'nobody')).toBeUndefined();
     expect(kit.fake.requests.map((request) => request.query['username'])).toEqual(['grace', 'nobody']);
     expect((await getUser(client, 42)).name).toBe('Grace Example');
+  });
+
+  it('searches users like GitLab: name or username containing the term, exact public e-mail, one bounded page', async () => {
+    const many = Array.from({ length: 130 }, (_, index) => ({
+      id: 1_000 + index,
+      username: `dev${String(index).padStart(3, '0')}`,
+      name: `Developer ${index}`,
+    }));
+    const base = buildScenario();
+    const kit = await startKit(
+      buildScenario({
+        users: [...base.users, ...many, { id: 60, username: 'gone', name: 'Gone Grace', state: 'blocked' }],
+      }),
+    );
+    const client = kit.client(TOKENS.ada);
+    const usernames = async (term: string, perPage?: number) =>
+      (await searchUsers(client, term, perPage)).map((user) => user.username);
+    expect(await usernames('RAC')).toEqual(['grace']);
+    expect(await usernames('example')).toEqual(['ada', 'grace']);
+    // Public e-mails match only whole; a private one (grace's) never does.
+    expect(await usernames('ada@example.test')).toEqual(['ada']);
+    expect(await usernames('ada@example')).toEqual([]);
+    expect(await usernames('grace@example.test')).toEqual([]);
+    // Under three characters GitLab matches whole names and usernames only.
+    expect(await usernames('ad')).toEqual([]);
+    // One page: at most 100 (GitLab's cap) however many match, never a walk through all users.
+    expect(await usernames('dev', 500)).toHaveLength(100);
+    expect(kit.fake.requests.at(-1)?.query).toMatchObject({ search: 'dev', per_page: '100', active: 'true' });
+    const failure = await rejectionOf(searchUsers(kit.client('glpat-NotAToken000000000'), 'ada'));
+    expect(failure['code']).toBe('GITLAB_BAD_TOKEN');
   });
 
   it('reads the token itself', async () => {

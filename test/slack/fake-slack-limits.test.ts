@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeSlackServer } from '../support/fake-slack-server.ts';
 import { COMMAND_RESPOND_PREFIX, FakeSlack, SLACK_HOST } from '../support/slack.ts';
-import { manifestWithMessagesTab } from '../support/slack-manifest.ts';
+import { manifestWithMessagesTab, shippedManifest } from '../support/slack-manifest.ts';
 
 /** The fakes keep Slack's documented limits, so a test cannot pass where Slack would refuse. */
 describe('the fake Slack keeps Slack’s limits', () => {
@@ -17,6 +17,20 @@ describe('the fake Slack keeps Slack’s limits', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
+
+  it('sends profile e-mails in users.list only to an app with users:read.email', async () => {
+    const emails = async (manifest?: string) => {
+      slack = new FakeSlack(manifest === undefined ? {} : { manifest });
+      slack.addUser({ id: 'U1', name: 'ada', email: 'ada@example.test' });
+      const answer = (await (
+        await fetch(`${SLACK_HOST}/api/users.list`, { method: 'POST', body: 'limit=200' })
+      ).json()) as { members: Array<{ profile: { email?: string } }> };
+      slack.close();
+      return answer.members.map((member) => member.profile.email);
+    };
+    expect(await emails()).toEqual(['ada@example.test']);
+    expect(await emails(shippedManifest().replace(/^\s*- users:read\.email\n/m, ''))).toEqual([undefined]);
+  });
 
   it('takes 5 posts to a response_url, then answers used_url', async () => {
     slack = new FakeSlack();

@@ -68,6 +68,22 @@ const GUARDED: Array<[string, Attempt]> = [
   ['Fetch now button (message)', button('source_fetch', 'message')],
   ['Fetch now button (App Home)', button('source_fetch', 'home')],
   ['Edit teammate button', button('teammate_edit', 'home', 'person')],
+  ['Suggest mappings button', button('teammate_suggest', 'message', 'none')],
+  [
+    'Suggested mappings submission',
+    submission(({ sourceId }) =>
+      viewSubmissionPayload({
+        callbackId: 'mapping_suggestions',
+        teamId: TEAM,
+        userId: MEMBER,
+        values: {
+          'suggest:1': {
+            picks: { type: 'checkboxes', selected_options: [{ value: `${sourceId}|U0BOB|grace` }] },
+          },
+        },
+      }),
+    ),
+  ],
   [
     'Add source form submission',
     submission(({ gitlabUrl }) =>

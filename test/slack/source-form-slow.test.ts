@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
 import { createFakeGitLab, type FakeGitLab, faults } from '../support/fake-gitlab/index.ts';
+import { addSourceThroughModal } from '../support/pulse-flows.ts';
 import { sendInteraction } from '../support/slack.ts';
-import { nthCallAfter, sourceFormValues, viewOf, viewSubmissionPayload } from '../support/slack-payloads.ts';
+import {
+  blockSuggestionPayload,
+  nthCallAfter,
+  sourceFormValues,
+  viewOf,
+  viewSubmissionPayload,
+} from '../support/slack-payloads.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 /**
@@ -76,5 +83,29 @@ describe('a source form whose connection test outlasts Slack’s 3 seconds', () 
         "select count(*)::int as n from data_source where workspace_id = 'TSLOW2'",
       );
     expect(rows[0]?.n).toBe(0);
+  });
+
+  it('answers a GitLab user search that outlasts the budget in time, asking for more letters', async () => {
+    const sourceId = await addSourceThroughModal(t, {
+      teamId: 'TSLOW3',
+      name: 'gitlab',
+      url: gitlab.url,
+      token: TOKENS.ada,
+    });
+    gitlab.setFault({ ...faults.slow(600, 1), match: { endpoint: 'GET /users' } });
+    const started = Date.now();
+    const { body } = await sendInteraction(
+      t.baseUrl,
+      blockSuggestionPayload({ teamId: 'TSLOW3', blockId: `teammate_source:${sourceId}`, value: 'gra' }),
+    );
+    expect(Date.now() - started).toBeLessThan(600);
+    expect(body).toEqual({
+      options: [
+        {
+          text: { type: 'plain_text', text: '⚠ GitLab is slow to answer: type a little more.', emoji: true },
+          value: '!message',
+        },
+      ],
+    });
   });
 });

@@ -7,7 +7,7 @@ import { type SlackCall, sendCommand, sendInteraction } from '../support/slack.t
 import {
   blockActionPayload,
   nthCallAfter,
-  type StateValues,
+  teammateFormValues,
   viewOf,
   viewSubmissionPayload,
 } from '../support/slack-payloads.ts';
@@ -17,7 +17,7 @@ interface FormBlock {
   type: string;
   block_id: string;
   dispatch_action?: boolean;
-  element: { type: string; action_id: string; initial_user?: string; initial_value?: string };
+  element: { type: string; action_id: string; initial_user?: string; initial_option?: { value: string } };
 }
 
 /** A block_actions payload as Slack sends it when someone is picked in the form's users select. */
@@ -155,6 +155,7 @@ describe('the Edit teammate form reloads when another person is picked', () => {
     });
     expect(form.blocks.slice(1).map((block) => block.element.action_id)).toEqual([
       'value:U0ALICE',
+      'remove:U0ALICE',
       'value:U0ALICE',
     ]);
   });
@@ -162,7 +163,12 @@ describe('the Edit teammate form reloads when another person is picked', () => {
   it('loads the picked person’s usernames with views.update on the same view and hash, block ids unchanged', async () => {
     const { teamId, gitlabId, otherId } = await setUp();
     const form = await openForm(teamId, 'U0ALICE');
-    expect(form.blocks.map((block) => block.element.initial_value)).toEqual([undefined, 'ada', undefined]);
+    expect(form.blocks.map((block) => block.element.initial_option?.value)).toEqual([
+      undefined,
+      'ada',
+      undefined,
+      undefined,
+    ]);
 
     const update = await pick({
       teamId,
@@ -180,19 +186,28 @@ describe('the Edit teammate form reloads when another person is picked', () => {
       'teammate_user',
       `teammate_source:${gitlabId}`,
       `teammate_source:${otherId}`,
+      `teammate_remove:${otherId}`,
     ]);
     expect(blocks[0]).toMatchObject({
       dispatch_action: true,
       element: { action_id: 'value', initial_user: 'U0BOB' },
     });
     // New action ids for Bob: Slack shows these initial values instead of keeping Alice's.
-    expect(blocks.slice(1).map((block) => block.element.action_id)).toEqual(['value:U0BOB', 'value:U0BOB']);
-    expect(blocks.slice(1).map((block) => block.element.initial_value)).toEqual([undefined, 'grace']);
+    expect(blocks.slice(1).map((block) => block.element.action_id)).toEqual([
+      'value:U0BOB',
+      'value:U0BOB',
+      'remove:U0BOB',
+    ]);
+    expect(blocks.slice(1).map((block) => block.element.initial_option?.value)).toEqual([
+      undefined,
+      'grace',
+      undefined,
+    ]);
 
     const nobody = viewOf(
       await pick({ teamId, viewId: form.viewId, hash: '1700000000.h2', user: 'U0CAROL', blocks }),
     )['blocks'] as FormBlock[];
-    expect(nobody.slice(1).map((block) => [block.element.action_id, block.element.initial_value])).toEqual([
+    expect(nobody.slice(1).map((block) => [block.element.action_id, block.element.initial_option])).toEqual([
       ['value:U0CAROL', undefined],
       ['value:U0CAROL', undefined],
     ]);
@@ -200,11 +215,7 @@ describe('the Edit teammate form reloads when another person is picked', () => {
 
   it('saves the reloaded fields for the picked person', async () => {
     const { teamId, gitlabId, otherId } = await setUp();
-    const values: StateValues = {
-      teammate_user: { value: { type: 'users_select', selected_user: 'U0BOB' } },
-      [`teammate_source:${gitlabId}`]: { 'value:U0BOB': { type: 'plain_text_input', value: 'hidden' } },
-      [`teammate_source:${otherId}`]: { 'value:U0BOB': { type: 'plain_text_input', value: 'grace' } },
-    };
+    const values = teammateFormValues('U0BOB', { [gitlabId]: 'hidden', [otherId]: 'grace' });
     const { body } = await sendInteraction(
       t.baseUrl,
       viewSubmissionPayload({ callbackId: 'teammate_form', teamId, values }),
@@ -222,11 +233,11 @@ describe('the Edit teammate form reloads when another person is picked', () => {
 
   it('refuses to save usernames still loaded for the person picked before', async () => {
     const { teamId, gitlabId, otherId } = await setUp();
-    const values: StateValues = {
-      teammate_user: { value: { type: 'users_select', selected_user: 'U0BOB' } },
-      [`teammate_source:${gitlabId}`]: { 'value:U0ALICE': { type: 'plain_text_input', value: 'ada' } },
-      [`teammate_source:${otherId}`]: { 'value:U0ALICE': { type: 'plain_text_input', value: null } },
-    };
+    const values = teammateFormValues(
+      'U0BOB',
+      { [gitlabId]: 'ada', [otherId]: null },
+      { loadedFor: 'U0ALICE' },
+    );
     const { body } = await sendInteraction(
       t.baseUrl,
       viewSubmissionPayload({ callbackId: 'teammate_form', teamId, values }),
@@ -235,7 +246,7 @@ describe('the Edit teammate form reloads when another person is picked', () => {
       response_action: 'errors',
       errors: {
         teammate_user:
-          'The usernames below belong to the person chosen before: choose this person again to load theirs.',
+          'The GitLab users below belong to the person chosen before: choose this person again to load theirs.',
       },
     });
     const bob = await sql<{ username: string }>(

@@ -32,3 +32,22 @@ export function messagesTabEnabled(manifest: string): boolean {
 export function isDirectMessageChannel(channel: unknown): boolean {
   return typeof channel === 'string' && /^[UWD][A-Z0-9]+$/.test(channel);
 }
+
+/**
+ * The manifest's bot scopes (`oauth_config.scopes.bot`), read line by line like the key above:
+ * every `- scope` after `bot:` until the indentation drops back.
+ */
+export function botScopes(manifest: string): string[] {
+  const lines = manifest.split('\n');
+  const start = lines.findIndex((line) => /^\s*bot:\s*$/.test(line));
+  if (start === -1) return [];
+  const indent = /^\s*/.exec(lines[start]!)![0].length;
+  const scopes: string[] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    if (/^\s*/.exec(line)![0].length <= indent) break;
+    const scope = /^\s*-\s*([\w:.]+)/.exec(line)?.[1];
+    if (scope) scopes.push(scope);
+  }
+  return scopes;
+}

@@ -130,17 +130,67 @@ export function sourceFormValues(fields: {
   };
 }
 
+/**
+ * The mapping form's state as Slack sends it: per source the GitLab user select (`null`: nothing
+ * chosen) and, for sources in `remove`, the ticked "remove" checkbox. Action ids name the person
+ * the form was loaded for (`loadedFor`, by default the chosen person).
+ */
 export function teammateFormValues(
   slackUserId: string | null,
-  usernames: Record<string, string>,
+  usernames: Record<string, string | null>,
+  options: { remove?: string[]; loadedFor?: string } = {},
 ): StateValues {
+  const person = options.loadedFor ?? slackUserId;
+  const suffix = person ? `:${person}` : '';
   const values: StateValues = {
     teammate_user: { value: { type: 'users_select', selected_user: slackUserId } },
   };
   for (const [sourceId, username] of Object.entries(usernames)) {
-    values[`teammate_source:${sourceId}`] = { value: { type: 'plain_text_input', value: username } };
+    values[`teammate_source:${sourceId}`] = {
+      [`value${suffix}`]: {
+        type: 'external_select',
+        selected_option:
+          username === null ? null : { text: { type: 'plain_text', text: username }, value: username },
+      },
+    };
+  }
+  for (const sourceId of options.remove ?? []) {
+    values[`teammate_remove:${sourceId}`] = {
+      [`remove${suffix}`]: {
+        type: 'checkboxes',
+        selected_options: [{ text: { type: 'plain_text', text: 'Remove' }, value: 'remove' }],
+      },
+    };
   }
   return values;
+}
+
+/** A block_suggestion payload: what Slack sends as someone types into an external_select. */
+export function blockSuggestionPayload(
+  options: Actor & { blockId: string; actionId?: string; value: string; viewId?: string },
+): Record<string, unknown> {
+  const teamId = options.teamId ?? 'T0TEST';
+  const userId = options.userId ?? 'U0ADMIN';
+  return {
+    type: 'block_suggestion',
+    user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: teamId },
+    container: { type: 'view', view_id: options.viewId ?? 'VMAP' },
+    api_app_id: 'A0PULSE',
+    token: 'legacy-verification-token',
+    action_id: options.actionId ?? 'value',
+    block_id: options.blockId,
+    value: options.value,
+    team: { id: teamId, domain: 'test' },
+    view: {
+      id: options.viewId ?? 'VMAP',
+      team_id: teamId,
+      type: 'modal',
+      callback_id: 'teammate_form',
+      private_metadata: '',
+      hash: '1700000000.abcdef',
+      state: { values: {} },
+    },
+  };
 }
 
 /** The view in a views.open / views.update / views.publish call. */

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { refuseBlockKit } from './block-kit-limits.ts';
 import { judgeResponseUrlPost } from './slack-limits.ts';
-import { isDirectMessageChannel, messagesTabEnabled, shippedManifest } from './slack-manifest.ts';
+import { botScopes, isDirectMessageChannel, messagesTabEnabled, shippedManifest } from './slack-manifest.ts';
 
 export {
   COMMAND_RESPOND_PREFIX,
@@ -59,9 +59,15 @@ function decodeBody(raw: string): Record<string, unknown> {
 export interface SlackUserFixture {
   id: string;
   name?: string;
+  /** Full name (profile.real_name); defaults to `name`. */
+  real_name?: string;
+  /** Profile e-mail: Slack sends it only to apps with the users:read.email scope. */
+  email?: string;
   tz?: string;
   is_admin?: boolean;
   is_owner?: boolean;
+  is_bot?: boolean;
+  deleted?: boolean;
 }
 
 /**
@@ -82,12 +88,15 @@ export class FakeSlack {
   readonly blockKitRefusals: Array<{ method: string; answer: Record<string, unknown> }> = [];
   readonly #scope: nock.Scope;
   readonly #messagesTab: boolean;
+  /** users:read.email granted: profiles carry `email`. */
+  readonly #emails: boolean;
   readonly #responseUrls = new Map<string, { uses: number; firstUseAt: number }>();
   readonly #now: () => number;
   #ts = 1_700_000_000;
 
   constructor(options: { manifest?: string; now?: () => number } = {}) {
     this.#messagesTab = messagesTabEnabled(options.manifest ?? shippedManifest());
+    this.#emails = botScopes(options.manifest ?? shippedManifest()).includes('users:read.email');
     this.#now = options.now ?? Date.now;
     this.#scope = nock(SLACK_HOST)
       .persist()
@@ -275,9 +284,15 @@ export class FakeSlack {
             // users.list carries the same role flags as users.info.
             is_admin: user.is_admin ?? false,
             is_owner: user.is_owner ?? false,
-            deleted: false,
-            is_bot: false,
-            profile: { display_name: user.name ?? user.id },
+            deleted: user.deleted ?? false,
+            is_bot: user.is_bot ?? false,
+            real_name: user.real_name ?? user.name ?? user.id,
+            profile: {
+              display_name: user.name ?? user.id,
+              real_name: user.real_name ?? user.name ?? user.id,
+              // https://docs.slack.dev/reference/methods/users.list — e-mail needs users:read.email.
+              ...(this.#emails && user.email ? { email: user.email } : {}),
+            },
           })),
           response_metadata: { next_cursor: next },
         };

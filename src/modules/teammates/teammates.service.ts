@@ -1,4 +1,3 @@
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Orm } from '../../db/orm.ts';
 import { CodedError, isCodedError } from '../../lib/errors.ts';
@@ -10,8 +9,9 @@ import { hostOf } from '../sources/source-view.ts';
 import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
 import { ExternalIdentity } from './external-identity.entity.ts';
 import { identityView, verifyGitLabUsername } from './gitlab-username.ts';
-import { type ITeammate, Teammate } from './teammate.entity.ts';
+import { Teammate } from './teammate.entity.ts';
 import type { MappingResult, SetMappingsOutcome, SlackPerson, TeammateView } from './teammate.types.ts';
+import { assertUsernameFree, flushMappings, putIdentity, upsertTeammate } from './teammate-rows.ts';
 
 /**
  * Who is who: a Slack user maps to one GitLab username per data source, checked against that
@@ -44,24 +44,17 @@ export class TeammatesService {
     const em = this.#orm.em.fork();
     const source = await this.#resolveSource(em, input.teamId, input.sourceName);
     const found = await this.#verify(em, source, input.username);
-    const teammate = await this.#upsertTeammate(em, input.teamId, input.person);
-    await this.#assertFree(em, source, found.username, teammate);
+    const teammate = await upsertTeammate(em, input.teamId, input.person);
+    await assertUsernameFree(em, source, found.username, teammate);
     const existing = await em.findOne(ExternalIdentity, { teammate: teammate.id, dataSource: source.id });
     const previousUsername = existing?.username ?? null;
-    if (existing) {
-      existing.username = found.username;
-      existing.usernameKey = found.username.toLowerCase();
-      existing.externalUserId = found.id;
-    } else {
-      em.create(ExternalIdentity, {
-        teammate,
-        dataSource: source,
-        username: found.username,
-        usernameKey: found.username.toLowerCase(),
-        externalUserId: found.id,
-      });
-    }
-    await this.#flush(em, source, found.username);
+    putIdentity(em, teammate, source, found, existing);
+    await flushMappings(em, () => {
+      throw new CodedError(
+        'GITLAB_USERNAME_TAKEN',
+        `\`${found.username}\` on \`${source.name}\` was just mapped to someone else: see \`/pulse teammates\`.`,
+      );
+    });
     this.#logger.info(
       { teamId: input.teamId, sourceId: source.id, slackUserId: input.person.slackUserId },
       'teammate mapped',
@@ -153,8 +146,9 @@ export class TeammatesService {
   }
 
   /**
-   * The edit form: one username per source (empty removes that mapping). Every username is checked
-   * first; only when all are valid is anything written, in one transaction.
+   * The mapping form: one username per source named in `usernames` (empty removes that mapping;
+   * a source left out keeps what it has). Every username is checked first; only when all are
+   * valid is anything written, in one transaction.
    */
   async setMappings(input: {
     teamId: string;
@@ -172,6 +166,7 @@ export class TeammatesService {
     const errors: Record<string, string> = {};
     const plan: Array<{ source: IDataSource; found: { username: string; id: number } | null }> = [];
     for (const source of sources) {
+      if (!Object.hasOwn(input.usernames, source.id)) continue;
       const wanted = (input.usernames[source.id] ?? '').trim().replace(/^@/, '');
       const existing = current.find((identity) => identity.dataSource.id === source.id);
       if (wanted === '') {
@@ -181,7 +176,7 @@ export class TeammatesService {
       if (existing && existing.usernameKey === wanted.toLowerCase()) continue;
       try {
         const found = await this.#verify(em, source, wanted);
-        await this.#assertFree(em, source, found.username, teammate ?? undefined);
+        await assertUsernameFree(em, source, found.username, teammate ?? undefined);
         plan.push({ source, found });
       } catch (error) {
         if (!isCodedError(error)) throw error;
@@ -190,38 +185,22 @@ export class TeammatesService {
     }
     if (Object.keys(errors).length > 0) return { ok: false, errors };
     if (plan.length === 0) return { ok: true, changed: [] };
-    const person = await this.#upsertTeammate(em, input.teamId, input.person);
+    const person = await upsertTeammate(em, input.teamId, input.person);
     for (const step of plan) {
       const existing = current.find((identity) => identity.dataSource.id === step.source.id);
-      if (!step.found) {
-        if (existing) em.remove(existing);
-      } else if (existing) {
-        existing.username = step.found.username;
-        existing.usernameKey = step.found.username.toLowerCase();
-        existing.externalUserId = step.found.id;
-      } else {
-        em.create(ExternalIdentity, {
-          teammate: person,
-          dataSource: step.source,
-          username: step.found.username,
-          usernameKey: step.found.username.toLowerCase(),
-          externalUserId: step.found.id,
-        });
-      }
+      if (step.found) putIdentity(em, person, step.source, step.found, existing);
+      else if (existing) em.remove(existing);
     }
-    try {
-      await em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) {
-        return {
-          ok: false,
-          errors: Object.fromEntries(
-            plan.map((step) => [step.source.id, 'Someone else was just mapped to this username.']),
-          ),
-        };
-      }
-      throw error;
-    }
+    const taken = await flushMappings(
+      em,
+      (): SetMappingsOutcome => ({
+        ok: false,
+        errors: Object.fromEntries(
+          plan.map((step) => [step.source.id, 'Someone else was just mapped to this username.']),
+        ),
+      }),
+    );
+    if (taken) return taken;
     return {
       ok: true,
       changed: plan.map((step) => ({ sourceName: step.source.name, username: step.found?.username ?? null })),
@@ -257,56 +236,5 @@ export class TeammatesService {
 
   async #verify(em: EntityManager, source: IDataSource, username: string) {
     return verifyGitLabUsername(() => this.#clients.forSource(em, source), source, username, this.#logger);
-  }
-
-  async #assertFree(
-    em: EntityManager,
-    source: IDataSource,
-    username: string,
-    teammate: ITeammate | undefined,
-  ): Promise<void> {
-    const holder = await em.findOne(
-      ExternalIdentity,
-      { dataSource: source.id, usernameKey: username.toLowerCase() },
-      { populate: ['teammate'] },
-    );
-    if (holder && holder.teammate.id !== teammate?.id) {
-      throw new CodedError(
-        'GITLAB_USERNAME_TAKEN',
-        `\`${username}\` on \`${source.name}\` is already mapped to <@${holder.teammate.slackUserId}>: unmap them first with \`/pulse unmap <@${holder.teammate.slackUserId}> ${source.name}\`.`,
-      );
-    }
-  }
-
-  async #upsertTeammate(em: EntityManager, teamId: string, person: SlackPerson): Promise<ITeammate> {
-    await ensureWorkspace(em, teamId);
-    let teammate = await em.findOne(Teammate, { workspace: teamId, slackUserId: person.slackUserId });
-    if (!teammate) {
-      teammate = em.create(Teammate, {
-        workspace: teamId,
-        slackUserId: person.slackUserId,
-        displayName: person.displayName ?? null,
-        timezone: person.timezone ?? null,
-      });
-    } else {
-      if (person.displayName) teammate.displayName = person.displayName;
-      if (person.timezone) teammate.timezone = person.timezone;
-    }
-    return teammate;
-  }
-
-  async #flush(em: EntityManager, source: IDataSource, username: string): Promise<void> {
-    try {
-      await em.flush();
-    } catch (error) {
-      if (error instanceof UniqueConstraintViolationException) {
-        throw new CodedError(
-          'GITLAB_USERNAME_TAKEN',
-          `\`${username}\` on \`${source.name}\` was just mapped to someone else: see \`/pulse teammates\`.`,
-          { cause: error },
-        );
-      }
-      throw error;
-    }
   }
 }

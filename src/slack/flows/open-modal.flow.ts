@@ -4,6 +4,8 @@ import { isCodedError } from '../../lib/errors.ts';
 import type { SlackDeps } from '../deps.ts';
 import { userMessageOf } from '../error-message.ts';
 import { MANAGER_ONLY, whoIsAsking } from '../permissions.ts';
+import { isPerson, toMappingCandidate } from '../slack-users.ts';
+import { presentSuggestions } from '../ui/mapping-suggestions.ui.ts';
 import { presentNoticeModal, presentSourceForm } from '../ui/source-form.ui.ts';
 import { teammateFormFor } from './teammate-form.flow.ts';
 
@@ -65,4 +67,21 @@ export function openSourceForm(
 
 export function openTeammateForm(args: OpenArgs & { slackUserId?: string }): Promise<void> {
   return openThenFill(args, 'Edit teammate', () => teammateFormFor(args.deps, args.teamId, args.slackUserId));
+}
+
+/** The mapping form for someone not mapped yet: a users select and the GitLab user selects. */
+export function openAddTeammateForm(args: OpenArgs): Promise<void> {
+  return openThenFill(args, 'Add teammate', () => teammateFormFor(args.deps, args.teamId));
+}
+
+/**
+ * Suggested mappings: the workspace's people (users.list) against each source's GitLab users.
+ * The searches may take seconds, so the modal opens first and shows the proposals when ready.
+ */
+export function openMappingSuggestions(args: OpenArgs): Promise<void> {
+  return openThenFill(args, 'Suggested mappings', async () => {
+    const members = await args.deps.users.members(args.client, args.teamId);
+    const people = members.filter(isPerson).map(toMappingCandidate);
+    return presentSuggestions(await args.deps.services.mappings.suggest(args.teamId, people));
+  });
 }

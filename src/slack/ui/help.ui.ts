@@ -8,7 +8,10 @@ const COMMANDS: Array<[string, string]> = [
   ['`/pulse source edit <name>`', 'change a source; leave the token empty to keep it'],
   ['`/pulse source test <name>`', 'test a source’s connection and token'],
   ['`/pulse source remove <name>`', 'remove a source and its stored activity'],
-  ['`/pulse teammates`', 'who is mapped to which GitLab user'],
+  [
+    '`/pulse teammates`',
+    'who is mapped to which GitLab user; admins also get Add teammate and Suggest mappings there',
+  ],
   ['`/pulse map @user <gitlab-username> [source]`', 'map a teammate to a GitLab username'],
   ['`/pulse unmap @user [source]`', 'remove a mapping'],
   [

@@ -6,7 +6,7 @@ import { context, divider, escapeMrkdwn, header, section } from './blocks.ts';
 import { formatAgo, weekdaysLabel } from './format.ts';
 import { sourceButtons, sourceStatusText } from './sources.ui.ts';
 import { teamWeekBlocks } from './team-week.ui.ts';
-import { identitiesText } from './teammates.ui.ts';
+import { identitiesText, mappingButtons } from './teammates.ui.ts';
 import { actions, button, homeView } from './views.ts';
 
 const MAX_SOURCES = 15;
@@ -71,6 +71,7 @@ export function presentHome(
       context([`…and ${dashboard.teammates.length - MAX_TEAMMATES} more: see \`/pulse teammates\`.`]),
     );
   }
+  if (options.canManage) blocks.push(mappingButtons('home_teammates'));
   blocks.push(divider());
 
   blocks.push(header('Daily digests'));

@@ -1,10 +1,11 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { SourceView } from '../../modules/sources/source.types.ts';
 import type { MappingResult, TeammateView } from '../../modules/teammates/teammate.types.ts';
-import { ACTIONS, TEAMMATE_FORM, usernameActionId, VIEWS } from '../ids.ts';
-import { context, escapeMrkdwn, fitMessage, header, type SlackMessage, section } from './blocks.ts';
+import { ACTIONS, removeActionId, TEAMMATE_FORM, usernameActionId, VIEWS } from '../ids.ts';
+import { context, escapeMrkdwn, fitMessage, header, LIMITS, type SlackMessage, section } from './blocks.ts';
 import { plural } from './format.ts';
-import { button, modal, plain } from './views.ts';
+import { gitlabUserOption, MIN_QUERY_LENGTH } from './gitlab-user-options.ui.ts';
+import { actions, button, modal, plain, VIEW_LIMITS } from './views.ts';
 
 export function identitiesText(teammate: TeammateView): string {
   return teammate.identities
@@ -21,6 +22,7 @@ export function presentTeammates(teammates: TeammateView[], options: { canManage
         section(
           'Nobody is mapped to a GitLab user yet. Map someone with `/pulse map @user <gitlab-username> [source]`.',
         ),
+        ...(options.canManage ? [mappingButtons('teammates_empty')] : []),
       ],
     };
   }
@@ -39,12 +41,27 @@ export function presentTeammates(teammates: TeammateView[], options: { canManage
     blocks.push(block);
   }
   blocks.push(context(['Change a mapping with Edit, `/pulse map` or `/pulse unmap`.']));
-  return fitMessage(`${plural(teammates.length, 'teammate')} mapped`, blocks);
+  const fitted = fitMessage(
+    `${plural(teammates.length, 'teammate')} mapped`,
+    blocks,
+    LIMITS.blocksPerMessage - 1,
+  );
+  if (options.canManage) fitted.blocks.push(mappingButtons('teammates_manage'));
+  return fitted;
+}
+
+/** Add teammate and Suggest mappings, for admins under a list of teammates. */
+export function mappingButtons(blockId: string): KnownBlock {
+  return actions(blockId, [
+    button({ text: 'Add teammate', actionId: ACTIONS.teammateAdd, style: 'primary' }),
+    button({ text: 'Suggest mappings', actionId: ACTIONS.teammateSuggest }),
+  ]);
 }
 
 /**
- * A users select and one GitLab username field per data source (empty removes that mapping),
- * filled with the chosen person's usernames. Picking another person renders this again for them.
+ * The mapping form: a users select, then per data source a GitLab user select whose options are
+ * looked up on that source as the admin types (external_select), with the person's current user
+ * chosen and a "remove" checkbox under it. Picking another person renders this again for them.
  */
 export function presentTeammateForm(options: {
   slackUserId?: string;
@@ -57,8 +74,8 @@ export function presentTeammateForm(options: {
   blocks.push({
     type: 'input',
     block_id: TEAMMATE_FORM.user.block,
-    label: plain('Slack user', 2000),
-    // Picking someone reloads their usernames into the fields below (views.update).
+    label: plain('Slack user', VIEW_LIMITS.inputLabel),
+    // Picking someone reloads their GitLab users into the selects below (views.update).
     dispatch_action: true,
     element: {
       type: 'users_select',
@@ -72,21 +89,43 @@ export function presentTeammateForm(options: {
       type: 'input',
       block_id: `${TEAMMATE_FORM.sourcePrefix}${source.id}`,
       optional: true,
-      label: plain(`GitLab username on ${source.name}`, 2000),
-      hint: plain(`${source.baseUrl} — leave empty for no mapping on this source.`, 2000),
+      label: plain(`GitLab user on ${source.name}`, VIEW_LIMITS.inputLabel),
+      hint: plain(
+        `Type ${MIN_QUERY_LENGTH} or more letters of their name or username on ${source.baseUrl}; leave empty for no mapping on this source.`,
+        VIEW_LIMITS.inputHint,
+      ),
       element: {
-        type: 'plain_text_input',
+        type: 'external_select',
         action_id: usernameActionId(options.slackUserId),
-        placeholder: plain('username', 150),
-        ...(current ? { initial_value: current.username } : {}),
+        placeholder: plain('Search GitLab users', VIEW_LIMITS.placeholder),
+        min_query_length: MIN_QUERY_LENGTH,
+        ...(current ? { initial_option: gitlabUserOption({ username: current.username }) } : {}),
       },
     });
+    if (current) {
+      blocks.push({
+        type: 'input',
+        block_id: `${TEAMMATE_FORM.removePrefix}${source.id}`,
+        optional: true,
+        label: plain(`Remove from ${source.name}`, VIEW_LIMITS.inputLabel),
+        element: {
+          type: 'checkboxes',
+          action_id: removeActionId(options.slackUserId),
+          options: [
+            {
+              text: plain(`Remove the mapping to @${current.username}`, VIEW_LIMITS.optionText),
+              value: 'remove',
+            },
+          ],
+        },
+      });
+    }
   }
   if (options.sources.length === 0) {
     blocks.push(section('No data source is set up yet: add one with `/pulse source add` first.'));
   }
   return modal({
-    title: 'Edit teammate',
+    title: options.slackUserId ? 'Edit teammate' : 'Add teammate',
     submit: 'Check and save',
     close: 'Cancel',
     callbackId: VIEWS.teammateForm,

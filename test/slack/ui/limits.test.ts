@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { presentActivity } from '../../../src/slack/ui/activity.ui.ts';
 import { truncateMrkdwn } from '../../../src/slack/ui/blocks.ts';
 import { presentFetchFailed, presentFetchSummary } from '../../../src/slack/ui/fetch.ui.ts';
+import { presentGitLabUserOptions } from '../../../src/slack/ui/gitlab-user-options.ui.ts';
 import { presentHome } from '../../../src/slack/ui/home.ui.ts';
+import { presentSuggestions } from '../../../src/slack/ui/mapping-suggestions.ui.ts';
 import { presentSourceForm, presentSourceSaved } from '../../../src/slack/ui/source-form.ui.ts';
 import { presentSourceList, presentTestResult } from '../../../src/slack/ui/sources.ui.ts';
 import { presentTeammateForm, presentTeammates } from '../../../src/slack/ui/teammates.ui.ts';
@@ -68,6 +70,50 @@ describe("Slack's limits, enforced by the builders", () => {
     const view = presentTeammateForm({ sources, identities: [] });
     expect(view.blocks).toHaveLength(100);
     expect(JSON.stringify(view.blocks.at(-1))).toContain('…and 52 more blocks not shown');
+  });
+
+  it('answers a GitLab user search with at most 100 options, texts ≤ 75 and values ≤ 150 characters', () => {
+    const users = Array.from({ length: 130 }, (_, index) => ({
+      username: index === 0 ? 'x'.repeat(151) : `user${index}`,
+      name: `A person with a remarkably long name that goes on and on, number ${index}`,
+    }));
+    const { options } = presentGitLabUserOptions(users);
+    expect(options).toHaveLength(100);
+    expect(options.every((option) => option.text.text.length <= 75 && option.value!.length <= 150)).toBe(
+      true,
+    );
+    expect(options[0]?.value).toBe('user1');
+  });
+
+  it('pages 250 suggested mappings into checkbox groups of 10, within a modal’s 100 blocks', () => {
+    const proposals = Array.from({ length: 250 }, (_, index) => ({
+      sourceId: `00000000-0000-4000-8000-${String(index % 3).padStart(12, '0')}`,
+      sourceName: `source-${index % 3}`,
+      slackUserId: `U${String(index).padStart(10, '0')}`,
+      displayName: `Someone with a long display name ${index}`,
+      username: `someone.with.a.long.username.${index}`,
+      gitlabName: `Someone With A Long GitLab Name ${index}`,
+      reason: index % 2 === 0 ? ('email' as const) : ('name' as const),
+    }));
+    const view = presentSuggestions({ proposals, ambiguous: 2, notSearched: 0, sourceErrors: [] });
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const groups = view.blocks.filter((block) => block.type === 'input') as Array<{
+      element: {
+        options: Array<{ text: { text: string }; description: { text: string }; value: string }>;
+        initial_options?: unknown[];
+      };
+    }>;
+    expect(groups.map((group) => group.element.options.length).reduce((sum, n) => sum + n, 0)).toBe(100);
+    for (const group of groups) {
+      expect(group.element.options.length).toBeLessThanOrEqual(10);
+      for (const option of group.element.options) {
+        expect(option.text.text.length).toBeLessThanOrEqual(75);
+        expect(option.description.text.length).toBeLessThanOrEqual(75);
+        expect(option.value.length).toBeLessThanOrEqual(150);
+      }
+    }
+    expect(JSON.stringify(view)).toContain('150 more proposals: map these first, then suggest again.');
+    expect(view.title.text.length).toBeLessThanOrEqual(24);
   });
 
   it('fitBlocks leaves short lists alone', () => {

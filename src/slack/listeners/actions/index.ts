@@ -9,7 +9,9 @@ import { sourceFetchAction } from './source-fetch.action.ts';
 import { sourceRemoveAction } from './source-remove.action.ts';
 import { sourceTestAction } from './source-test.action.ts';
 import { sourceUpdateTokenAction } from './source-update-token.action.ts';
+import { teammateAddAction } from './teammate-add.action.ts';
 import { teammateEditAction } from './teammate-edit.action.ts';
+import { teammateSuggestAction } from './teammate-suggest.action.ts';
 import { teammateUserSelectAction } from './teammate-user-select.action.ts';
 
 export function register(app: App, deps: SlackDeps): void {
@@ -20,6 +22,8 @@ export function register(app: App, deps: SlackDeps): void {
   app.action(ACTIONS.sourceRemove, sourceRemoveAction(deps));
   app.action(ACTIONS.sourceUpdateToken, sourceUpdateTokenAction(deps));
   app.action(ACTIONS.teammateEdit, teammateEditAction(deps));
+  app.action(ACTIONS.teammateAdd, teammateAddAction(deps));
+  app.action(ACTIONS.teammateSuggest, teammateSuggestAction(deps));
   app.action(ACTIONS.homeRefresh, homeRefreshAction(deps));
   app.action(ACTIONS.activityMore, activityMoreAction(deps));
   app.action(

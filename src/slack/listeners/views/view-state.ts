@@ -9,6 +9,10 @@ export const viewStateSchema = z.record(
       type: z.string(),
       value: z.string().nullish(),
       selected_user: z.string().nullish(),
+      /** external_select / static_select */
+      selected_option: z.object({ value: z.string() }).nullish(),
+      /** checkboxes */
+      selected_options: z.array(z.object({ value: z.string() })).nullish(),
     }),
   ),
 );

@@ -1,7 +1,8 @@
 import tokenSelfFixture from '../fixtures/token-self.json' with { type: 'json' };
 import versionFixture from '../fixtures/version.json' with { type: 'json' };
 import { currentUser, userBasic } from '../present.ts';
-import { json, notFound, type Route } from '../route.ts';
+import { json, list, notFound, type Route } from '../route.ts';
+import type { FakeUser } from '../scenario.ts';
 import { isTokenExpired } from '../world.ts';
 
 export const userRoutes: Route[] = [
@@ -15,12 +16,18 @@ export const userRoutes: Route[] = [
     method: 'GET',
     pattern: '/users',
     access: 'read_user',
+    // Paginated like every GitLab list; `username` is exact, `search` is GitLab's user search.
     handle: ({ world, query }) => {
       const username = query.get('username');
-      const users = username
+      const search = query.get('search');
+      let users = username
         ? world.scenario.users.filter((user) => user.username.toLowerCase() === username.toLowerCase())
-        : world.scenario.users;
-      return json(users.map((user) => userBasic(world, user)));
+        : search !== null
+          ? searchUsers(world.scenario.users, search)
+          : world.scenario.users;
+      if (query.get('active') === 'true')
+        users = users.filter((user) => (user.state ?? 'active') === 'active');
+      return list(users, (user) => userBasic(world, user));
     },
   },
   {
@@ -69,3 +76,33 @@ export const userRoutes: Route[] = [
     handle: ({ world }) => json({ ...versionFixture, ...world.scenario.version }),
   },
 ];
+
+/** GitLab matches partially from this many characters on; shorter terms match only whole values. */
+const MIN_CHARS_FOR_PARTIAL_MATCHING = 3;
+
+/**
+ * GitLab's user search as a non-admin token sees it: username or name containing the term (case
+ * does not matter), or the exact public e-mail (private e-mails are never matched). Exact matches
+ * come first, then by name. https://docs.gitlab.com/api/users/#list-users
+ */
+function searchUsers(users: FakeUser[], term: string): FakeUser[] {
+  const wanted = term.trim().toLowerCase();
+  if (wanted === '') return users;
+  const partial = wanted.length >= MIN_CHARS_FOR_PARTIAL_MATCHING;
+  const rank = (user: FakeUser): number | undefined => {
+    const name = user.name.toLowerCase();
+    const username = user.username.toLowerCase();
+    if (name === wanted) return 0;
+    if (username === wanted) return 1;
+    if (user.public_email && user.public_email.toLowerCase() === wanted) return 2;
+    if (partial && (name.includes(wanted) || username.includes(wanted))) return 3;
+    return undefined;
+  };
+  return users
+    .flatMap((user) => {
+      const order = rank(user);
+      return order === undefined ? [] : [{ user, order }];
+    })
+    .sort((a, b) => a.order - b.order || a.user.name.localeCompare(b.user.name) || a.user.id - b.user.id)
+    .map((entry) => entry.user);
+}
