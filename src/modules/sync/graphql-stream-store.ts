@@ -28,7 +28,7 @@ import type { TeammateRef } from './teammate-events.ts';
 
 /**
  * One batch's answer into rows and cursors: each list continued to its last page, review requests
- * timed, then everything stored in one transaction. A list that came back incomplete stores what
+ * timed (all the batch's at once), then everything stored in one transaction. A list that came back incomplete stores what
  * came and keeps its cursor where it was, so the next sync reads it again.
  */
 export async function storeBatch(
@@ -41,7 +41,9 @@ export async function storeBatch(
   const cursors: CursorWrite[] = [];
   // A list that did not come back whole keeps its cursor: the next sync reads it again.
   const incomplete = new Set(result.problems.map((problem) => `${problem.list}\u0000${problem.key}`));
-  // Lists continue and review requests are timed concurrently; the rows are stored together.
+  // Review requests are timed once every list is read: all of them together (batched GraphQL).
+  const reviewed: Array<{ teammate: TeammateRef; nodes: GitLabReviewRequestNode[] }> = [];
+  // Lists continue concurrently; the rows are stored together.
   const collect = async (entry: Wanted): Promise<void> => {
     if (entry.kind === 'timelogs') {
       const first = result.timelogs.get(entry.wanted.key);
@@ -65,8 +67,8 @@ export async function storeBatch(
       if (!first) return;
       const nodes = await restOfUserList(context, listName, entry.wanted, first, outcome);
       // What the lists say about each MR spares the events a REST call for it.
-      for (const node of nodes) context.mergeRequests.prime(factsOfNode(node));
-      if (entry.kind === 'reviews') rows.push(...(await reviewRequestRows(context, entry.teammate, nodes)));
+      for (const node of nodes) context.issuables.prime(factsOfNode(node));
+      if (entry.kind === 'reviews') reviewed.push({ teammate: entry.teammate, nodes });
       if (incomplete.has(`${listName}\u0000${entry.wanted.key}`)) return;
       cursors.push({
         scope: entry.teammate.teammateId,
@@ -97,6 +99,7 @@ export async function storeBatch(
     }
   };
   await runPool(batch, 4, collect);
+  rows.push(...(await reviewRequestRows(context, reviewed)));
   await context.transaction(async (em) => {
     const stored = await upsertActivities(
       em,
@@ -112,45 +115,54 @@ export async function storeBatch(
 }
 
 /**
- * Review requests not stored yet become mr_review_requested activities at the time GitLab says
- * review was requested (reviewers endpoint), or the MR's opening when it does not say.
+ * Review requests not stored yet become mr_review_requested activities at the time review was
+ * requested (review-request-notes.ts). Every list's requests are asked at once, so they share
+ * the few GraphQL queries they need.
  */
 async function reviewRequestRows(
   context: StreamsContext,
-  teammate: TeammateRef,
-  nodes: GitLabReviewRequestNode[],
+  lists: ReadonlyArray<{ teammate: TeammateRef; nodes: GitLabReviewRequestNode[] }>,
 ): Promise<ActivityRow[]> {
-  if (nodes.length === 0) return [];
-  const keyOf = (node: GitLabReviewRequestNode) =>
+  const keyOf = (teammate: TeammateRef, node: GitLabReviewRequestNode) =>
     `gitlab:${context.host}:mr_review_requested:${node.projectId}:${node.iid}:${teammate.userId}`;
+  const keys = lists.flatMap(({ teammate, nodes }) => nodes.map((node) => keyOf(teammate, node)));
+  if (keys.length === 0) return [];
   const known = new Set(
     (
       await context.transaction((em) =>
         em.execute<Array<{ natural_key: string }>>(
           'select natural_key from activity where workspace_id = ? and natural_key = any(?::text[])',
-          [context.workspaceId, `{${nodes.map((node) => `"${keyOf(node)}"`).join(',')}}`],
+          [context.workspaceId, `{${keys.map((key) => `"${key}"`).join(',')}}`],
         ),
       )
     ).map((row) => row.natural_key),
   );
-  const rows: ActivityRow[] = [];
   // Authors are not asked to review their own MR; GitLab re-filters nothing for us.
-  const fresh = nodes.filter(
-    (node) =>
-      !known.has(keyOf(node)) && node.author?.username.toLowerCase() !== teammate.username.toLowerCase(),
+  const fresh = lists.flatMap(({ teammate, nodes }) =>
+    nodes
+      .filter(
+        (node) =>
+          !known.has(keyOf(teammate, node)) &&
+          node.author?.username.toLowerCase() !== teammate.username.toLowerCase(),
+      )
+      .map((node) => ({ teammate, node })),
   );
-  await runPool(fresh, 4, async (node) => {
-    const iid = Number(node.iid);
-    const request = await context.mergeRequests.reviewRequest(node.projectId, iid, teammate.userId);
-    if (!request.requested) return;
-    const activity = mapReviewRequest(
-      factsOfNode(node),
-      { userId: teammate.userId, requestedAt: request.at ?? node.createdAt, requestedAtUnknown: !request.at },
-      context,
-    );
-    activity.project = activity.project ?? projectPathFromWebUrl(node.webUrl, context.baseUrl);
-    rows.push({ ...activity, teammateId: teammate.teammateId });
-  });
+  for (const { node } of fresh)
+    context.projects.learn(node.projectId, projectPathFromWebUrl(node.webUrl, context.baseUrl));
+  const rows: ActivityRow[] = [];
+  await Promise.all(
+    fresh.map(async ({ teammate, node }) => {
+      const request = await context.issuables.reviewRequest(node.projectId, Number(node.iid), teammate);
+      if (!request.requested || !request.at) return;
+      const activity = mapReviewRequest(
+        factsOfNode(node),
+        { userId: teammate.userId, requestedAt: request.at },
+        context,
+      );
+      activity.project = activity.project ?? projectPathFromWebUrl(node.webUrl, context.baseUrl);
+      rows.push({ ...activity, teammateId: teammate.teammateId });
+    }),
+  );
   return rows;
 }
 
