@@ -26,10 +26,20 @@ export class IssuableLookups {
   readonly #items: ProjectItemsLoader;
   readonly #facts = new Map<string, Promise<MergeRequestFacts | undefined>>();
 
-  constructor(client: GitLabClient, projects: ProjectDirectory, options: ProjectItemsLoaderOptions = {}) {
+  readonly #issuesCreatedAfter: Date | undefined;
+
+  constructor(
+    client: GitLabClient,
+    projects: ProjectDirectory,
+    options: ProjectItemsLoaderOptions & {
+      /** Ask each project once for the issues created since then (before the run's events). */
+      issuesCreatedAfter?: Date;
+    } = {},
+  ) {
     this.#client = client;
     this.#projects = projects;
     this.#items = new ProjectItemsLoader(client, options);
+    this.#issuesCreatedAfter = options.issuesCreatedAfter;
   }
 
   /** Facts learnt elsewhere (GraphQL lists): later look-ups need no request. */
@@ -73,8 +83,10 @@ export class IssuableLookups {
 
   /**
    * When the issues of these `opened` events were created, by `projectId!iid` (a re-open is an
-   * `opened` event too). Gone, hidden or of an unknown project: absent, and the event alone decides.
-   * The events' project paths must be resolved first (ProjectDirectory.resolve).
+   * `opened` event too). Each project is asked once for the issues created since
+   * `issuesCreatedAfter` (most openings are of those); any other issue by its iid. Gone, hidden or
+   * of an unknown project: absent, and the event alone decides. The events' project paths must be
+   * resolved first (ProjectDirectory.resolve).
    */
   async issueCreationTimes(events: readonly GitLabEvent[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();
@@ -83,11 +95,22 @@ export class IssuableLookups {
         if (event.action_name !== 'opened' || !event.project_id || event.target_iid === null) return;
         if (event.target_type !== 'Issue' && event.target_type !== 'WorkItem') return;
         const path = this.#projects.get(event.project_id);
-        const at = path ? await this.#items.issueCreatedAt(path, event.target_iid) : undefined;
+        if (!path) return;
+        const at = await this.#issueCreatedAt(path, event.target_iid);
         if (at) found.set(mergeRequestRef(event.project_id, event.target_iid), at);
       }),
     );
     return found;
+  }
+
+  async #issueCreatedAt(path: string, iid: number): Promise<string | undefined> {
+    if (this.#issuesCreatedAfter) {
+      const recent = await this.#items.issuesCreatedSince(path, this.#issuesCreatedAfter);
+      const at = recent?.get(iid);
+      // Not among them: created earlier, or hidden from the token, or gone — only GitLab knows.
+      if (at) return at;
+    }
+    return this.#items.issueCreatedAt(path, iid);
   }
 }
 

@@ -3,6 +3,7 @@ import {
   type GitLabClient,
   GitLabGraphqlError,
   type MergeRequestReviewInfo,
+  type ProjectItems,
   type ProjectItemsResult,
   type ProjectItemsWanted,
   packProjectItems,
@@ -13,19 +14,21 @@ import { budgetAfterRefusal, DEFAULT_BUDGET, isTooBigForGitLab } from './graphql
 /**
  * Merge requests (reviewers, system notes) and issues (creation time) by project path and iid,
  * shared by every teammate of one run, each asked at most once. Asks are gathered for a moment
- * (`gatherMs`) so that concurrent teammates' pages share requests; each gathering becomes as few
- * GraphQL queries as GitLab's complexity limit allows (project-items.api.ts), run one at a time.
+ * (`gatherMs`), and for as long as the previous gathering's queries are out, so concurrent
+ * teammates' pages share requests; each gathering becomes as few GraphQL queries as GitLab's
+ * complexity limit allows (project-items.api.ts). One gathering at a time is sent.
  */
 export interface ProjectItemsLoaderOptions {
   /** How long a first ask waits for others before the queries go (0: the next turn of the loop). */
   gatherMs?: number;
 }
 
-type Kind = 'mergeRequest' | 'issue';
+type Kind = 'mergeRequest' | 'issue' | 'issuesSince';
 
 interface Ask {
   kind: Kind;
   fullPath: string;
+  /** The iid, or for `issuesSince` the time (epoch ms). */
   iid: number;
 }
 
@@ -59,6 +62,12 @@ export class ProjectItemsLoader {
     return result.get(fullPath)?.issues.get(iid);
   }
 
+  /** The newest 100 issues created since `after`, iid → created at. */
+  async issuesCreatedSince(fullPath: string, after: Date): Promise<ProjectItems['issuesCreatedSince']> {
+    const result = await this.#ask({ kind: 'issuesSince', fullPath, iid: after.getTime() });
+    return result.get(fullPath)?.issuesCreatedSince;
+  }
+
   #ask(ask: Ask): Promise<ProjectItemsResult> {
     const key = `${ask.kind}\u0000${ask.fullPath}\u0000${ask.iid}`;
     let answer = this.#answers.get(key);
@@ -73,15 +82,19 @@ export class ProjectItemsLoader {
 
   #startGathering(): Gathering {
     const asks: Ask[] = [];
+    const previous = this.#queue;
+    // Open for `gatherMs`, and further while the query before is still out: whatever is asked
+    // meanwhile goes in this one.
     const done = new Promise<void>((resolve) => {
       if (this.#gatherMs > 0) setTimeout(resolve, this.#gatherMs);
       else setImmediate(resolve);
-    }).then(() => {
-      this.#gathering = undefined;
-      const run = this.#queue.then(() => this.#fetch(wantedOf(asks)));
-      this.#queue = run.catch(() => undefined);
-      return run;
-    });
+    })
+      .then(() => previous)
+      .then(() => {
+        this.#gathering = undefined;
+        return this.#fetch(wantedOf(asks));
+      });
+    this.#queue = done.catch(() => undefined);
     const gathering = { asks, done };
     this.#gathering = gathering;
     return gathering;
@@ -110,9 +123,10 @@ export class ProjectItemsLoader {
         continue;
       }
       for (const [path, items] of result) {
-        const into = merged.get(path) ?? { mergeRequests: new Map(), issues: new Map() };
+        const into: ProjectItems = merged.get(path) ?? { mergeRequests: new Map(), issues: new Map() };
         for (const [iid, info] of items.mergeRequests) into.mergeRequests.set(iid, info);
         for (const [iid, at] of items.issues) into.issues.set(iid, at);
+        if (items.issuesCreatedSince) into.issuesCreatedSince = items.issuesCreatedSince;
         merged.set(path, into);
       }
     }
@@ -121,18 +135,23 @@ export class ProjectItemsLoader {
 }
 
 function wantedOf(asks: readonly Ask[]): ProjectItemsWanted[] {
-  const byPath = new Map<string, { mergeRequestIids: number[]; issueIids: number[] }>();
+  const byPath = new Map<string, ProjectItemsWanted & { mergeRequestIids: number[]; issueIids: number[] }>();
   for (const ask of asks) {
-    const entry = byPath.get(ask.fullPath) ?? { mergeRequestIids: [], issueIids: [] };
-    (ask.kind === 'mergeRequest' ? entry.mergeRequestIids : entry.issueIids).push(ask.iid);
+    const entry = byPath.get(ask.fullPath) ?? { fullPath: ask.fullPath, mergeRequestIids: [], issueIids: [] };
+    if (ask.kind === 'mergeRequest') entry.mergeRequestIids.push(ask.iid);
+    else if (ask.kind === 'issue') entry.issueIids.push(ask.iid);
+    else entry.issuesCreatedAfter = new Date(ask.iid).toISOString();
     byPath.set(ask.fullPath, entry);
   }
-  return [...byPath].map(([fullPath, entry]) => ({ fullPath, ...entry }));
+  return [...byPath.values()];
 }
 
 function isSmallest(query: readonly ProjectItemsWanted[]): boolean {
   const [only] = query;
-  return query.length === 1 && !!only && only.mergeRequestIids.length + only.issueIids.length <= 1;
+  const lists = only
+    ? only.mergeRequestIids.length + only.issueIids.length + (only.issuesCreatedAfter ? 1 : 0)
+    : 0;
+  return query.length === 1 && lists <= 1;
 }
 
 /** A refused query in two: its projects halved, or one project's iids halved. */
@@ -146,6 +165,11 @@ function halves(query: ProjectItemsWanted[]): ProjectItemsWanted[][] {
     const middle = Math.ceil(list.length / 2);
     return first ? list.slice(0, middle) : list.slice(middle);
   };
+  // The created-since list alone in the first half when it is there.
+  if (only.issuesCreatedAfter !== undefined) {
+    const { issuesCreatedAfter, ...rest } = only;
+    return [[{ fullPath: only.fullPath, mergeRequestIids: [], issueIids: [], issuesCreatedAfter }], [rest]];
+  }
   return [true, false]
     .map((first) => ({
       fullPath: only.fullPath,

@@ -84,7 +84,11 @@ export function buildRunContext(input: {
     baseUrl: client.baseUrl,
     projects,
     // Teammates' pages arrive a few milliseconds apart: waiting that long lets them share queries.
-    issuables: new IssuableLookups(client, projects, { gatherMs: ISSUABLE_GATHER_MS }),
+    issuables: new IssuableLookups(client, projects, {
+      gatherMs: ISSUABLE_GATHER_MS,
+      // An hour early: the openings in the window's first minutes are told apart without asking.
+      issuesCreatedAfter: new Date(input.windowStart.getTime() - 3_600_000),
+    }),
     commits: new ProjectCommits(client, { since: input.windowStart, until: input.runStartedAt }),
     cursors: input.cursors,
     runStartedAt: input.runStartedAt,

@@ -221,11 +221,14 @@ function notesOf(mr: FakeMergeRequest) {
   return [...notes, ...requests].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
 }
 
-/** `Project.issues(iids:)`: every state, newest first. */
+/** `Project.issues(iids:, createdAfter:)`: every state, newest first (GitLab's `created_desc`). */
 function projectIssues(context: RouteContext, projectId: number, args: Args) {
   const iids = iidsArg(args);
+  const createdAfter = stringArg(args, 'createdAfter');
+  const after = createdAfter ? Date.parse(createdAfter) : undefined;
   const selected = (context.world.scenario.issues ?? [])
     .filter((issue) => issue.project_id === projectId && (!iids || iids.has(issue.iid)))
+    .filter((issue) => after === undefined || Date.parse(issue.created_at) >= after)
     .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.iid - a.iid);
   const page = cursorPage(selected, args);
   return {
