@@ -97,29 +97,7 @@ export function packProjectItems(
   wanted: readonly ProjectItemsWanted[],
   budget = MAX_QUERY_COMPLEXITY,
 ): ProjectItemsWanted[][] {
-  const chunks: ProjectItemsWanted[] = [];
-  for (const entry of wanted) {
-    const mrs = [...new Set(entry.mergeRequestIids)];
-    const issues = [...new Set(entry.issueIids)];
-    // Halve a list while it alone is over the budget (a list of one always goes).
-    const since = entry.issuesCreatedAfter !== undefined;
-    let size = MAX_IIDS_PER_LIST;
-    while (
-      size > 1 &&
-      projectItemsComplexity(Math.min(size, mrs.length), Math.min(size, issues.length), since) > budget
-    )
-      size = Math.ceil(size / 2);
-    // The created-since list rides with the project's first chunk.
-    const total = Math.max(mrs.length, issues.length, since ? 1 : 0);
-    for (let start = 0; start < total; start += size) {
-      chunks.push({
-        fullPath: entry.fullPath,
-        mergeRequestIids: mrs.slice(start, start + size),
-        issueIids: issues.slice(start, start + size),
-        ...(since && start === 0 ? { issuesCreatedAfter: entry.issuesCreatedAfter } : {}),
-      });
-    }
-  }
+  const chunks = wanted.flatMap((entry) => projectChunks(entry, budget));
   const queries: ProjectItemsWanted[][] = [];
   let current: ProjectItemsWanted[] = [];
   let cost = 0;
@@ -135,6 +113,48 @@ export function packProjectItems(
   }
   if (current.length > 0) queries.push(current);
   return queries;
+}
+
+/**
+ * One project's lists in pieces that fit the budget: MR and issue lists of as many iids as fit
+ * (at most 100), side by side where they fit together; the created-since list with the first.
+ */
+function projectChunks(entry: ProjectItemsWanted, budget: number): ProjectItemsWanted[] {
+  const none = { fullPath: entry.fullPath, mergeRequestIids: [], issueIids: [] };
+  const pieces = (iids: readonly number[], cost: (size: number) => number) => {
+    const unique = [...new Set(iids)];
+    // The longest list within the budget (a list of one always goes), then pieces of even size.
+    let longest = Math.min(MAX_IIDS_PER_LIST, unique.length);
+    while (longest > 1 && cost(longest) > budget) longest -= 1;
+    const size = Math.ceil(unique.length / Math.ceil(unique.length / Math.max(1, longest)));
+    const out: number[][] = [];
+    for (let start = 0; start < unique.length; start += size) out.push(unique.slice(start, start + size));
+    return out;
+  };
+  const mrs = pieces(entry.mergeRequestIids, (size) => projectItemsComplexity(size, 0));
+  const issues = pieces(entry.issueIids, (size) => projectItemsComplexity(0, size));
+  const since = entry.issuesCreatedAfter;
+  const chunks: ProjectItemsWanted[] = [];
+  const count = Math.max(mrs.length, issues.length, since === undefined ? 0 : 1);
+  for (let index = 0; index < count; index += 1) {
+    const together: ProjectItemsWanted = {
+      ...none,
+      mergeRequestIids: mrs[index] ?? [],
+      issueIids: issues[index] ?? [],
+      ...(since !== undefined && index === 0 ? { issuesCreatedAfter: since } : {}),
+    };
+    if (chunkComplexity(together) <= budget) {
+      chunks.push(together);
+      continue;
+    }
+    // Apart, each list of the piece in a chunk of its own.
+    if (together.mergeRequestIids.length > 0)
+      chunks.push({ ...none, mergeRequestIids: together.mergeRequestIids });
+    if (together.issueIids.length > 0) chunks.push({ ...none, issueIids: together.issueIids });
+    if (together.issuesCreatedAfter !== undefined)
+      chunks.push({ ...none, issuesCreatedAfter: together.issuesCreatedAfter });
+  }
+  return chunks;
 }
 
 /** The query text and variables for one packed query (exported for tests). */

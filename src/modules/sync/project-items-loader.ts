@@ -109,17 +109,23 @@ export class ProjectItemsLoader {
       try {
         result = await fetchProjectItems(this.#client, query);
       } catch (error) {
-        // GitLab counted more than we did: plan smaller queries with what it said, and go on.
         if (!isTooBigForGitLab(error) || isSmallest(query)) throw error;
+        // GitLab counted more than we did (or allows less): plan with what it said, and go on.
         if (error instanceof GitLabGraphqlError) {
           const sent = query.reduce(
             (sum, chunk) =>
-              sum + projectItemsComplexity(chunk.mergeRequestIids.length, chunk.issueIids.length),
+              sum +
+              projectItemsComplexity(
+                chunk.mergeRequestIids.length,
+                chunk.issueIids.length,
+                chunk.issuesCreatedAfter !== undefined,
+              ),
             0,
           );
           this.#budget = budgetAfterRefusal(this.#budget, sent, error.graphqlMessages);
         }
-        pending.unshift(...halves(query));
+        const repacked = packProjectItems(query, this.#budget);
+        pending.unshift(...(repacked.length > 1 ? repacked : halves(query)));
         continue;
       }
       for (const [path, items] of result) {
@@ -154,28 +160,27 @@ function isSmallest(query: readonly ProjectItemsWanted[]): boolean {
   return query.length === 1 && lists <= 1;
 }
 
-/** A refused query in two: its projects halved, or one project's iids halved. */
+/** A refused query in two: its projects halved, or one project's lists apart, or a list halved. */
 function halves(query: ProjectItemsWanted[]): ProjectItemsWanted[][] {
   if (query.length > 1) {
     const middle = Math.ceil(query.length / 2);
     return [query.slice(0, middle), query.slice(middle)];
   }
   const [only] = query as [ProjectItemsWanted];
+  const none = { fullPath: only.fullPath, mergeRequestIids: [], issueIids: [] };
+  const lists: ProjectItemsWanted[] = [
+    ...(only.mergeRequestIids.length > 0 ? [{ ...none, mergeRequestIids: only.mergeRequestIids }] : []),
+    ...(only.issueIids.length > 0 ? [{ ...none, issueIids: only.issueIids }] : []),
+    ...(only.issuesCreatedAfter !== undefined
+      ? [{ ...none, issuesCreatedAfter: only.issuesCreatedAfter }]
+      : []),
+  ];
+  if (lists.length > 1) return lists.map((list) => [list]);
   const half = (list: readonly number[], first: boolean) => {
     const middle = Math.ceil(list.length / 2);
     return first ? list.slice(0, middle) : list.slice(middle);
   };
-  // The created-since list alone in the first half when it is there.
-  if (only.issuesCreatedAfter !== undefined) {
-    const { issuesCreatedAfter, ...rest } = only;
-    return [[{ fullPath: only.fullPath, mergeRequestIids: [], issueIids: [], issuesCreatedAfter }], [rest]];
-  }
-  return [true, false]
-    .map((first) => ({
-      fullPath: only.fullPath,
-      mergeRequestIids: half(only.mergeRequestIids, first),
-      issueIids: half(only.issueIids, first),
-    }))
-    .filter((chunk) => chunk.mergeRequestIids.length + chunk.issueIids.length > 0)
-    .map((chunk) => [chunk]);
+  return [true, false].map((first) => [
+    { ...none, mergeRequestIids: half(only.mergeRequestIids, first), issueIids: half(only.issueIids, first) },
+  ]);
 }
