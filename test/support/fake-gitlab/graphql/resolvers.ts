@@ -1,5 +1,7 @@
 import type { RouteContext } from '../route.ts';
-import type { FakeMergeRequest, FakePipeline, FakeTimelog } from '../scenario.ts';
+import type { FakePipeline, FakeTimelog } from '../scenario.ts';
+import { issuableFields } from './issuable-resolvers.ts';
+import { type Args, cursorPage, stringArg } from './pages.ts';
 
 /**
  * The root value the fake GitLab executes queries with (graphql-js calls the functions with the
@@ -8,9 +10,6 @@ import type { FakeMergeRequest, FakePipeline, FakeTimelog } from '../scenario.ts
  * scenario. Which fields exist is the
  * schema's business: a node carries every field any GitLab version has, graphql-js picks.
  */
-type Args = Record<string, unknown>;
-
-const MAX_PAGE = 100;
 
 export function rootValue(context: RouteContext): Record<string, unknown> {
   const { world, user } = context;
@@ -24,15 +23,7 @@ export function rootValue(context: RouteContext): Record<string, unknown> {
         id: `gid://gitlab/Project/${project.id}`,
         fullPath: project.path_with_namespace,
         pipelines: (inner: Args) => pipelines(context, project.id, project.path_with_namespace, inner),
-        mergeRequests: (inner: Args) => projectMergeRequests(context, project.id, inner),
-        mergeRequest: (inner: Args) => {
-          const iid = Number(stringArg(inner, 'iid'));
-          const mr = (world.scenario.mergeRequests ?? []).find(
-            (entry) => entry.project_id === project.id && entry.iid === iid,
-          );
-          return mr ? mergeRequestNode(context, mr) : null;
-        },
-        issues: (inner: Args) => projectIssues(context, project.id, inner),
+        ...issuableFields(context, project.id),
       };
     },
     user: (args: Args) => {
@@ -166,118 +157,12 @@ function userMergeRequests(context: RouteContext, username: string, role: 'revie
   };
 }
 
-/** `Project.mergeRequests(iids:)`: every state, newest first (GitLab's default `created_desc`). */
-function projectMergeRequests(context: RouteContext, projectId: number, args: Args) {
-  const iids = iidsArg(args);
-  const selected = (context.world.scenario.mergeRequests ?? [])
-    .filter((mr) => mr.project_id === projectId && (!iids || iids.has(mr.iid)))
-    .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.iid - a.iid);
-  const page = cursorPage(selected, args);
-  return { nodes: page.items.map((mr) => mergeRequestNode(context, mr)), pageInfo: page.pageInfo };
-}
-
-function mergeRequestNode(context: RouteContext, mr: FakeMergeRequest) {
-  const { world } = context;
-  return {
-    iid: String(mr.iid),
-    createdAt: mr.created_at,
-    reviewers: (inner: Args) => {
-      const page = cursorPage(mr.reviewers ?? [], inner);
-      return {
-        nodes: page.items.map((reviewer) => ({
-          id: `gid://gitlab/User/${world.userNamed(reviewer.username).id}`,
-          username: reviewer.username,
-        })),
-        pageInfo: page.pageInfo,
-      };
-    },
-    notes: (inner: Args) => {
-      const page = cursorPage(notesOf(mr), inner);
-      return { nodes: page.items, pageInfo: page.pageInfo };
-    },
-  };
-}
-
-/**
- * The MR's notes, oldest first: its comments and system notes, plus the system note GitLab writes
- * when a reviewer is added to an existing MR ("requested review from @x", at the reviewer's
- * `created_at`). A reviewer set when the MR was opened gets no note, as on GitLab.
- */
-function notesOf(mr: FakeMergeRequest) {
-  const requests = (mr.reviewers ?? [])
-    .filter((reviewer) => reviewer.created_at && Date.parse(reviewer.created_at) > Date.parse(mr.created_at))
-    .map((reviewer) => ({
-      system: true,
-      body: `requested review from @${reviewer.username}`,
-      createdAt: reviewer.created_at as string,
-      author: { username: mr.author },
-    }));
-  const notes = (mr.notes ?? []).map((note) => ({
-    system: note.system ?? false,
-    body: note.body,
-    createdAt: note.created_at,
-    author: { username: note.author },
-  }));
-  return [...notes, ...requests].sort((a, b) => Date.parse(a.createdAt) - Date.parse(b.createdAt));
-}
-
-/** `Project.issues(iids:, createdAfter:)`: every state, newest first (GitLab's `created_desc`). */
-function projectIssues(context: RouteContext, projectId: number, args: Args) {
-  const iids = iidsArg(args);
-  const createdAfter = stringArg(args, 'createdAfter');
-  const after = createdAfter ? Date.parse(createdAfter) : undefined;
-  const selected = (context.world.scenario.issues ?? [])
-    .filter((issue) => issue.project_id === projectId && (!iids || iids.has(issue.iid)))
-    .filter((issue) => after === undefined || Date.parse(issue.created_at) >= after)
-    .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.iid - a.iid);
-  const page = cursorPage(selected, args);
-  return {
-    nodes: page.items.map((issue) => ({ iid: String(issue.iid), createdAt: issue.created_at })),
-    pageInfo: page.pageInfo,
-  };
-}
-
-function iidsArg(args: Args): Set<number> | undefined {
-  const value = args['iids'];
-  return Array.isArray(value) ? new Set(value.map(Number)) : undefined;
-}
-
 /** A field whose resolver fails, as GitLab's do on a broken record: an error for that node only. */
 function fieldOrError<T>(message: string | undefined, value: T): T | (() => never) {
   if (message === undefined) return value;
   return () => {
     throw new Error(message);
   };
-}
-
-function cursorPage<T>(items: T[], args: Args) {
-  const first = Math.min(MAX_PAGE, typeof args['first'] === 'number' ? args['first'] : MAX_PAGE);
-  const after = stringArg(args, 'after');
-  const offset = after ? decodeCursor(after) : 0;
-  const slice = items.slice(offset, offset + first);
-  const end = offset + slice.length;
-  return {
-    items: slice,
-    pageInfo: { hasNextPage: end < items.length, endCursor: slice.length > 0 ? encodeCursor(end) : null },
-  };
-}
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
-    return typeof parsed.offset === 'number' ? parsed.offset : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function stringArg(args: Args, name: string): string | undefined {
-  const value = args[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** GitLab reads a bare date as the whole day: startDate from 00:00, endDate until 23:59:59. */
