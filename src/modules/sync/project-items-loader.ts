@@ -76,6 +76,10 @@ export class ProjectItemsLoader {
       gathering.asks.push(ask);
       answer = gathering.done;
       this.#answers.set(key, answer);
+      // A gathering that failed is not remembered: a later ask tries again.
+      answer.catch(() => {
+        if (this.#answers.get(key) === answer) this.#answers.delete(key);
+      });
     }
     return answer;
   }
