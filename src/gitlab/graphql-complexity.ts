@@ -47,7 +47,8 @@ export function selectionComplexity(text: string): number {
   return block();
 }
 
-function connection(selections: number, resolver: number, first = PAGE_SIZE): number {
+/** A resolver connection: (selections + resolver cost) × (1 + min(first, 100) × 0.01), truncated. */
+export function connectionComplexity(selections: number, resolver: number, first = PAGE_SIZE): number {
   return Math.trunc((selections + resolver) * (1 + Math.min(first, PAGE_SIZE) * 0.01));
 }
 
@@ -58,12 +59,14 @@ export function timelogsListComplexity(): number {
 
 /** One `user(…) { reviewRequestedMergeRequests | authoredMergeRequests(…) }`: 33. */
 export function userMergeRequestListComplexity(): number {
-  return WRAPPER + connection(selectionComplexity(USER_MERGE_REQUEST_FIELDS), MERGE_REQUESTS_RESOLVER);
+  return (
+    WRAPPER + connectionComplexity(selectionComplexity(USER_MERGE_REQUEST_FIELDS), MERGE_REQUESTS_RESOLVER)
+  );
 }
 
 /** One `pipelines(…)` list inside a project: 38, 40 with `source`. */
 export function pipelinesListComplexity(features: GraphqlFeatures): number {
-  return connection(selectionComplexity(pipelineFields(features)), PIPELINES_RESOLVER);
+  return connectionComplexity(selectionComplexity(pipelineFields(features)), PIPELINES_RESOLVER);
 }
 
 /** The `project(fullPath:)` field holding one or more pipeline lists. */

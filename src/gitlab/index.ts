@@ -32,6 +32,7 @@ export { type ListUserEventsOptions, listUserEvents } from './events.api.ts';
 export {
   BATCH_SHAPE_EMPTY,
   batchComplexity,
+  connectionComplexity,
   MAX_QUERY_COMPLEXITY,
   PROJECT_COMPLEXITY,
   pipelinesListComplexity,
@@ -48,7 +49,7 @@ export {
   parseGitLabVersion,
 } from './graphql-features.ts';
 export { type CursorPage, paginateCursor } from './graphql-pagination.ts';
-export { getIssue, type ListIssuesOptions, listIssues, listProjectIssuesByIid } from './issues.api.ts';
+export { getIssue, type ListIssuesOptions, listIssues } from './issues.api.ts';
 export {
   getMergeRequest,
   type ListMergeRequestsOptions,
@@ -66,6 +67,18 @@ export {
   listProjectPipelinesRest,
   projectPipelinesQuery,
 } from './pipelines.api.ts';
+export {
+  buildProjectItemsQuery,
+  fetchProjectItems,
+  MAX_IIDS_PER_LIST,
+  MERGE_REQUEST_NOTES_QUERY,
+  type MergeRequestReviewInfo,
+  type ProjectItems,
+  type ProjectItemsResult,
+  type ProjectItemsWanted,
+  packProjectItems,
+  projectItemsComplexity,
+} from './project-items.api.ts';
 export { getProject } from './projects.api.ts';
 export {
   DEFAULT_REQUEST_LIMITS,

@@ -34,21 +34,6 @@ export function listIssues(
   );
 }
 
-/** Issues of one project by iid (`iids` takes a comma-separated list), 100 per request. */
-export function listProjectIssuesByIid(
-  client: GitLabClient,
-  projectId: number | string,
-  iids: readonly number[],
-): AsyncGenerator<Page<GitLabIssue>, void, undefined> {
-  // https://docs.gitlab.com/api/issues/#list-project-issues
-  return client.paginate(
-    `${projectPath(projectId)}/issues`,
-    { iids: iids.join(','), scope: 'all', state: 'all' },
-    issueSchema,
-    { endpoint: 'GET /projects/:id/issues' },
-  );
-}
-
 export function getIssue(
   client: GitLabClient,
   projectId: number | string,

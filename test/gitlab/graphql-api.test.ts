@@ -4,8 +4,10 @@ import { fetchActivityBatch } from '../../src/gitlab/activity-batch.api.ts';
 import { CURRENT_FEATURES } from '../../src/gitlab/graphql-features.ts';
 import { listProjectPipelines } from '../../src/gitlab/pipelines.api.ts';
 import { listTimelogs } from '../../src/gitlab/timelogs.api.ts';
+import { ProjectItemsLoader } from '../../src/modules/sync/project-items-loader.ts';
+import { reviewRequestOf } from '../../src/modules/sync/review-request-notes.ts';
 import { buildScenario, TOKENS } from '../support/fake-gitlab/build-scenario.ts';
-import type { FakePipeline, FakeTimelog } from '../support/fake-gitlab/scenario.ts';
+import type { FakeMergeRequest, FakePipeline, FakeTimelog } from '../support/fake-gitlab/scenario.ts';
 import { collect, rejectionOf, startKit } from './gitlab-test-kit.ts';
 
 const GRAPHQL = 'POST /api/graphql';
@@ -227,5 +229,78 @@ describe('fetchActivityBatch reports what did not come back whole', () => {
     expect(result.timelogs.get('ada')?.items).toHaveLength(2);
     expect(result.pipelines.get('ada')?.items.map((item) => item.iid)).toEqual(['3', '1']);
     expect(result.pipelines.get('ada')?.items[0]?.source).toBe('push');
+  });
+});
+
+describe('merge requests and issues by iid, batched (ProjectItemsLoader)', () => {
+  const mergeRequests: FakeMergeRequest[] = Array.from({ length: 30 }, (_, index) => {
+    const created = Date.parse('2024-05-06T09:00:00Z') + index * 3_600_000;
+    return {
+      project_id: 7,
+      iid: index + 1,
+      title: `MR ${index + 1}`,
+      state: 'opened',
+      author: 'ada',
+      source_branch: `b${index}`,
+      created_at: new Date(created).toISOString(),
+      updated_at: new Date(created).toISOString(),
+      // !1 has grace as reviewer from its opening (no system note); the others from 10 minutes on.
+      reviewers: [
+        { username: 'grace', created_at: new Date(created + (index === 0 ? 0 : 600_000)).toISOString() },
+      ],
+      notes: [
+        {
+          id: 900 + index,
+          author: 'grace',
+          body: 'Looks fine',
+          created_at: new Date(created + 60_000).toISOString(),
+        },
+      ],
+    };
+  });
+  const secret: FakeMergeRequest = { ...mergeRequests[1]!, project_id: 8, iid: 1 };
+
+  it('answers a gathering in as few queries as GitLab allows, splitting one it refuses as too complex', async () => {
+    const scenario = buildScenario({
+      mergeRequests: [...mergeRequests, secret],
+      issues: [
+        {
+          project_id: 7,
+          iid: 3,
+          title: 'Bug',
+          state: 'opened',
+          author: 'ada',
+          created_at: '2024-05-01T08:00:00Z',
+          updated_at: '2024-05-01T08:00:00Z',
+        },
+      ],
+    });
+    // A GitLab whose limit is lower than the 250 we plan with.
+    scenario.features = { graphqlMaxComplexity: 60 };
+    const kit = await startKit(scenario);
+    const loader = new ProjectItemsLoader(kit.client(TOKENS.ada));
+
+    const [infos, hidden, issue, missing] = await Promise.all([
+      Promise.all(mergeRequests.map((mr) => loader.mergeRequest('acme/billing', mr.iid))),
+      loader.mergeRequest('acme/secret', 1),
+      loader.issueCreatedAt('acme/billing', 3),
+      loader.issueCreatedAt('acme/billing', 4),
+    ]);
+
+    const grace = { userId: 42, username: 'grace' };
+    expect(infos.map((info) => info && reviewRequestOf(info, grace).at)).toEqual(
+      mergeRequests.map((mr) => mr.reviewers?.[0]?.created_at),
+    );
+    expect(infos[1]?.systemNotes).toEqual([
+      { body: 'requested review from @grace', createdAt: mergeRequests[1]?.reviewers?.[0]?.created_at },
+    ]);
+    expect([hidden, issue, missing]).toEqual([undefined, '2024-05-01T08:00:00Z', undefined]);
+    // One query for both projects (83) refused, then acme/billing's 30 MRs and issues (50) and
+    // acme/secret's MR (33) apart; asked again, nothing is sent.
+    const sent = () =>
+      kit.fake.requests.filter((request) => request.operation === 'ActivityPulseProjectItems');
+    expect(sent()).toHaveLength(3);
+    await loader.mergeRequest('acme/billing', 2);
+    expect(sent()).toHaveLength(3);
   });
 });

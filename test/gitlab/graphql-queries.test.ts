@@ -3,11 +3,16 @@ import { describe, expect, it } from 'vitest';
 import {
   type ActivityBatch,
   buildActivityBatchQuery,
+  buildProjectItemsQuery,
   CURRENT_FEATURES,
   type GraphqlFeatures,
   graphqlFeaturesFor,
   MAX_QUERY_COMPLEXITY,
+  MERGE_REQUEST_NOTES_QUERY,
+  type ProjectItemsWanted,
+  packProjectItems,
   pipelinesListComplexity,
+  projectItemsComplexity,
   projectPipelinesQuery,
   READ_API_PROBE_QUERY,
   TIMELOGS_QUERY,
@@ -63,6 +68,17 @@ const pipelines = (index: number, project: string, after: string | null = null):
   },
 });
 
+const ITEMS: ProjectItemsWanted[] = [
+  {
+    fullPath: 'acme/a',
+    mergeRequestIids: [1, 2, 3],
+    issueIids: [4],
+    issuesCreatedAfter: '2024-05-01T00:00:00Z',
+  },
+  { fullPath: 'acme/b', mergeRequestIids: [7], issueIids: [] },
+  { fullPath: 'acme/c', mergeRequestIids: [], issueIids: [9, 10] },
+];
+
 /** Every non-empty combination of the four list kinds, with continuation cursors or without. */
 function batchCombinations(): Array<{ name: string; batch: ActivityBatch }> {
   const makers: Array<[string, (after: string | null) => Wanted[]]> = [
@@ -93,6 +109,8 @@ function queriesFor(features: GraphqlFeatures): Array<{ name: string; query: str
       name: `batch ${name}`,
       query: buildActivityBatchQuery(batch, features).query,
     })),
+    { name: 'project items (MRs, issues, issues created since)', query: buildProjectItemsQuery(ITEMS).query },
+    { name: 'merge request notes, continued', query: MERGE_REQUEST_NOTES_QUERY },
   ];
 }
 
@@ -168,4 +186,59 @@ describe('query complexity', () => {
       expect(sizes.length).toBeLessThan(20);
     },
   );
+});
+
+describe('project items (review requests, issue creation) complexity', () => {
+  const gitlabCost = (version: (typeof VENDORED_SCHEMA_VERSIONS)[number], wanted: ProjectItemsWanted[]) => {
+    const { query, variables } = buildProjectItemsQuery(wanted);
+    return queryCost(gitlabSchema(version), operationOf(parse(query)), variables).complexity;
+  };
+
+  it.each(VENDORED_SCHEMA_VERSIONS)(
+    'packs 450 MRs and 60 issues of 10 projects into a few queries within 250, each costing what we computed (GitLab %s)',
+    (version) => {
+      const wanted = Array.from({ length: 10 }, (_, project) => ({
+        fullPath: `acme/p${project}`,
+        mergeRequestIids: Array.from({ length: 45 }, (_, index) => index + 1),
+        issueIids: Array.from({ length: 6 }, (_, index) => index + 1),
+        ...(project % 2 === 0 ? { issuesCreatedAfter: '2024-05-01T00:00:00Z' } : {}),
+      }));
+      const queries = packProjectItems(wanted);
+      for (const query of queries) {
+        const planned = query.reduce(
+          (sum, chunk) =>
+            sum +
+            projectItemsComplexity(
+              chunk.mergeRequestIids.length,
+              chunk.issueIids.length,
+              chunk.issuesCreatedAfter !== undefined,
+            ),
+          0,
+        );
+        expect(planned).toBeLessThanOrEqual(MAX_QUERY_COMPLEXITY);
+        expect(gitlabCost(version, query)).toBe(planned);
+      }
+      // A list's cost grows with its length by GitLab's rule, not per node: 45 MRs with their
+      // reviewers and notes cost 47, so ten projects fit in 4 queries (450 reviewers calls by REST).
+      expect(projectItemsComplexity(45, 0)).toBe(47);
+      expect(queries).toHaveLength(4);
+      expect(queries.flat().reduce((sum, chunk) => sum + chunk.mergeRequestIids.length, 0)).toBe(450);
+    },
+  );
+
+  it('splits one project’s list when it alone is over the budget', () => {
+    const queries = packProjectItems(
+      [
+        {
+          fullPath: 'acme/a',
+          mergeRequestIids: Array.from({ length: 250 }, (_, index) => index + 1),
+          issueIids: [],
+        },
+      ],
+      60,
+    );
+    // 100 MRs cost 65, 85 cost 60, 84 cost 59: three even lists of at most 84.
+    expect(queries.flat().map((chunk) => chunk.mergeRequestIids.length)).toEqual([84, 84, 82]);
+    for (const query of queries) expect(gitlabCost('18.5', query)).toBeLessThanOrEqual(60);
+  });
 });

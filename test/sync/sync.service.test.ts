@@ -371,23 +371,26 @@ describe.each([
 
     // Few requests: ONE commit listing of acme/billing for the window serves ada's 3 pushes on 2
     // branches and grace's push (commits found by walking parent_ids back from each push); no MR
-    // listing (the GraphQL lists of authored and awaited MRs told their facts); reviewers only for
-    // MRs reviewed (!6) or newly awaiting review (!5, !7); one project lookup; THREE GraphQL
-    // requests: time logs, review requests and own MRs of 3 teammates before the events (3×25 +
-    // 6×33 = 273, over GitLab's 250: two requests), pipelines of new pushes after; the server's
-    // version once, to build the queries from what it has; when issue #3 was created (its
-    // `opened` event could be a re-open).
+    // listing (the GraphQL lists of authored and awaited MRs told their facts); one project
+    // lookup; FIVE GraphQL requests: time logs, review requests and own MRs of 3 teammates before
+    // the events (3×25 + 6×33 = 273, over GitLab's 250: two requests), then ONE for the reviewers
+    // and system notes of the MRs newly awaiting review (!5, !7: when review was requested), ONE
+    // during the events for !6 (reviewed) and acme/billing's issues created in the window (is
+    // issue #3's `opened` event a re-open?), pipelines of new pushes after; the server's version
+    // once, to build the queries from what it has. No reviewers call per MR, no issue listing per
+    // page.
     expect(fake.countsByEndpoint()).toEqual({
       'GET /version': 1,
       'GET /users': 4,
       'GET /users/:id': 1,
       'GET /users/:id/events': 3,
       'GET /projects/:id': 1,
-      'GET /projects/:id/issues': 1,
-      'GET /projects/:id/merge_requests/:iid/reviewers': 3,
       'GET /projects/:id/repository/commits': 1,
-      'POST /api/graphql': 3,
+      'POST /api/graphql': 5,
     });
+    expect(fake.requests.filter((request) => request.operation === 'ActivityPulseProjectItems')).toHaveLength(
+      2,
+    );
     const [run] = await harness.sql<{
       status: string;
       api_calls: number;
@@ -398,7 +401,7 @@ describe.each([
     }>('select status, api_calls, trigger, requested_by, failures, counts from sync_run where id = ?', [
       result!.syncRunId,
     ]);
-    expect(run).toMatchObject({ status: 'partial', api_calls: 18, trigger: 'command', requested_by: 'UADA' });
+    expect(run).toMatchObject({ status: 'partial', api_calls: 16, trigger: 'command', requested_by: 'UADA' });
     expect(run?.failures).toHaveLength(2);
     const [source] = await harness.sql<{
       status: string;
@@ -749,9 +752,13 @@ describe('SyncService when things go wrong', () => {
       status: 'succeeded',
       counts: { UADA: { time_logged: 1, pipeline_run: 1 }, UGRACE: { time_logged: 1, pipeline_run: 1 } },
     });
-    const graphql = fake.requests.filter((request) => request.endpoint === 'POST /api/graphql');
+    const graphql = fake.requests.filter((request) => request.operation === 'ActivityPulseSyncBatch');
     // Time logs, review requests and own MRs of 2 teammates (25+25+4×33 = 182) refused at 100;
     // then 83 and 99, and the 2 pipeline lists of one project (2×40+1 = 81) after the events.
     expect(graphql).toHaveLength(4);
+    // When review was requested, for the MRs of both teammates' review lists at once (one query
+    // after all the lists, though they came in two batches), and the issues during the events.
+    const items = fake.requests.filter((request) => request.operation === 'ActivityPulseProjectItems');
+    expect(items).toHaveLength(2);
   });
 });

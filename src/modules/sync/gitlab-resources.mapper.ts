@@ -121,10 +121,10 @@ export function mapPipeline(
   });
 }
 
-/** Review requested of the teammate on a merge request (reviewers endpoint `created_at`). */
+/** Review requested of the teammate on a merge request (when: review-request-notes.ts). */
 export function mapReviewRequest(
   facts: MergeRequestFacts,
-  reviewer: { userId: number; requestedAt: string; requestedAtUnknown?: boolean },
+  reviewer: { userId: number; requestedAt: string },
   context: Pick<MapContext, 'host' | 'baseUrl'>,
 ): ActivityDraft {
   return draft({
@@ -140,7 +140,6 @@ export function mapReviewRequest(
       projectId: facts.projectId,
       iid: facts.iid,
       actorId: reviewer.userId,
-      ...(reviewer.requestedAtUnknown ? { requestedAtUnknown: true } : {}),
     },
   });
 }

@@ -13,22 +13,16 @@ import {
 import { runPool } from '../../lib/run-pool.ts';
 import type { ActivityRow, StoredActivity } from '../activity/activity.repository.ts';
 import { upsertActivities } from '../activity/activity.repository.ts';
-import type { MergeRequestFacts } from './gitlab-activity.mapper.ts';
-import {
-  gidNumber,
-  mapPipeline,
-  mapReviewRequest,
-  mapTimelog,
-  projectPathFromWebUrl,
-} from './gitlab-resources.mapper.ts';
+import { mapPipeline, mapTimelog } from './gitlab-resources.mapper.ts';
 import type { Wanted } from './graphql-batches.ts';
+import { factsOfNode, type PendingReviewRequests, reviewRequestRows } from './graphql-review-requests.ts';
 import type { StreamsContext, StreamsOutcome } from './graphql-streams.ts';
 import { type CursorWrite, saveCursors } from './sync-cursor.repository.ts';
-import type { TeammateRef } from './teammate-events.ts';
 
 /**
- * One batch's answer into rows and cursors: each list continued to its last page, review requests
- * timed, then everything stored in one transaction. A list that came back incomplete stores what
+ * One batch's answer into rows and cursors: each list continued to its last page, then everything
+ * stored in one transaction. Review request lists are handed to `reviews`, stored once every list
+ * of the call is read (graphql-review-requests.ts). A list that came back incomplete stores what
  * came and keeps its cursor where it was, so the next sync reads it again.
  */
 export async function storeBatch(
@@ -36,12 +30,13 @@ export async function storeBatch(
   batch: Wanted[],
   result: ActivityBatchResult,
   outcome: StreamsOutcome,
+  reviews: PendingReviewRequests,
 ): Promise<void> {
   const rows: ActivityRow[] = [];
   const cursors: CursorWrite[] = [];
   // A list that did not come back whole keeps its cursor: the next sync reads it again.
   const incomplete = new Set(result.problems.map((problem) => `${problem.list}\u0000${problem.key}`));
-  // Lists continue and review requests are timed concurrently; the rows are stored together.
+  // Lists continue concurrently; the rows are stored together.
   const collect = async (entry: Wanted): Promise<void> => {
     if (entry.kind === 'timelogs') {
       const first = result.timelogs.get(entry.wanted.key);
@@ -65,10 +60,11 @@ export async function storeBatch(
       if (!first) return;
       const nodes = await restOfUserList(context, listName, entry.wanted, first, outcome);
       // What the lists say about each MR spares the events a REST call for it.
-      for (const node of nodes) context.mergeRequests.prime(factsOfNode(node));
-      if (entry.kind === 'reviews') rows.push(...(await reviewRequestRows(context, entry.teammate, nodes)));
+      for (const node of nodes) context.issuables.prime(factsOfNode(node));
+      if (entry.kind === 'reviews') reviews.lists.push({ teammate: entry.teammate, nodes });
       if (incomplete.has(`${listName}\u0000${entry.wanted.key}`)) return;
-      cursors.push({
+      // A review list's cursor moves with its rows, once they are stored.
+      (entry.kind === 'reviews' ? reviews.cursors : cursors).push({
         scope: entry.teammate.teammateId,
         resource: entry.kind === 'reviews' ? 'review_requests' : 'authored_merge_requests',
         position: context.runStartedAt,
@@ -97,6 +93,26 @@ export async function storeBatch(
     }
   };
   await runPool(batch, 4, collect);
+  await storeRows(context, rows, cursors);
+}
+
+/** The pass's review requests and their lists' cursors, in one transaction. */
+export async function storeReviewRequests(
+  context: StreamsContext,
+  pending: PendingReviewRequests,
+): Promise<void> {
+  if (pending.lists.length === 0 && pending.cursors.length === 0) return;
+  await storeRows(context, await reviewRequestRows(context, pending.lists), pending.cursors);
+  pending.lists.length = 0;
+  pending.cursors.length = 0;
+}
+
+/** Rows and cursors in one transaction; the run counts what was stored. */
+async function storeRows(
+  context: StreamsContext,
+  rows: ActivityRow[],
+  cursors: CursorWrite[],
+): Promise<void> {
   await context.transaction(async (em) => {
     const stored = await upsertActivities(
       em,
@@ -109,62 +125,6 @@ export async function storeBatch(
       byTeammate.set(row.teammateId, [...(byTeammate.get(row.teammateId) ?? []), row]);
     for (const [teammateId, list] of byTeammate) context.onStored(teammateId, list);
   });
-}
-
-/**
- * Review requests not stored yet become mr_review_requested activities at the time GitLab says
- * review was requested (reviewers endpoint), or the MR's opening when it does not say.
- */
-async function reviewRequestRows(
-  context: StreamsContext,
-  teammate: TeammateRef,
-  nodes: GitLabReviewRequestNode[],
-): Promise<ActivityRow[]> {
-  if (nodes.length === 0) return [];
-  const keyOf = (node: GitLabReviewRequestNode) =>
-    `gitlab:${context.host}:mr_review_requested:${node.projectId}:${node.iid}:${teammate.userId}`;
-  const known = new Set(
-    (
-      await context.transaction((em) =>
-        em.execute<Array<{ natural_key: string }>>(
-          'select natural_key from activity where workspace_id = ? and natural_key = any(?::text[])',
-          [context.workspaceId, `{${nodes.map((node) => `"${keyOf(node)}"`).join(',')}}`],
-        ),
-      )
-    ).map((row) => row.natural_key),
-  );
-  const rows: ActivityRow[] = [];
-  // Authors are not asked to review their own MR; GitLab re-filters nothing for us.
-  const fresh = nodes.filter(
-    (node) =>
-      !known.has(keyOf(node)) && node.author?.username.toLowerCase() !== teammate.username.toLowerCase(),
-  );
-  await runPool(fresh, 4, async (node) => {
-    const iid = Number(node.iid);
-    const request = await context.mergeRequests.reviewRequest(node.projectId, iid, teammate.userId);
-    if (!request.requested) return;
-    const activity = mapReviewRequest(
-      factsOfNode(node),
-      { userId: teammate.userId, requestedAt: request.at ?? node.createdAt, requestedAtUnknown: !request.at },
-      context,
-    );
-    activity.project = activity.project ?? projectPathFromWebUrl(node.webUrl, context.baseUrl);
-    rows.push({ ...activity, teammateId: teammate.teammateId });
-  });
-  return rows;
-}
-
-function factsOfNode(node: GitLabReviewRequestNode): MergeRequestFacts {
-  const authorId = node.author?.id ? Number(gidNumber(node.author.id)) : Number.NaN;
-  return {
-    projectId: node.projectId,
-    iid: Number(node.iid),
-    title: node.title,
-    webUrl: node.webUrl,
-    sourceBranch: node.sourceBranch ?? null,
-    createdAt: node.createdAt,
-    authorId: Number.isInteger(authorId) ? authorId : null,
-  };
 }
 
 /**

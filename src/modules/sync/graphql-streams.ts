@@ -12,7 +12,8 @@ import {
   toActivityBatch,
   type Wanted,
 } from './graphql-batches.ts';
-import { storeBatch } from './graphql-stream-store.ts';
+import { pendingReviewRequests } from './graphql-review-requests.ts';
+import { storeBatch, storeReviewRequests } from './graphql-stream-store.ts';
 import { userListsViaRest } from './rest-user-lists.ts';
 import { cursorKey } from './sync-cursor.repository.ts';
 import type { SyncRunContext } from './sync-run-context.ts';
@@ -55,8 +56,8 @@ export interface StreamLists {
  * Time logs, pipelines and pending review requests of every teammate through GraphQL, many lists
  * per request (aliases), packed by GitLab's query complexity: time logs and review requests for
  * each teammate, pipelines for each (teammate, project) pair worked on lately. A list longer than
- * one page continues on its own. Each batch's rows and cursors are stored in one transaction. A
- * review request new to us costs one reviewers call (GraphQL does not say when it was requested).
+ * one page continues on its own. Each batch's rows and cursors are stored in one transaction;
+ * review requests once all lists are read, timed together (graphql-review-requests.ts).
  */
 export async function syncGraphqlStreams(
   context: StreamsContext,
@@ -115,6 +116,7 @@ export async function syncGraphqlStreams(
   const authored = (lists.authored ?? []).map(userList('authored', 'authored_merge_requests'));
 
   const pending = [...timelogs, ...reviews, ...authored, ...pipelines];
+  const reviewRequests = pendingReviewRequests();
   while (pending.length > 0) {
     if (outcome.timelogsUnavailable) dropKinds(pending, ['timelogs']);
     if (outcome.reviewRequestsUnavailable) {
@@ -122,7 +124,7 @@ export async function syncGraphqlStreams(
       const viaRest = dropKinds(pending, ['reviews', 'authored']);
       if (viaRest.length > 0) {
         outcome.reviewRequestsViaRest = true;
-        await storeBatch(context, viaRest, await userListsViaRest(context, viaRest), outcome);
+        await storeBatch(context, viaRest, await userListsViaRest(context, viaRest), outcome, reviewRequests);
       }
     }
     if (pending.length === 0) break;
@@ -170,8 +172,9 @@ export async function syncGraphqlStreams(
       throw error;
     }
     outcome.problems.push(...result.problems);
-    await storeBatch(context, batch, result, outcome);
+    await storeBatch(context, batch, result, outcome, reviewRequests);
   }
+  await storeReviewRequests(context, reviewRequests);
   return outcome;
 }
 

@@ -3,7 +3,7 @@ import type { Orm } from '../../db/orm.ts';
 import { type GitLabClient, type GraphqlFeatures, MAX_QUERY_COMPLEXITY } from '../../gitlab/index.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { StoredActivity } from '../activity/activity.repository.ts';
-import { MergeRequestLookups } from './event-follow-ups.ts';
+import { IssuableLookups } from './issuable-lookups.ts';
 import { ProjectCommits } from './project-commits.ts';
 import { ProjectDirectory } from './project-directory.ts';
 import type { SyncRequest } from './sync.types.ts';
@@ -25,7 +25,8 @@ export interface SyncRunContext {
   host: string;
   baseUrl: string;
   projects: ProjectDirectory;
-  mergeRequests: MergeRequestLookups;
+  /** Merge request facts and review requests, issue creation times: asked once per run, batched. */
+  issuables: IssuableLookups;
   /** One commit listing per project and window, shared by every teammate's pushes. */
   commits: ProjectCommits;
   cursors: CursorMap;
@@ -52,6 +53,9 @@ export interface SyncRunContext {
   teammateDone(identity: IdentityRow): Promise<void>;
 }
 
+/** How long an ask for MR or issue facts waits for other teammates' asks (one query for all). */
+const ISSUABLE_GATHER_MS = 10;
+
 /** The context every step of one run reads (the run sets `onStored` and `teammateDone`). */
 export function buildRunContext(input: {
   orm: Orm;
@@ -69,6 +73,7 @@ export function buildRunContext(input: {
   features: GraphqlFeatures;
 }): SyncRunContext {
   const { orm, client } = input;
+  const projects = new ProjectDirectory(client, input.cursors);
   return {
     client,
     transaction: (work) => orm.em.fork().transactional((tx) => work(tx as EntityManager)),
@@ -77,8 +82,13 @@ export function buildRunContext(input: {
     dataSourceId: input.source.id,
     host: client.host,
     baseUrl: client.baseUrl,
-    projects: new ProjectDirectory(client, input.cursors),
-    mergeRequests: new MergeRequestLookups(client),
+    projects,
+    // Teammates' pages arrive a few milliseconds apart: waiting that long lets them share queries.
+    issuables: new IssuableLookups(client, projects, {
+      gatherMs: ISSUABLE_GATHER_MS,
+      // An hour early: the openings in the window's first minutes are told apart without asking.
+      issuesCreatedAfter: new Date(input.windowStart.getTime() - 3_600_000),
+    }),
     commits: new ProjectCommits(client, { since: input.windowStart, until: input.runStartedAt }),
     cursors: input.cursors,
     runStartedAt: input.runStartedAt,

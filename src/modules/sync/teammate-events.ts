@@ -1,13 +1,7 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { type GitLabEvent, listUserEvents } from '../../gitlab/index.ts';
-import {
-  type ActivityRow,
-  findReviewActions,
-  setReviewTime,
-  upsertActivities,
-} from '../activity/activity.repository.ts';
+import { type ActivityRow, setReviewTime, upsertActivities } from '../activity/activity.repository.ts';
 import type { ActivityDraft } from '../activity/activity-draft.ts';
-import { groupPushes, issueCreationTimes } from './event-follow-ups.ts';
+import { groupPushes } from './event-follow-ups.ts';
 import {
   type MapContext,
   type MergeRequestFacts,
@@ -23,7 +17,8 @@ import {
   projectPathFromWebUrl,
 } from './gitlab-resources.mapper.ts';
 import type { ProjectDirectory } from './project-directory.ts';
-import { assignReviewTime, type ReviewAction } from './review-time.ts';
+import type { ReviewRequest } from './review-request-notes.ts';
+import { placeReviewTime } from './review-time-placement.ts';
 import { type CursorWrite, cursorKey, saveCursors } from './sync-cursor.repository.ts';
 import type { SyncRunContext } from './sync-run-context.ts';
 
@@ -90,7 +85,7 @@ export async function syncTeammateEvents(
       from.getTime(),
     );
     await context.transaction(async (em) => {
-      const reviewUpdates = await placeReviewTime(em, context, teammate, drafts);
+      const reviewUpdates = await placeReviewTime(em, context, teammate.teammateId, drafts);
       const stored = await upsertActivities(
         em,
         { workspaceId: context.workspaceId, dataSourceId: context.dataSourceId },
@@ -136,8 +131,9 @@ async function draftsOfPage(
   events: GitLabEvent[],
 ): Promise<ActivityDraft[]> {
   if (events.length === 0) return [];
-  const { client, projects } = context;
+  const { projects } = context;
   const mergeRequests = new Map<string, MergeRequestFacts>();
+  let issuesCreated = new Map<string, string>();
   const mapContext: MapContext = {
     host: context.host,
     baseUrl: context.baseUrl,
@@ -145,10 +141,9 @@ async function draftsOfPage(
     mergeRequest: (projectId, iid) => mergeRequests.get(mergeRequestRef(projectId, iid)),
     issueCreatedAt: (projectId, iid) => issuesCreated.get(mergeRequestRef(projectId, iid)),
   };
-  const issuesCreated = new Map<string, string>();
 
-  // Merge request facts, one listing per project; commits out of the run's listing of each project
-  // (project-commits.ts). In parallel.
+  // Merge request facts, one listing per project (most known already from the GraphQL lists);
+  // commits out of the run's listing of each project (project-commits.ts). In parallel.
   const wantedByProject = new Map<number, Set<number>>();
   for (const event of events) {
     const mr = mergeRequestOf(event);
@@ -158,13 +153,10 @@ async function draftsOfPage(
     wantedByProject.set(mr.projectId, set);
   }
   const pushGroups = groupPushes(events);
-  const [, , commitLists] = await Promise.all([
-    issueCreationTimes(client, events).then((found) => {
-      for (const [ref, at] of found) issuesCreated.set(ref, at);
-    }),
+  const [, commitLists] = await Promise.all([
     Promise.all(
       [...wantedByProject].map(async ([projectId, iids]) => {
-        for (const facts of await context.mergeRequests.facts(projectId, [...iids])) {
+        for (const facts of await context.issuables.facts(projectId, [...iids])) {
           mergeRequests.set(mergeRequestRef(facts.projectId, facts.iid), facts);
           projects.learn(facts.projectId, projectPathFromWebUrl(facts.webUrl, context.baseUrl));
         }
@@ -206,8 +198,9 @@ async function draftsOfPage(
     }
   }
 
-  // Review requests: only for MRs the teammate reviews on this page (reviewers asked once per MR
-  // per run), known before mapping so the mapper returns finished activities.
+  // When the page's opened issues were created (an opening or a re-open?) and whether review was
+  // requested of the teammate on the MRs they review here: asked together (batched GraphQL, shared
+  // by the run), known before mapping so the mapper returns finished activities.
   const reviewedRefs = [
     ...new Set(
       events.flatMap((event) => {
@@ -216,13 +209,16 @@ async function draftsOfPage(
       }),
     ),
   ];
-  const requests = new Map<string, { requested: boolean; at: string | null }>();
-  await Promise.all(
-    reviewedRefs.map(async (ref) => {
-      const [projectId, iid] = ref.split('!').map(Number) as [number, number];
-      requests.set(ref, await context.mergeRequests.reviewRequest(projectId, iid, teammate.userId));
-    }),
-  );
+  const requests = new Map<string, ReviewRequest>();
+  [issuesCreated] = await Promise.all([
+    context.issuables.issueCreationTimes(events),
+    Promise.all(
+      reviewedRefs.map(async (ref) => {
+        const [projectId, iid] = ref.split('!').map(Number) as [number, number];
+        requests.set(ref, await context.issuables.reviewRequest(projectId, iid, teammate));
+      }),
+    ),
+  ]);
   mapContext.reviewRequestedAt = (projectId, iid) => requests.get(mergeRequestRef(projectId, iid))?.at;
 
   for (const event of events) {
@@ -237,69 +233,6 @@ async function draftsOfPage(
     }
   }
   return drafts;
-}
-
-/**
- * Review time for every MR the page's review actions touch, computed over the stored actions and
- * the new ones together: new drafts get their fields set before the upsert; stored rows that must
- * gain or lose them are returned as updates.
- */
-async function placeReviewTime(
-  em: EntityManager,
-  context: SyncRunContext,
-  teammate: TeammateRef,
-  drafts: ActivityDraft[],
-): Promise<Array<{ naturalKey: string; durationSeconds: number | null; pickupSeconds: number | null }>> {
-  const reviewDrafts = drafts.filter(
-    (entry) =>
-      (entry.kind === 'mr_commented' || entry.kind === 'mr_approved') &&
-      entry.isReview &&
-      entry.mergeRequestRef !== null,
-  );
-  if (reviewDrafts.length === 0) return [];
-  const refs = [...new Set(reviewDrafts.map((entry) => entry.mergeRequestRef as string))];
-  const stored = await findReviewActions(
-    em,
-    { workspaceId: context.workspaceId, teammateId: teammate.teammateId },
-    refs,
-  );
-  const updates: Array<{ naturalKey: string; durationSeconds: number | null; pickupSeconds: number | null }> =
-    [];
-  for (const ref of refs) {
-    const fresh = reviewDrafts.filter((entry) => entry.mergeRequestRef === ref);
-    const freshKeys = new Set(fresh.map((entry) => entry.naturalKey));
-    const actions: ReviewAction[] = [
-      ...stored
-        .filter((row) => row.mergeRequest === ref && !freshKeys.has(row.naturalKey))
-        .map((row) => ({
-          naturalKey: row.naturalKey,
-          kind: row.kind,
-          occurredAt: row.occurredAt,
-          requestedAt: row.requestedAt,
-          openedAt: row.openedAt,
-        })),
-      ...fresh.map((entry) => ({
-        naturalKey: entry.naturalKey,
-        kind: entry.kind as ReviewAction['kind'],
-        occurredAt: entry.occurredAt,
-        requestedAt: entry.reviewRequestedAt,
-        openedAt: entry.mrCreatedAt,
-      })),
-    ];
-    const assigned = assignReviewTime(actions);
-    for (const [naturalKey, time] of assigned) {
-      const durationSeconds = time ? time.effortSeconds : null;
-      const pickupSeconds = time ? time.pickupSeconds : null;
-      const draftEntry = fresh.find((entry) => entry.naturalKey === naturalKey);
-      if (draftEntry) {
-        draftEntry.durationSeconds = durationSeconds;
-        draftEntry.pickupSeconds = pickupSeconds;
-      } else {
-        updates.push({ naturalKey, durationSeconds, pickupSeconds });
-      }
-    }
-  }
-  return updates;
 }
 
 function pushedPaths(events: GitLabEvent[], projects: ProjectDirectory): string[] {

@@ -1,15 +1,15 @@
 import type { RouteContext } from '../route.ts';
 import type { FakePipeline, FakeTimelog } from '../scenario.ts';
+import { issuableFields } from './issuable-resolvers.ts';
+import { type Args, cursorPage, stringArg } from './pages.ts';
 
 /**
  * The root value the fake GitLab executes queries with (graphql-js calls the functions with the
- * field's arguments): `timelogs`, `project { pipelines }`, `user { reviewRequestedMergeRequests,
- * authoredMergeRequests }` and `currentUser`, backed by the scenario. Which fields exist is the
+ * field's arguments): `timelogs`, `project { pipelines, mergeRequests, mergeRequest, issues }`,
+ * `user { reviewRequestedMergeRequests, authoredMergeRequests }` and `currentUser`, backed by the
+ * scenario. Which fields exist is the
  * schema's business: a node carries every field any GitLab version has, graphql-js picks.
  */
-type Args = Record<string, unknown>;
-
-const MAX_PAGE = 100;
 
 export function rootValue(context: RouteContext): Record<string, unknown> {
   const { world, user } = context;
@@ -23,6 +23,7 @@ export function rootValue(context: RouteContext): Record<string, unknown> {
         id: `gid://gitlab/Project/${project.id}`,
         fullPath: project.path_with_namespace,
         pipelines: (inner: Args) => pipelines(context, project.id, project.path_with_namespace, inner),
+        ...issuableFields(context, project.id),
       };
     },
     user: (args: Args) => {
@@ -162,36 +163,6 @@ function fieldOrError<T>(message: string | undefined, value: T): T | (() => neve
   return () => {
     throw new Error(message);
   };
-}
-
-function cursorPage<T>(items: T[], args: Args) {
-  const first = Math.min(MAX_PAGE, typeof args['first'] === 'number' ? args['first'] : MAX_PAGE);
-  const after = stringArg(args, 'after');
-  const offset = after ? decodeCursor(after) : 0;
-  const slice = items.slice(offset, offset + first);
-  const end = offset + slice.length;
-  return {
-    items: slice,
-    pageInfo: { hasNextPage: end < items.length, endCursor: slice.length > 0 ? encodeCursor(end) : null },
-  };
-}
-
-function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
-}
-
-function decodeCursor(cursor: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
-    return typeof parsed.offset === 'number' ? parsed.offset : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function stringArg(args: Args, name: string): string | undefined {
-  const value = args[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 /** GitLab reads a bare date as the whole day: startDate from 00:00, endDate until 23:59:59. */

@@ -1,0 +1,87 @@
+import type { GitLabReviewRequestNode } from '../../gitlab/index.ts';
+import type { ActivityRow } from '../activity/activity.repository.ts';
+import type { MergeRequestFacts } from './gitlab-activity.mapper.ts';
+import { gidNumber, mapReviewRequest, projectPathFromWebUrl } from './gitlab-resources.mapper.ts';
+import type { StreamsContext } from './graphql-streams.ts';
+import type { CursorWrite } from './sync-cursor.repository.ts';
+import type { TeammateRef } from './teammate-events.ts';
+
+/**
+ * Review request lists are stored after every list of a GraphQL pass is read: when review was
+ * requested is asked for all their merge requests at once (a handful of queries for a whole
+ * team, issuable-lookups.ts), not batch by batch. Their cursors wait with them, so a run that
+ * stops before reads the lists again next time: nothing lost, nothing doubled (natural keys).
+ */
+export interface PendingReviewRequests {
+  lists: Array<{ teammate: TeammateRef; nodes: GitLabReviewRequestNode[] }>;
+  cursors: CursorWrite[];
+}
+
+export function pendingReviewRequests(): PendingReviewRequests {
+  return { lists: [], cursors: [] };
+}
+
+/**
+ * Review requests not stored yet become mr_review_requested activities at the time review was
+ * requested (review-request-notes.ts). Every list's requests are asked at once, so they share
+ * the few GraphQL queries they need.
+ */
+export async function reviewRequestRows(
+  context: StreamsContext,
+  lists: ReadonlyArray<{ teammate: TeammateRef; nodes: GitLabReviewRequestNode[] }>,
+): Promise<ActivityRow[]> {
+  const keyOf = (teammate: TeammateRef, node: GitLabReviewRequestNode) =>
+    `gitlab:${context.host}:mr_review_requested:${node.projectId}:${node.iid}:${teammate.userId}`;
+  const keys = lists.flatMap(({ teammate, nodes }) => nodes.map((node) => keyOf(teammate, node)));
+  if (keys.length === 0) return [];
+  const known = new Set(
+    (
+      await context.transaction((em) =>
+        em.execute<Array<{ natural_key: string }>>(
+          'select natural_key from activity where workspace_id = ? and natural_key = any(?::text[])',
+          [context.workspaceId, `{${keys.map((key) => `"${key}"`).join(',')}}`],
+        ),
+      )
+    ).map((row) => row.natural_key),
+  );
+  // Authors are not asked to review their own MR; GitLab re-filters nothing for us.
+  const fresh = lists.flatMap(({ teammate, nodes }) =>
+    nodes
+      .filter(
+        (node) =>
+          !known.has(keyOf(teammate, node)) &&
+          node.author?.username.toLowerCase() !== teammate.username.toLowerCase(),
+      )
+      .map((node) => ({ teammate, node })),
+  );
+  for (const { node } of fresh)
+    context.projects.learn(node.projectId, projectPathFromWebUrl(node.webUrl, context.baseUrl));
+  const rows: ActivityRow[] = [];
+  await Promise.all(
+    fresh.map(async ({ teammate, node }) => {
+      const request = await context.issuables.reviewRequest(node.projectId, Number(node.iid), teammate);
+      if (!request.requested || !request.at) return;
+      const activity = mapReviewRequest(
+        factsOfNode(node),
+        { userId: teammate.userId, requestedAt: request.at },
+        context,
+      );
+      activity.project = activity.project ?? projectPathFromWebUrl(node.webUrl, context.baseUrl);
+      rows.push({ ...activity, teammateId: teammate.teammateId });
+    }),
+  );
+  return rows;
+}
+
+export function factsOfNode(node: GitLabReviewRequestNode): MergeRequestFacts {
+  const authorId = node.author?.id ? Number(gidNumber(node.author.id)) : Number.NaN;
+  return {
+    projectId: node.projectId,
+    iid: Number(node.iid),
+    title: node.title,
+    webUrl: node.webUrl,
+    sourceBranch: node.sourceBranch ?? null,
+    createdAt: node.createdAt,
+    authorId: Number.isInteger(authorId) ? authorId : null,
+  };
+}
