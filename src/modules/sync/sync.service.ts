@@ -42,8 +42,9 @@ export interface SyncServiceOptions {
   /** How far back a first sync reads; default 30 days. */
   firstSyncDays?: number;
   /**
-   * At most this many lists per GraphQL request; default 20. The real bound is GitLab's query
-   * complexity (250), which each batch is sized by.
+   * At most this many lists per GraphQL request; default 300 (a team's lists grouped under
+   * `users(usernames:)` cost GitLab about one list's complexity). The real bound is GitLab's query
+   * complexity (250), which each batch is sized by; a batch GitLab times out halves it.
    */
   graphqlBatchSize?: number;
   /** Retry policy for sync requests; nobody waits on a sync, so it is patient by default. */
@@ -189,8 +190,8 @@ export class SyncService implements SyncEngine {
         firstSyncFrom,
         windowStart,
         concurrency: this.#options.concurrency ?? 4,
-        graphqlBatchSize: this.#options.graphqlBatchSize ?? 20,
-        // Queries are built from what this GitLab's version has (one GET /version a run).
+        graphqlBatchSize: this.#options.graphqlBatchSize ?? 300,
+        // Queries are built from what this GitLab's version has (GET /version once a day).
         features: graphqlFeaturesFor(
           await refreshSourceVersion(em, source, client, {
             now: runStartedAt,
