@@ -461,10 +461,10 @@ describe.each([
     });
     expect(sources[0]?.apiCalls).toBe(5);
 
-    // An hour later: ada logs time now and grace for yesterday, grace opens !8 and asks ada to
+    // A day later: ada logs time and grace for the day before, grace opens !8 and asks ada to
     // review it, ada's pipeline runs (and an outsider's, in the same project). The next run sees
     // each of them through the same cheap lists, and nothing of the outsider.
-    const later = new Date(SYNC_NOW.getTime() + 3_600_000);
+    const later = new Date(SYNC_NOW.getTime() + 25 * 3_600_000);
     const scenario = fake.scenario;
     scenario.users.push({ id: 60, username: 'outsider', name: 'Not A Teammate' });
     scenario.timelogs?.push(
@@ -540,8 +540,10 @@ describe.each([
       ['UGRACE', 'mr_opened', 'Refund emails'],
       ['UGRACE', 'time_logged', 'PAY-20 refunds'],
     ]);
-    // Still one GraphQL request; the reviewers call times ada's new review request.
+    // Still one GraphQL request; the reviewers call times ada's new review request; the version,
+    // a day old now, is asked again.
     expect(fake.countsByEndpoint()).toEqual({
+      'GET /version': 1,
       'GET /users/:id/events': 3,
       'GET /users': 1,
       'GET /projects/:id/merge_requests/:iid/reviewers': 1,

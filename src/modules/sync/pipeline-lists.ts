@@ -42,25 +42,25 @@ export function pipelineWanted(context: StreamsContext, interests: readonly Pipe
     byProject.set(interest.projectPath, [...(byProject.get(interest.projectPath) ?? []), interest]);
   for (const [fullPath, list] of byProject) {
     const projectId = context.projects.idOf(fullPath);
-    const through = list.map(
-      ({ teammate }) =>
-        context.cursors.get(cursorKey(teammate.teammateId, `pipelines:${fullPath}`))?.token ?? null,
-    );
-    const times = through.map(readThroughOf);
-    // A re-read from a date, an unknown project id or a teammate never read through: one list each.
-    if (context.since || projectId === undefined || times.some((time) => time === undefined)) {
-      wanted.push(...list.map((interest) => pairWanted(context, interest)));
-      continue;
+    const through = new Map<PipelineInterest, number>();
+    for (const interest of list) {
+      const cursor = context.cursors.get(cursorKey(interest.teammate.teammateId, `pipelines:${fullPath}`));
+      const time = readThroughOf(cursor?.token);
+      if (time) through.set(interest, time.getTime());
     }
-    const from = Math.min(...times.map((time) => (time as Date).getTime()));
+    // A re-read from a date, an unknown project id, a teammate never read through: their own list.
+    const own = list.filter((interest) => context.since || projectId === undefined || !through.has(interest));
+    wanted.push(...own.map((interest) => pairWanted(context, interest)));
+    const shared = list.filter((interest) => !own.includes(interest));
+    if (shared.length === 0 || projectId === undefined) continue;
     wanted.push({
       kind: 'projectPipelines',
-      teammates: list.map(({ teammate }) => teammate),
+      teammates: shared.map(({ teammate }) => teammate),
       wanted: {
         key: `project\u0000${fullPath}`,
         fullPath,
         projectId,
-        updatedAfter: new Date(from).toISOString(),
+        updatedAfter: new Date(Math.min(...through.values())).toISOString(),
       },
     });
   }
