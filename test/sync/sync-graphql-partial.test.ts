@@ -97,6 +97,34 @@ describe('GraphQL answers that are not whole', () => {
     expect(again).toMatchObject({ status: 'succeeded', counts: { UADA: { time_logged: 1 } } });
   });
 
+  it('asks the version again when GitLab refuses a field its stored version has (a downgrade)', async () => {
+    const scenario = mixedScenario();
+    scenario.version = { version: '15.3.2-ee', revision: 'e2e' };
+    const { sourceId, harness: on } = await sourceFor(scenario);
+    // Test Connection saw 18.5 an hour ago; GitLab was restored to 15.3 since (no Pipeline.source).
+    await on.sql('update data_source set gitlab_version = ?, gitlab_version_checked_at = ? where id = ?', [
+      '18.5.1-ee',
+      new Date(SYNC_NOW.getTime() - 3_600_000),
+      sourceId,
+    ]);
+    const first = await sync(on, sourceId);
+    expect(fake.count('GET /version')).toBe(0);
+    expect(first?.status).toBe('partial');
+    expect(first?.counts['UADA']?.pipeline_run).toBeUndefined();
+
+    const again = await sync(on, sourceId);
+    expect(fake.count('GET /version')).toBe(1);
+    expect(again).toMatchObject({
+      status: 'succeeded',
+      counts: { UADA: { pipeline_run: 1 }, UGRACE: { pipeline_run: 1 } },
+    });
+    const [source] = await on.sql<{ gitlab_version: string }>(
+      'select gitlab_version from data_source where id = ?',
+      [sourceId],
+    );
+    expect(source?.gitlab_version).toBe('15.3.2-ee');
+  });
+
   it('reports a missing list as partial, never succeeded, and reads that list again next time', async () => {
     const { sourceId, harness: on } = await sourceFor(mixedScenario());
     // The time logs of both are grouped under `g0: users(usernames:)`; ada's comes without hers.
