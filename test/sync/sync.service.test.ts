@@ -461,10 +461,10 @@ describe.each([
     });
     expect(sources[0]?.apiCalls).toBe(5);
 
-    // A day later: ada logs time and grace for the day before, grace opens !8 and asks ada to
+    // Later that day: ada logs time and grace for the day before, grace opens !8 and asks ada to
     // review it, ada's pipeline runs (and an outsider's, in the same project). The next run sees
     // each of them through the same cheap lists, and nothing of the outsider.
-    const later = new Date(SYNC_NOW.getTime() + 25 * 3_600_000);
+    const later = new Date(SYNC_NOW.getTime() + 23 * 3_600_000);
     const scenario = fake.scenario;
     scenario.users.push({ id: 60, username: 'outsider', name: 'Not A Teammate' });
     scenario.timelogs?.push(
@@ -540,13 +540,29 @@ describe.each([
       ['UGRACE', 'mr_opened', 'Refund emails'],
       ['UGRACE', 'time_logged', 'PAY-20 refunds'],
     ]);
-    // Still one GraphQL request; the reviewers call times ada's new review request; the version,
-    // a day old now, is asked again.
+    // Still one GraphQL request, acme/billing's pipelines project-wide; the reviewers call times
+    // ada's new review request.
+    expect(fake.countsByEndpoint()).toEqual({
+      'GET /users/:id/events': 3,
+      'GET /users': 1,
+      'GET /projects/:id/merge_requests/:iid/reviewers': 1,
+      'POST /api/graphql': 1,
+    });
+    const [query] = fake.requests.flatMap((request) => request.graphqlQuery ?? []);
+    expect(query).toContain('projects(ids:');
+    expect(query).not.toContain('pipelines(username:');
+
+    // Two days on, nothing new: the version (a day old) is asked again; the pipeline lists, read
+    // through more than a day ago, are each teammate's own again; still one GraphQL request.
+    fake.requests.length = 0;
+    const { sources: quiet } = await harness
+      .service({ now: () => new Date(SYNC_NOW.getTime() + 48 * 3_600_000) })
+      .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+    expect(quiet[0]?.counts).toEqual({});
     expect(fake.countsByEndpoint()).toEqual({
       'GET /version': 1,
       'GET /users/:id/events': 3,
       'GET /users': 1,
-      'GET /projects/:id/merge_requests/:iid/reviewers': 1,
       'POST /api/graphql': 1,
     });
   });

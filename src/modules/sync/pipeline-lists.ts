@@ -28,6 +28,12 @@ const THROUGH = 'through:';
  */
 export const PIPELINE_OVERLAP_MS = 2 * 60_000;
 
+/**
+ * A teammate read through longer ago than this (a pause in the syncs, interest back after a
+ * while) is read alone, filtered by username: everyone's pipelines of that long would cost more.
+ */
+export const PROJECT_WIDE_MAX_AGE_MS = 24 * 3_600_000;
+
 export function readThroughOf(token: string | null | undefined): Date | undefined {
   if (!token?.startsWith(THROUGH)) return undefined;
   const at = Date.parse(token.slice(THROUGH.length));
@@ -46,9 +52,10 @@ export function pipelineWanted(context: StreamsContext, interests: readonly Pipe
     for (const interest of list) {
       const cursor = context.cursors.get(cursorKey(interest.teammate.teammateId, `pipelines:${fullPath}`));
       const time = readThroughOf(cursor?.token);
-      if (time) through.set(interest, time.getTime());
+      if (time && context.runStartedAt.getTime() - time.getTime() <= PROJECT_WIDE_MAX_AGE_MS)
+        through.set(interest, time.getTime());
     }
-    // A re-read from a date, an unknown project id, a teammate never read through: their own list.
+    // A re-read from a date, an unknown project id, a teammate not read through lately: their own list.
     const own = list.filter((interest) => context.since || projectId === undefined || !through.has(interest));
     wanted.push(...own.map((interest) => pairWanted(context, interest)));
     const shared = list.filter((interest) => !own.includes(interest));
