@@ -552,13 +552,15 @@ describe.each([
     expect(query).toContain('projects(ids:');
     expect(query).not.toContain('pipelines(username:');
 
-    // Two days on, nothing new: the version (a day old) is asked again; the pipeline lists, read
-    // through more than a day ago, are each teammate's own again; still one GraphQL request.
+    // Three days on, nothing new: the version (days old) is asked again; the pipeline lists, read
+    // through more than two days ago, are each teammate's own again; still one GraphQL request.
     fake.requests.length = 0;
     const { sources: quiet } = await harness
-      .service({ now: () => new Date(SYNC_NOW.getTime() + 48 * 3_600_000) })
+      .service({ now: () => new Date(SYNC_NOW.getTime() + 72 * 3_600_000) })
       .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
     expect(quiet[0]?.counts).toEqual({});
+    const [alone] = fake.requests.flatMap((request) => request.graphqlQuery ?? []);
+    expect(alone).toContain('pipelines(username:');
     expect(fake.countsByEndpoint()).toEqual({
       'GET /version': 1,
       'GET /users/:id/events': 3,

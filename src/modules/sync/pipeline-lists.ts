@@ -29,10 +29,11 @@ const THROUGH = 'through:';
 export const PIPELINE_OVERLAP_MS = 2 * 60_000;
 
 /**
- * A teammate read through longer ago than this (a pause in the syncs, interest back after a
- * while) is read alone, filtered by username: everyone's pipelines of that long would cost more.
+ * A teammate read through longer ago than this (syncs paused, interest back after a while) is
+ * read alone, filtered by username: everyone's pipelines of that long would cost more. Two days:
+ * a once-a-day SYNC_CRON stays on the shared list.
  */
-export const PROJECT_WIDE_MAX_AGE_MS = 24 * 3_600_000;
+export const PROJECT_WIDE_MAX_AGE_MS = 48 * 3_600_000;
 
 export function readThroughOf(token: string | null | undefined): Date | undefined {
   if (!token?.startsWith(THROUGH)) return undefined;
