@@ -540,13 +540,12 @@ describe.each([
       ['UGRACE', 'mr_opened', 'Refund emails'],
       ['UGRACE', 'time_logged', 'PAY-20 refunds'],
     ]);
-    // Still one GraphQL request, acme/billing's pipelines project-wide; the reviewers call times
-    // ada's new review request.
+    // Still one GraphQL request for the lists, acme/billing's pipelines project-wide; one more
+    // times ada's new review request (reviewers and system notes of !8).
     expect(fake.countsByEndpoint()).toEqual({
       'GET /users/:id/events': 3,
       'GET /users': 1,
-      'GET /projects/:id/merge_requests/:iid/reviewers': 1,
-      'POST /api/graphql': 1,
+      'POST /api/graphql': 2,
     });
     const [query] = fake.requests.flatMap((request) => request.graphqlQuery ?? []);
     expect(query).toContain('projects(ids:');
