@@ -1,5 +1,6 @@
 import type { GraphqlFeatures } from './graphql-features.ts';
 import { pipelineFields, TIMELOG_FIELDS, USER_MERGE_REQUEST_FIELDS } from './graphql-selections.ts';
+import { addGroupSelections, type ProjectPipelinesGroup, type UserListGroup } from './grouped-lists.ts';
 
 /**
  * Several users' time logs, merge request lists and several (project, user) pipeline lists in ONE
@@ -20,7 +21,8 @@ export interface TimelogsWanted {
 export interface PipelinesWanted {
   key: string;
   fullPath: string;
-  username: string;
+  /** Absent: everyone's pipelines of the project (the caller keeps its teammates'). */
+  username?: string;
   /** ISO 8601. */
   updatedAfter: string;
   /** Continue after this cursor (a list longer than one page). */
@@ -42,6 +44,9 @@ export interface ActivityBatch {
   reviewRequests?: readonly ReviewRequestsWanted[];
   /** Same shape: the user's own merge requests updated after the date. */
   authoredMergeRequests?: readonly ReviewRequestsWanted[];
+  /** The same list for many users or projects under one connection (grouped-lists.ts). */
+  userGroups?: readonly UserListGroup[];
+  projectGroups?: readonly ProjectPipelinesGroup[];
 }
 
 /** The distinct projects of a batch's pipeline lists, in first-seen order (alias `p<index>`). */
@@ -71,14 +76,16 @@ export function buildActivityBatchQuery(
   const projects = batchProjects(batch);
   const inner = projects.map(() => [] as string[]);
   (batch.pipelines ?? []).forEach((wanted, index) => {
-    declarations.push(`$qu${index}: String!`, `$qa${index}: Time`, `$qc${index}: String`);
-    Object.assign(variables, {
-      [`qu${index}`]: wanted.username,
-      [`qa${index}`]: wanted.updatedAfter,
-      [`qc${index}`]: wanted.after ?? null,
-    });
+    declarations.push(`$qa${index}: Time`, `$qc${index}: String`);
+    Object.assign(variables, { [`qa${index}`]: wanted.updatedAfter, [`qc${index}`]: wanted.after ?? null });
+    let byUser = '';
+    if (wanted.username !== undefined) {
+      declarations.push(`$qu${index}: String!`);
+      variables[`qu${index}`] = wanted.username;
+      byUser = `username: $qu${index}, `;
+    }
     inner[projects.indexOf(wanted.fullPath)]?.push(
-      `    q${index}: pipelines(username: $qu${index}, updatedAfter: $qa${index}, first: 100, after: $qc${index}) {\n      ${pipelineFields(features)}\n    }`,
+      `    q${index}: pipelines(${byUser}updatedAfter: $qa${index}, first: 100, after: $qc${index}) {\n      ${pipelineFields(features)}\n    }`,
     );
   });
   projects.forEach((fullPath, index) => {
@@ -104,6 +111,11 @@ export function buildActivityBatchQuery(
     });
   userLists(batch.reviewRequests ?? [], 'r', 'reviewRequestedMergeRequests');
   userLists(batch.authoredMergeRequests ?? [], 'a', 'authoredMergeRequests');
+  addGroupSelections({ users: batch.userGroups ?? [], projects: batch.projectGroups ?? [] }, features, {
+    declarations,
+    selections,
+    variables,
+  });
   const query = `query ActivityPulseSyncBatch(${declarations.join(', ')}) {\n${selections.join('\n')}\n}`;
   return { query, variables };
 }

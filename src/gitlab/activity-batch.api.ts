@@ -10,6 +10,7 @@ import { errorFromGraphql, type GraphqlErrorEntry } from './graphql-errors.ts';
 import type { GraphqlFeatures } from './graphql-features.ts';
 import type { CursorPage } from './graphql-pagination.ts';
 import { pageInfoSchema, pipelineNodeSchema, timelogNodeSchema } from './graphql-schemas.ts';
+import { readGroups } from './grouped-lists.ts';
 import type { GitLabPipelineNode, GitLabTimelog } from './schemas.ts';
 
 export * from './activity-batch-query.ts';
@@ -79,12 +80,16 @@ export async function fetchActivityBatch(
   const pipelines = batch.pipelines ?? [];
   const reviewRequests = batch.reviewRequests ?? [];
   const authored = batch.authoredMergeRequests ?? [];
-  if (timelogs.length + pipelines.length + reviewRequests.length + authored.length === 0) return result;
+  const groups = { users: batch.userGroups ?? [], projects: batch.projectGroups ?? [] };
+  const lists = timelogs.length + pipelines.length + reviewRequests.length + authored.length;
+  if (lists + groups.users.length + groups.projects.length === 0) return result;
   const { query, variables } = buildActivityBatchQuery(batch, features);
   // https://docs.gitlab.com/api/graphql/reference/#querytimelogs
   // https://docs.gitlab.com/api/graphql/reference/#projectpipelines
   // https://docs.gitlab.com/api/graphql/reference/#userreviewrequestedmergerequests
   // https://docs.gitlab.com/api/graphql/reference/#userauthoredmergerequests
+  // https://docs.gitlab.com/api/graphql/reference/#queryusers
+  // https://docs.gitlab.com/api/graphql/reference/#queryprojects
   const envelope = await client.graphqlEnvelope(query, variables, { endpoint: ENDPOINT });
   const data = envelope.data;
   // Errors without a path concern the whole query; so does an answer without data, and a timeout
@@ -184,6 +189,18 @@ export async function fetchActivityBatch(
     });
   userLists(reviewRequests, 'r', 'reviewRequestedMergeRequests', 'reviewRequests');
   userLists(authored, 'a', 'authoredMergeRequests', 'authoredMergeRequests');
+  readGroups(
+    groups,
+    data,
+    errorsAt,
+    (list, key, holder, path) => {
+      if (list === 'timelogs') read(list, key, holder, 'list', path, timelogNodeSchema, result.timelogs);
+      else if (list === 'pipelines')
+        read(list, key, holder, 'list', path, pipelineNodeSchema, result.pipelines);
+      else read(list, key, holder, 'list', path, reviewRequestNodeSchema, result[list]);
+    },
+    (problem) => result.problems.push(problem),
+  );
   return result;
 }
 

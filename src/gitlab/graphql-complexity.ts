@@ -69,6 +69,26 @@ export function pipelinesListComplexity(features: GraphqlFeatures): number {
   return connectionComplexity(selectionComplexity(pipelineFields(features)), PIPELINES_RESOLVER);
 }
 
+/** UsersResolver and ProjectsResolver: 1, +1 for their `sort` argument (always defaulted). */
+const GROUP_RESOLVER = 2;
+
+/**
+ * `users(usernames:, first: n) { nodes { username list: … } }` holding one list per user: the
+ * nodes' selections are counted once (GitLab does not multiply by the number of nodes), the
+ * connection scaled by its page size. `UserCore.timelogs` is fixed at 5 like `Query.timelogs`.
+ */
+export function userGroupComplexity(list: 'timelogs' | 'mergeRequests', members: number): number {
+  const inner = list === 'timelogs' ? timelogsListComplexity() : userMergeRequestListComplexity() - WRAPPER;
+  // nodes (1) + username (1) + the list
+  return connectionComplexity(2 + inner, GROUP_RESOLVER, members);
+}
+
+/** `projects(ids:, first: n) { nodes { id list: pipelines(updatedAfter:) { … } } }`. */
+export function projectGroupComplexity(members: number, features: GraphqlFeatures): number {
+  // nodes (1) + id (1) + the list
+  return connectionComplexity(2 + pipelinesListComplexity(features), GROUP_RESOLVER, members);
+}
+
 /** The `project(fullPath:)` field holding one or more pipeline lists. */
 export const PROJECT_COMPLEXITY = WRAPPER;
 

@@ -36,8 +36,10 @@ export {
   MAX_QUERY_COMPLEXITY,
   PROJECT_COMPLEXITY,
   pipelinesListComplexity,
+  projectGroupComplexity,
   selectionComplexity,
   timelogsListComplexity,
+  userGroupComplexity,
   userMergeRequestListComplexity,
 } from './graphql-complexity.ts';
 export { GitLabGraphqlError } from './graphql-errors.ts';
@@ -49,6 +51,13 @@ export {
   parseGitLabVersion,
 } from './graphql-features.ts';
 export { type CursorPage, paginateCursor } from './graphql-pagination.ts';
+export {
+  type GroupedListName,
+  MAX_PROJECTS_PER_GROUP,
+  MAX_USERS_PER_GROUP,
+  type ProjectPipelinesGroup,
+  type UserListGroup,
+} from './grouped-lists.ts';
 export { getIssue, type ListIssuesOptions, listIssues } from './issues.api.ts';
 export {
   getMergeRequest,

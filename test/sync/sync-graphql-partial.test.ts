@@ -12,7 +12,7 @@ import { createSyncHarness, SYNC_NOW, type SyncHarness, storedActivities } from 
 
 /**
  * GraphQL answers that are not whole: a node GitLab 18.x sends with a null `Issue.projectId`, an
- * error on one node, an alias missing from `data`. What came is stored; the run says partial (never
+ * error on one node, a list missing from `data`. What came is stored; the run says partial (never
  * "succeeded") and the incomplete list's cursor stays, so the next sync reads it again.
  */
 let db: TestDatabase;
@@ -97,9 +97,38 @@ describe('GraphQL answers that are not whole', () => {
     expect(again).toMatchObject({ status: 'succeeded', counts: { UADA: { time_logged: 1 } } });
   });
 
-  it('reports a missing alias as partial, never succeeded, and reads that list again next time', async () => {
+  it('asks the version again when GitLab refuses a field its stored version has (a downgrade)', async () => {
+    const scenario = mixedScenario();
+    scenario.version = { version: '15.3.2-ee', revision: 'e2e' };
+    const { sourceId, harness: on } = await sourceFor(scenario);
+    // Test Connection saw 18.5 an hour ago; GitLab was restored to 15.3 since (no Pipeline.source).
+    await on.sql('update data_source set gitlab_version = ?, gitlab_version_checked_at = ? where id = ?', [
+      '18.5.1-ee',
+      new Date(SYNC_NOW.getTime() - 3_600_000),
+      sourceId,
+    ]);
+    const first = await sync(on, sourceId);
+    expect(fake.count('GET /version')).toBe(0);
+    expect(first?.status).toBe('partial');
+    expect(first?.counts['UADA']?.pipeline_run).toBeUndefined();
+
+    const again = await sync(on, sourceId);
+    expect(fake.count('GET /version')).toBe(1);
+    expect(again).toMatchObject({
+      status: 'succeeded',
+      counts: { UADA: { pipeline_run: 1 }, UGRACE: { pipeline_run: 1 } },
+    });
+    const [source] = await on.sql<{ gitlab_version: string }>(
+      'select gitlab_version from data_source where id = ?',
+      [sourceId],
+    );
+    expect(source?.gitlab_version).toBe('15.3.2-ee');
+  });
+
+  it('reports a missing list as partial, never succeeded, and reads that list again next time', async () => {
     const { sourceId, harness: on } = await sourceFor(mixedScenario());
-    fake.setFault(faults.graphqlAliasMissing('t0'));
+    // The time logs of both are grouped under `g0: users(usernames:)`; ada's comes without hers.
+    fake.setFault(faults.graphqlGroupListMissing('g0', 'ada'));
     const result = await sync(on, sourceId);
 
     expect(result?.status).toBe('partial');
@@ -120,8 +149,8 @@ describe('GraphQL answers that are not whole', () => {
       match: { endpoint: 'POST /api/graphql' },
       transform: (body) => {
         const answer = body as { data: Record<string, unknown>; errors?: unknown[] };
-        answer.data['t1'] = null;
-        answer.errors = [{ message: 'Timeout on Query.timelogs', path: ['t1'] }];
+        answer.data['g0'] = null;
+        answer.errors = [{ message: 'Timeout on UserCore.timelogs', path: ['g0', 'nodes', 1, 'list'] }];
         return answer;
       },
     });
@@ -131,7 +160,7 @@ describe('GraphQL answers that are not whole', () => {
       status: 'succeeded',
       counts: { UADA: { time_logged: 1 }, UGRACE: { time_logged: 1 } },
     });
-    // The timed-out batch of 6 lists, its two halves, then the pipelines after the events.
+    // The timed-out batch of 6 lists (three groups), its two halves, then the pipelines after the events.
     const batches = fake.requests.filter((request) => request.operation === 'ActivityPulseSyncBatch');
     expect(batches).toHaveLength(4);
   });

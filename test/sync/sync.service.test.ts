@@ -6,8 +6,14 @@ import {
   type FakeScenario,
   faults,
 } from '../support/fake-gitlab/index.ts';
-import { EXPIRED_TOKEN, mixedScenario, SYNC_TOKEN } from './mixed-scenario.ts';
-import { createSyncHarness, type StoredRow, type SyncHarness, storedActivities } from './sync-harness.ts';
+import { EXPIRED_TOKEN, mixedScenario, SHA, SYNC_TOKEN } from './mixed-scenario.ts';
+import {
+  createSyncHarness,
+  type StoredRow,
+  SYNC_NOW,
+  type SyncHarness,
+  storedActivities,
+} from './sync-harness.ts';
 
 let db: TestDatabase;
 let fake: FakeGitLab;
@@ -372,13 +378,13 @@ describe.each([
     // Few requests: ONE commit listing of acme/billing for the window serves ada's 3 pushes on 2
     // branches and grace's push (commits found by walking parent_ids back from each push); no MR
     // listing (the GraphQL lists of authored and awaited MRs told their facts); one project
-    // lookup; FIVE GraphQL requests: time logs, review requests and own MRs of 3 teammates before
-    // the events (3×25 + 6×33 = 273, over GitLab's 250: two requests), then ONE for the reviewers
-    // and system notes of the MRs newly awaiting review (!5, !7: when review was requested), ONE
-    // during the events for !6 (reviewed) and acme/billing's issues created in the window (is
-    // issue #3's `opened` event a re-open?), pipelines of new pushes after; the server's version
-    // once, to build the queries from what it has. No reviewers call per MR, no issue listing per
-    // page.
+    // lookup; FOUR GraphQL requests: time logs, review requests and own MRs of 3 teammates before
+    // the events (each list grouped under users(usernames:), 31 + 38 + 38), then ONE for the
+    // reviewers and system notes of the MRs newly awaiting review (!5, !7: when review was
+    // requested), ONE during the events for !6 (reviewed) and acme/billing's issues created in the
+    // window (is issue #3's `opened` event a re-open?), pipelines of new pushes after; the server's
+    // version once, to build the queries from what it has. No reviewers call per MR, no issue
+    // listing per page.
     expect(fake.countsByEndpoint()).toEqual({
       'GET /version': 1,
       'GET /users': 4,
@@ -386,7 +392,7 @@ describe.each([
       'GET /users/:id/events': 3,
       'GET /projects/:id': 1,
       'GET /projects/:id/repository/commits': 1,
-      'POST /api/graphql': 5,
+      'POST /api/graphql': 4,
     });
     expect(fake.requests.filter((request) => request.operation === 'ActivityPulseProjectItems')).toHaveLength(
       2,
@@ -401,7 +407,7 @@ describe.each([
     }>('select status, api_calls, trigger, requested_by, failures, counts from sync_run where id = ?', [
       result!.syncRunId,
     ]);
-    expect(run).toMatchObject({ status: 'partial', api_calls: 16, trigger: 'command', requested_by: 'UADA' });
+    expect(run).toMatchObject({ status: 'partial', api_calls: 15, trigger: 'command', requested_by: 'UADA' });
     expect(run?.failures).toHaveLength(2);
     const [source] = await harness.sql<{
       status: string;
@@ -445,15 +451,121 @@ describe.each([
 
     expect(sources[0]?.counts).toEqual({});
     expect(await storedActivities(harness)).toEqual(before);
-    // Events once per resolved teammate, ghost's username looked up again, the 9 GraphQL lists
-    // in two requests (complexity 273 > 250), the version.
+    // Events once per resolved teammate, ghost's username looked up again, and ONE GraphQL
+    // request: the 9 user lists grouped under users(usernames:), acme/billing's pipelines as one
+    // project-wide list for ada and grace. The version was asked minutes ago: not again.
     expect(fake.countsByEndpoint()).toEqual({
-      'GET /version': 1,
+      'GET /users/:id/events': 3,
+      'GET /users': 1,
+      'POST /api/graphql': 1,
+    });
+    expect(sources[0]?.apiCalls).toBe(5);
+
+    // Later that day: ada logs time and grace for the day before, grace opens !8 and asks ada to
+    // review it, ada's pipeline runs (and an outsider's, in the same project). The next run sees
+    // each of them through the same cheap lists, and nothing of the outsider.
+    const later = new Date(SYNC_NOW.getTime() + 23 * 3_600_000);
+    const scenario = fake.scenario;
+    scenario.users.push({ id: 60, username: 'outsider', name: 'Not A Teammate' });
+    scenario.timelogs?.push(
+      {
+        id: 303,
+        username: 'ada',
+        spent_at: '2024-05-10T12:30:00Z',
+        time_spent: 900,
+        issue: { project_id: 8, iid: 3 },
+      },
+      {
+        id: 304,
+        username: 'grace',
+        spent_at: '2024-05-09T15:00:00Z',
+        time_spent: 600,
+        merge_request: { project_id: 7, iid: 6 },
+      },
+    );
+    scenario.mergeRequests?.push({
+      project_id: 7,
+      iid: 8,
+      title: 'Refund emails',
+      state: 'opened',
+      author: 'grace',
+      source_branch: 'feature/refund-mails',
+      created_at: '2024-05-10T12:10:00Z',
+      updated_at: '2024-05-10T12:15:00Z',
+      reviewers: [{ username: 'ada', created_at: '2024-05-10T12:15:00Z', state: 'unreviewed' }],
+    });
+    scenario.events?.push({
+      id: 2003,
+      author: 'grace',
+      project_id: 7,
+      action_name: 'opened',
+      target_type: 'MergeRequest',
+      target_id: 70008,
+      target_iid: 8,
+      target_title: 'Refund emails',
+      created_at: '2024-05-10T12:10:00Z',
+    });
+    const pipeline = (id: number, username: string) => ({
+      project_id: 7,
+      id,
+      iid: id - 450,
+      status: 'success' as const,
+      ref: 'feature/pay-12-invoices',
+      sha: SHA.c3,
+      username,
+      created_at: '2024-05-10T12:20:00Z',
+      updated_at: '2024-05-10T12:40:00Z',
+      started_at: '2024-05-10T12:20:00Z',
+      finished_at: '2024-05-10T12:40:00Z',
+      duration: 1200,
+    });
+    scenario.pipelines?.push(pipeline(503, 'ada'), pipeline(504, 'outsider'));
+    fake.requests.length = 0;
+
+    const { sources: after } = await harness
+      .service({ now: () => later })
+      .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+
+    expect(after[0]?.counts).toEqual({
+      UADA: { time_logged: 1, mr_review_requested: 1, pipeline_run: 1 },
+      UGRACE: { time_logged: 1, mr_opened: 1 },
+    });
+    const added = (await storedActivities(harness)).filter(
+      (row) => !before.some((old) => old.natural_key === row.natural_key),
+    );
+    expect(added.map((row) => [row.slack_user_id, row.kind, row.title]).sort()).toEqual([
+      ['UADA', 'mr_review_requested', 'Refund emails'],
+      ['UADA', 'pipeline_run', expect.any(String)],
+      ['UADA', 'time_logged', 'Crash on login OPS-9'],
+      ['UGRACE', 'mr_opened', 'Refund emails'],
+      ['UGRACE', 'time_logged', 'PAY-20 refunds'],
+    ]);
+    // Still one GraphQL request for the lists, acme/billing's pipelines project-wide; one more
+    // times ada's new review request (reviewers and system notes of !8).
+    expect(fake.countsByEndpoint()).toEqual({
       'GET /users/:id/events': 3,
       'GET /users': 1,
       'POST /api/graphql': 2,
     });
-    expect(sources[0]?.apiCalls).toBe(7);
+    const [query] = fake.requests.flatMap((request) => request.graphqlQuery ?? []);
+    expect(query).toContain('projects(ids:');
+    expect(query).not.toContain('pipelines(username:');
+
+    // Three days on, nothing new: the version (days old) is asked again; the pipeline lists, read
+    // through more than two days ago, are each teammate's own again; still one GraphQL request.
+    fake.requests.length = 0;
+    const { sources: quiet } = await harness
+      .service({ now: () => new Date(SYNC_NOW.getTime() + 72 * 3_600_000) })
+      .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+    expect(quiet[0]?.counts).toEqual({});
+    const [alone] = fake.requests.flatMap((request) => request.graphqlQuery ?? []);
+    expect(alone).toContain('pipelines(username:');
+    expect(fake.countsByEndpoint()).toEqual({
+      'GET /version': 1,
+      'GET /users/:id/events': 3,
+      'GET /users': 1,
+      'POST /api/graphql': 1,
+    });
   });
 });
 

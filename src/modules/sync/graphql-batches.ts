@@ -4,43 +4,138 @@ import {
   GitLabError,
   GitLabGraphqlError,
   type GraphqlFeatures,
+  MAX_PROJECTS_PER_GROUP,
   MAX_QUERY_COMPLEXITY,
+  MAX_USERS_PER_GROUP,
   type PipelinesWanted,
+  type ProjectPipelinesGroup,
+  projectGroupComplexity,
   type ReviewRequestsWanted,
   type TimelogsWanted,
+  type UserListGroup,
+  userGroupComplexity,
 } from '../../gitlab/index.ts';
 import type { TeammateRef } from './teammate-events.ts';
 
-/** One list a sync wants read, with the teammate it belongs to. */
+/** Everyone's pipelines of one project updated after a time, for the teammates who work there. */
+export interface ProjectPipelinesWanted {
+  key: string;
+  fullPath: string;
+  projectId: number;
+  updatedAfter: string;
+}
+
+/** One list a sync wants read, with the teammate (or teammates) it belongs to. */
 export type Wanted =
   | { kind: 'timelogs'; wanted: TimelogsWanted; teammate: TeammateRef }
   | { kind: 'pipelines'; wanted: PipelinesWanted; teammate: TeammateRef }
   | { kind: 'reviews'; wanted: ReviewRequestsWanted; teammate: TeammateRef }
-  | { kind: 'authored'; wanted: ReviewRequestsWanted; teammate: TeammateRef };
+  | { kind: 'authored'; wanted: ReviewRequestsWanted; teammate: TeammateRef }
+  | { kind: 'projectPipelines'; wanted: ProjectPipelinesWanted; teammates: readonly TeammateRef[] };
 
+/**
+ * The query for these lists: the first page of each user's time logs, review requests and own
+ * MRs grouped under `users(usernames:)` by shared arguments, project-wide pipeline lists under
+ * `projects(ids:)`; a (teammate, project) pipeline list, or a list that continues, by its alias.
+ */
 export function toActivityBatch(batch: readonly Wanted[]): ActivityBatch {
+  const timelogs: TimelogsWanted[] = [];
+  const pipelines: PipelinesWanted[] = [];
+  const reviewRequests: ReviewRequestsWanted[] = [];
+  const authoredMergeRequests: ReviewRequestsWanted[] = [];
+  const userGroups = new Grouper<UserListGroup['members'][number], UserListGroup>(MAX_USERS_PER_GROUP);
+  const projectGroups = new Grouper<ProjectPipelinesGroup['members'][number], ProjectPipelinesGroup>(
+    MAX_PROJECTS_PER_GROUP,
+  );
+  for (const entry of batch) {
+    if (entry.kind === 'pipelines') {
+      pipelines.push(entry.wanted);
+    } else if (entry.kind === 'projectPipelines') {
+      const { key, projectId, updatedAfter } = entry.wanted;
+      projectGroups.add(updatedAfter, { key, projectId }, (members) => ({ members, updatedAfter }));
+    } else if ('after' in entry.wanted && entry.wanted.after) {
+      if (entry.kind === 'timelogs') timelogs.push(entry.wanted);
+      else (entry.kind === 'reviews' ? reviewRequests : authoredMergeRequests).push(entry.wanted);
+    } else if (entry.kind === 'timelogs') {
+      const { key, username, startDate, endDate } = entry.wanted;
+      userGroups.add(`timelogs\u0000${startDate}\u0000${endDate}`, { key, username }, (members) => ({
+        list: 'timelogs',
+        members,
+        startDate,
+        endDate,
+      }));
+    } else {
+      const list = entry.kind === 'reviews' ? 'reviewRequests' : 'authoredMergeRequests';
+      const { key, username, updatedAfter } = entry.wanted;
+      userGroups.add(`${list}\u0000${updatedAfter}`, { key, username }, (members) => ({
+        list,
+        members,
+        updatedAfter,
+      }));
+    }
+  }
   return {
-    timelogs: batch.flatMap((entry) => (entry.kind === 'timelogs' ? [entry.wanted] : [])),
-    pipelines: batch.flatMap((entry) => (entry.kind === 'pipelines' ? [entry.wanted] : [])),
-    reviewRequests: batch.flatMap((entry) => (entry.kind === 'reviews' ? [entry.wanted] : [])),
-    authoredMergeRequests: batch.flatMap((entry) => (entry.kind === 'authored' ? [entry.wanted] : [])),
+    timelogs,
+    pipelines,
+    reviewRequests,
+    authoredMergeRequests,
+    userGroups: userGroups.groups(),
+    projectGroups: projectGroups.groups(),
   };
+}
+
+/** Members gathered by shared arguments, at most `limit` to a group. */
+class Grouper<M, G> {
+  readonly #limit: number;
+  readonly #open = new Map<string, M[]>();
+  readonly #all: G[] = [];
+
+  constructor(limit: number) {
+    this.#limit = limit;
+  }
+
+  add(key: string, member: M, make: (members: M[]) => G): void {
+    let members = this.#open.get(key);
+    if (!members || members.length >= this.#limit) {
+      members = [];
+      this.#open.set(key, members);
+      this.#all.push(make(members));
+    }
+    members.push(member);
+  }
+
+  groups(): G[] {
+    return this.#all;
+  }
 }
 
 /** GitLab's complexity of the query these lists make (graphql-complexity.ts). */
 export function complexityOf(batch: readonly Wanted[], features: GraphqlFeatures): number {
-  const projects = new Set(
-    batch.flatMap((entry) => (entry.kind === 'pipelines' ? [entry.wanted.fullPath] : [])),
-  );
-  return batchComplexity(
-    {
-      timelogs: batch.filter((entry) => entry.kind === 'timelogs').length,
-      userMergeRequestLists: batch.filter((entry) => entry.kind === 'reviews' || entry.kind === 'authored')
-        .length,
-      pipelines: batch.filter((entry) => entry.kind === 'pipelines').length,
-      projects: projects.size,
-    },
-    features,
+  const query = toActivityBatch(batch);
+  const projects = new Set((query.pipelines ?? []).map((wanted) => wanted.fullPath));
+  const groups =
+    (query.userGroups ?? []).reduce(
+      (sum, group) =>
+        sum +
+        userGroupComplexity(group.list === 'timelogs' ? 'timelogs' : 'mergeRequests', group.members.length),
+      0,
+    ) +
+    (query.projectGroups ?? []).reduce(
+      (sum, group) => sum + projectGroupComplexity(group.members.length, features),
+      0,
+    );
+  return (
+    groups +
+    batchComplexity(
+      {
+        timelogs: query.timelogs?.length ?? 0,
+        userMergeRequestLists:
+          (query.reviewRequests?.length ?? 0) + (query.authoredMergeRequests?.length ?? 0),
+        pipelines: query.pipelines?.length ?? 0,
+        projects: projects.size,
+      },
+      features,
+    )
   );
 }
 

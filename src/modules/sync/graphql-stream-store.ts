@@ -2,21 +2,20 @@ import {
   type ActivityBatchResult,
   type CursorPage,
   fetchActivityBatch,
-  type GitLabPipelineNode,
   type GitLabReviewRequestNode,
   type GitLabTimelog,
   listTimelogs,
-  type PipelinesWanted,
   type ReviewRequestsWanted,
   type TimelogsWanted,
 } from '../../gitlab/index.ts';
 import { runPool } from '../../lib/run-pool.ts';
 import type { ActivityRow, StoredActivity } from '../activity/activity.repository.ts';
 import { upsertActivities } from '../activity/activity.repository.ts';
-import { mapPipeline, mapTimelog } from './gitlab-resources.mapper.ts';
+import { mapTimelog } from './gitlab-resources.mapper.ts';
 import type { Wanted } from './graphql-batches.ts';
 import { factsOfNode, type PendingReviewRequests, reviewRequestRows } from './graphql-review-requests.ts';
 import type { StreamsContext, StreamsOutcome } from './graphql-streams.ts';
+import { collectPipelines } from './pipeline-lists.ts';
 import { type CursorWrite, saveCursors } from './sync-cursor.repository.ts';
 
 /**
@@ -73,23 +72,8 @@ export async function storeBatch(
     } else {
       const first = result.pipelines.get(entry.wanted.key);
       if (!first) return;
-      const nodes = await restOfPipelines(context, entry.wanted, first, outcome);
-      let newest = Date.parse(entry.wanted.updatedAfter);
-      for (const node of nodes) {
-        if (node.user && node.user.username.toLowerCase() !== entry.teammate.username.toLowerCase()) continue;
-        rows.push({
-          ...mapPipeline(node, entry.wanted.fullPath, context),
-          teammateId: entry.teammate.teammateId,
-        });
-        newest = Math.max(newest, Date.parse(node.updatedAt ?? node.createdAt));
-      }
-      if (incomplete.has(`pipelines\u0000${entry.wanted.key}`)) return;
-      cursors.push({
-        scope: entry.teammate.teammateId,
-        resource: `pipelines:${entry.wanted.fullPath}`,
-        position: new Date(newest),
-        token: null,
-      });
+      const complete = () => !incomplete.has(`pipelines\u0000${entry.wanted.key}`);
+      await collectPipelines(context, entry, first, complete, { rows, cursors }, outcome);
     }
   };
   await runPool(batch, 4, collect);
@@ -173,29 +157,6 @@ async function restOfTimelogs(
       return nodes;
     }
     throw error;
-  }
-  return nodes;
-}
-
-async function restOfPipelines(
-  context: StreamsContext,
-  wanted: PipelinesWanted,
-  first: CursorPage<GitLabPipelineNode>,
-  outcome: StreamsOutcome,
-): Promise<GitLabPipelineNode[]> {
-  const nodes = [...first.items];
-  let page = first;
-  while (page.hasNextPage && page.endCursor) {
-    const next = await fetchActivityBatch(
-      context.client,
-      { pipelines: [{ ...wanted, after: page.endCursor }] },
-      context.features,
-    );
-    outcome.problems.push(...next.problems);
-    const found = next.pipelines.get(wanted.key);
-    if (!found) break;
-    nodes.push(...found.items);
-    page = found;
   }
   return nodes;
 }

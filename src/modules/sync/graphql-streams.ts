@@ -14,6 +14,7 @@ import {
 } from './graphql-batches.ts';
 import { pendingReviewRequests } from './graphql-review-requests.ts';
 import { storeBatch, storeReviewRequests } from './graphql-stream-store.ts';
+import { pipelineWanted } from './pipeline-lists.ts';
 import { userListsViaRest } from './rest-user-lists.ts';
 import { cursorKey } from './sync-cursor.repository.ts';
 import type { SyncRunContext } from './sync-run-context.ts';
@@ -53,11 +54,12 @@ export interface StreamLists {
 }
 
 /**
- * Time logs, pipelines and pending review requests of every teammate through GraphQL, many lists
- * per request (aliases), packed by GitLab's query complexity: time logs and review requests for
- * each teammate, pipelines for each (teammate, project) pair worked on lately. A list longer than
- * one page continues on its own. Each batch's rows and cursors are stored in one transaction;
- * review requests once all lists are read, timed together (graphql-review-requests.ts).
+ * Time logs, pipelines and pending review requests of every teammate through GraphQL, packed by
+ * GitLab's query complexity: each teammate's time logs, review requests and own MRs grouped under
+ * `users(usernames:)` (a whole team costs about what one list does), pipelines project by project
+ * (pipeline-lists.ts) for the projects teammates worked on lately. A list longer than one page
+ * continues on its own. Each batch's rows and cursors are stored in one transaction; review
+ * requests once all lists are read, timed together (graphql-review-requests.ts).
  */
 export async function syncGraphqlStreams(
   context: StreamsContext,
@@ -86,20 +88,7 @@ export async function syncGraphqlStreams(
       },
     };
   });
-  const pipelines: Wanted[] = (lists.pipelines ?? []).map(({ teammate, projectPath }) => {
-    const cursor = context.cursors.get(cursorKey(teammate.teammateId, `pipelines:${projectPath}`));
-    const after = context.since ?? cursor?.position ?? context.firstSyncFrom;
-    return {
-      kind: 'pipelines',
-      teammate,
-      wanted: {
-        key: `${teammate.teammateId}\u0000${projectPath}`,
-        fullPath: projectPath,
-        username: teammate.username,
-        updatedAfter: after.toISOString(),
-      },
-    };
-  });
+  const pipelines = pipelineWanted(context, lists.pipelines ?? []);
 
   const userList =
     (kind: 'reviews' | 'authored', resource: string) =>
@@ -188,12 +177,15 @@ function dropKinds(pending: Wanted[], kinds: readonly Wanted['kind'][]): Wanted[
 }
 
 function problemOf(entry: Wanted, error: unknown): BatchListProblem {
-  const list =
-    entry.kind === 'reviews'
-      ? 'reviewRequests'
-      : entry.kind === 'authored'
-        ? 'authoredMergeRequests'
-        : entry.kind;
+  const names = {
+    reviews: 'reviewRequests',
+    authored: 'authoredMergeRequests',
+    projectPipelines: 'pipelines',
+  } as const;
+  const list: BatchListProblem['list'] =
+    entry.kind === 'reviews' || entry.kind === 'authored' || entry.kind === 'projectPipelines'
+      ? names[entry.kind]
+      : entry.kind;
   return {
     list,
     key: entry.wanted.key,

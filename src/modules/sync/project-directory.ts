@@ -25,6 +25,12 @@ export class ProjectDirectory {
     return this.#paths.get(projectId);
   }
 
+  /** The id of a project known by its path (paths come from this directory, so it knows them). */
+  idOf(path: string): number | undefined {
+    for (const [id, known] of this.#paths) if (known === path) return id;
+    return undefined;
+  }
+
   learn(projectId: number, path: string | null | undefined): void {
     if (!path || this.#paths.get(projectId) === path) return;
     this.#paths.set(projectId, path);

@@ -7,7 +7,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
  * Streams used by the GitLab sync (`scope` / `resource`):
  * - `<teammateId>` / `events`: position = where to read from next; token = last event id stored;
  * - `<teammateId>` / `timelogs`: position = end of the last window read;
- * - `<teammateId>` / `pipelines:<project path>`: position = newest `updatedAt` seen;
+ * - `<teammateId>` / `pipelines:<project path>`: position = newest `updatedAt` seen; token =
+ *   `through:<time>`, all of their pipelines there updated before it are stored (pipeline-lists.ts);
  * - `project:<id>` / `path`: token = the project's full path (saves a GET /projects/:id per run).
  */
 export interface CursorValue {

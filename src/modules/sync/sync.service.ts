@@ -1,19 +1,7 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Dispatcher } from 'undici';
-import type { Orm } from '../../db/orm.ts';
-import {
-  GitLabClient,
-  graphqlFeaturesFor,
-  RateLimitPacer,
-  type RetryOptions,
-  RunBudget,
-} from '../../gitlab/index.ts';
-import type { Logger } from '../../lib/logger.ts';
-import type { Metrics } from '../../lib/metrics.ts';
+import { type GitLabClient, graphqlFeaturesFor, RunBudget } from '../../gitlab/index.ts';
 import { runPool } from '../../lib/run-pool.ts';
 import type { ActivityKind } from '../activity/activity-kinds.ts';
 import type { IDataSource } from '../sources/data-source.entity.ts';
-import type { DataSourceRepository } from '../sources/data-source.repository.ts';
 import { loadSyncIdentities } from '../teammates/external-identity.repository.ts';
 import { refreshSourceVersion } from './source-version.ts';
 import { readSource } from './steps/read-source.ts';
@@ -23,45 +11,13 @@ import type { SyncEngine, SyncRequest, SyncResult, SyncSourceResult } from './sy
 import { loadCursors } from './sync-cursor.repository.ts';
 import { DEFAULT_SYNC_LIMITS, type SyncLimits } from './sync-limits.ts';
 import { type HeldLock, isSyncRunning, tryLockSource } from './sync-lock.ts';
+import { createRunClient, DEFAULT_HEARTBEAT_MS, type SyncServiceOptions } from './sync-options.ts';
 import { beatRun, finishRun, markInterruptedRuns, startRun } from './sync-run.repository.ts';
 import { buildRunContext, progressReporter } from './sync-run-context.ts';
 import { earliestEventsCursor } from './sync-teammates.ts';
 
 export { DEFAULT_SYNC_LIMITS, type SyncLimits } from './sync-limits.ts';
-
-export interface SyncServiceOptions {
-  orm: Orm;
-  sources: DataSourceRepository;
-  /** createGitLabDispatcher(...) in production (SSRF guard); any undici Dispatcher in tests. */
-  dispatcher: Dispatcher;
-  logger: Logger;
-  metrics?: Metrics;
-  now?: () => Date;
-  /** Teammates of one source synced at once (sharing one client and pacer); default 4. */
-  concurrency?: number;
-  /** How far back a first sync reads; default 30 days. */
-  firstSyncDays?: number;
-  /**
-   * At most this many lists per GraphQL request; default 20. The real bound is GitLab's query
-   * complexity (250), which each batch is sized by.
-   */
-  graphqlBatchSize?: number;
-  /** Retry policy for sync requests; nobody waits on a sync, so it is patient by default. */
-  retry?: Partial<RetryOptions>;
-  /** Sleep used for retries and pacing (tests). */
-  sleep?: (ms: number) => Promise<void>;
-  /** What one source's run may cost (config `limits`); DEFAULT_SYNC_LIMITS for what is left out. */
-  limits?: Partial<SyncLimits>;
-  /**
-   * How often a running sync renews its lease (`sync_run.heartbeat_at`); default 15 s. A run
-   * whose lease is 4 beats old and whose source nobody has locked is marked interrupted.
-   */
-  heartbeatMs?: number;
-}
-
-const DEFAULT_HEARTBEAT_MS = 15_000;
-
-const SYNC_RETRY: Partial<RetryOptions> = { maxAttempts: 5, maxTotalWaitMs: 60_000 };
+export type { SyncServiceOptions } from './sync-options.ts';
 
 /**
  * The GitLab sync (SyncEngine): for each data source, each mapped teammate's activity since their
@@ -177,7 +133,8 @@ export class SyncService implements SyncEngine {
       sourceName: source.name,
     });
     try {
-      client = await this.#client(em, source, budget);
+      const token = await this.#options.sources.openToken(em, source);
+      client = createRunClient(this.#options, this.#limits, { baseUrl: source.baseUrl, token, budget });
       const context = buildRunContext({
         orm,
         source,
@@ -189,8 +146,8 @@ export class SyncService implements SyncEngine {
         firstSyncFrom,
         windowStart,
         concurrency: this.#options.concurrency ?? 4,
-        graphqlBatchSize: this.#options.graphqlBatchSize ?? 20,
-        // Queries are built from what this GitLab's version has (one GET /version a run).
+        graphqlBatchSize: this.#options.graphqlBatchSize ?? 300,
+        // Queries are built from what this GitLab's version has (GET /version once a day).
         features: graphqlFeaturesFor(
           await refreshSourceVersion(em, source, client, {
             now: runStartedAt,
@@ -279,30 +236,5 @@ export class SyncService implements SyncEngine {
       'sync finished',
     );
     return result;
-  }
-
-  async #client(em: EntityManager, source: IDataSource, budget: RunBudget): Promise<GitLabClient> {
-    const token = await this.#options.sources.openToken(em, source);
-    const sleep = this.#options.sleep;
-    return new GitLabClient({
-      baseUrl: source.baseUrl,
-      token,
-      dispatcher: this.#options.dispatcher,
-      logger: this.#options.logger,
-      retry: { ...SYNC_RETRY, ...this.#options.retry },
-      budget,
-      limits: {
-        totalMs: this.#limits.requestTimeoutMs,
-        maxResponseBytes: this.#limits.maxResponseBytes,
-        maxPages: this.#limits.maxPages,
-      },
-      // One pacer per source run: the concurrent teammates share its view of RateLimit-Remaining.
-      pacer: new RateLimitPacer(sleep ? { sleep } : {}),
-      ...(sleep ? { sleep } : {}),
-      onRequest: (event) =>
-        this.#options.metrics?.gitlabRequests.inc({
-          outcome: event.status ? String(event.status) : (event.errorCode ?? 'error'),
-        }),
-    });
   }
 }

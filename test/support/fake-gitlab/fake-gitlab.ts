@@ -42,6 +42,8 @@ export interface RecordedRequest {
   status: number;
   /** GraphQL operation name (`query ActivityPulseTimelogs(…)`), when there is one. */
   operation?: string;
+  /** The GraphQL query text, for tests that check which form of a query was sent. */
+  graphqlQuery?: string;
 }
 
 export interface FakeGitLab {
@@ -119,6 +121,8 @@ export async function createFakeGitLab(
     };
     const operation = operationName(body);
     if (operation) record.operation = operation;
+    const graphqlQuery = queryText(body);
+    if (graphqlQuery) record.graphqlQuery = graphqlQuery;
     requests.push(record);
     const faultRequest: FaultRequest = { method, endpoint, path: url.pathname, query: url.searchParams };
 
@@ -269,6 +273,16 @@ function operationName(body: string): string | undefined {
     const { operationName: named, query } = JSON.parse(body) as { operationName?: unknown; query?: unknown };
     if (typeof named === 'string' && named !== '') return named;
     return typeof query === 'string' ? /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function queryText(body: string): string | undefined {
+  if (!body.startsWith('{')) return undefined;
+  try {
+    const { query } = JSON.parse(body) as { query?: unknown };
+    return typeof query === 'string' ? query : undefined;
   } catch {
     return undefined;
   }

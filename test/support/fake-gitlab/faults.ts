@@ -119,6 +119,21 @@ export const faults = {
       },
     };
   },
+  /** A GraphQL answer whose `users(usernames:)` group `alias` lacks one user's list (the first query that has it). */
+  graphqlGroupListMissing(alias: string, username: string, times = 1): FakeFault {
+    return {
+      kind: 'transform',
+      times,
+      match: { endpoint: 'POST /api/graphql' },
+      transform: (body) => {
+        const group = (body as { data?: Record<string, { nodes?: Array<Record<string, unknown>> }> | null })
+          .data?.[alias];
+        const node = group?.nodes?.find((entry) => entry['username'] === username);
+        if (node) delete node['list'];
+        return body;
+      },
+    };
+  },
 };
 
 export interface FaultRequest {

@@ -1,5 +1,7 @@
+import { GitLabGraphqlError } from '../../../gitlab/index.ts';
 import type { Logger } from '../../../lib/logger.ts';
 import { notesOfStreams, type StreamLists, syncGraphqlStreams } from '../graphql-streams.ts';
+import { forgetSourceVersion } from '../source-version.ts';
 import type { SyncRunContext } from '../sync-run-context.ts';
 import { classifySyncError, emptyReport, type StepReport } from './step-report.ts';
 
@@ -34,6 +36,10 @@ export async function readGraphqlLists(
       return report;
     }
     logger.warn({ err: error, dataSourceId: context.dataSourceId }, `${what} sync failed`);
+    // A field the stored version should have was refused (GitLab downgraded?): ask it next run.
+    if (error instanceof GitLabGraphqlError && error.isUnknownField()) {
+      await forgetSourceVersion(context.em, context.dataSourceId).catch(() => undefined);
+    }
     report.incomplete = true;
     report.notes.push(
       `${what} could not be read this time (${meaning.code === 'SYNC_UNEXPECTED' ? 'unexpected error' : meaning.userMessage}); the next sync tries again.`,

@@ -19,7 +19,7 @@ import {
  *   (selections + resolver cost) × (1 + min(first ?? last ?? 100, 100) × 0.01), truncated;
  *   resolver cost 1, +1 when its definition has a `sort` argument, +5 when `search` is given;
  *   `pipelines` adds 1 (it calls Gitaly) and 2 for each of `sha` and `ref` given;
- * - `Query.timelogs` is fixed at 5 plus its selections.
+ * - `timelogs` on `Query` and on a user (`User.timelogs`) is fixed at 5 plus its selections.
  * Written from those rules, independently of the app's own estimate (src/gitlab/graphql-complexity.ts).
  */
 export interface QueryCost {
@@ -67,7 +67,8 @@ function fieldCost(
     ? selectionCost(type, node.selectionSet, variables, depth + 1)
     : { complexity: 0, depth };
   const args = argumentValues(node, variables);
-  if (parent.name === 'Query' && node.name.value === 'timelogs') {
+  const onUser = isObjectType(parent) && parent.getInterfaces().some((face) => face.name === 'User');
+  if ((parent.name === 'Query' || onUser) && node.name.value === 'timelogs') {
     return { complexity: 5 + children.complexity, depth: children.depth };
   }
   if (type.name.endsWith('Connection')) {

@@ -1,13 +1,14 @@
 import type { RouteContext } from '../route.ts';
-import type { FakePipeline, FakeTimelog } from '../scenario.ts';
+import type { FakePipeline, FakeProject, FakeTimelog, FakeUser } from '../scenario.ts';
 import { issuableFields } from './issuable-resolvers.ts';
 import { type Args, cursorPage, stringArg } from './pages.ts';
 
 /**
  * The root value the fake GitLab executes queries with (graphql-js calls the functions with the
  * field's arguments): `timelogs`, `project { pipelines, mergeRequests, mergeRequest, issues }`,
- * `user { reviewRequestedMergeRequests, authoredMergeRequests }` and `currentUser`, backed by the
- * scenario. Which fields exist is the
+ * `projects(ids:) { pipelines }`, `user` and `users(usernames:)` with
+ * `{ reviewRequestedMergeRequests, authoredMergeRequests, timelogs }` and `currentUser`, backed by
+ * the scenario. Which fields exist is the
  * schema's business: a node carries every field any GitLab version has, graphql-js picks.
  */
 
@@ -18,25 +19,51 @@ export function rootValue(context: RouteContext): Record<string, unknown> {
     timelogs: (args: Args) => timelogs(context, args),
     project: (args: Args) => {
       const project = world.visibleProject(user.id, stringArg(args, 'fullPath') ?? '');
-      if (!project) return null;
-      return {
-        id: `gid://gitlab/Project/${project.id}`,
-        fullPath: project.path_with_namespace,
-        pipelines: (inner: Args) => pipelines(context, project.id, project.path_with_namespace, inner),
-        ...issuableFields(context, project.id),
-      };
+      return project ? projectNode(context, project) : null;
+    },
+    // GitLab: ProjectsResolver, sorted id_desc; projects the token cannot see are left out.
+    projects: (args: Args) => {
+      const ids = new Set(stringsArg(args, 'ids').map((gid) => Number(/\/(\d+)$/.exec(gid)?.[1])));
+      const found = (world.scenario.projects ?? [])
+        .filter((project) => ids.has(project.id) && world.canSee(user.id, project.id))
+        .sort((a, b) => b.id - a.id);
+      const page = cursorPage(found, args);
+      return { nodes: page.items.map((project) => projectNode(context, project)), pageInfo: page.pageInfo };
     },
     user: (args: Args) => {
       const found = world.userByUsername(stringArg(args, 'username') ?? '');
-      if (!found) return null;
-      return {
-        id: `gid://gitlab/User/${found.id}`,
-        username: found.username,
-        reviewRequestedMergeRequests: (inner: Args) =>
-          userMergeRequests(context, found.username, 'reviewer', inner),
-        authoredMergeRequests: (inner: Args) => userMergeRequests(context, found.username, 'author', inner),
-      };
+      return found ? userNode(context, found) : null;
     },
+    // GitLab: UsersResolver, matching usernames case-insensitively, sorted created_desc.
+    users: (args: Args) => {
+      const wanted = new Set(stringsArg(args, 'usernames').map((name) => name.toLowerCase()));
+      const found = world.scenario.users
+        .filter((entry) => wanted.has(entry.username.toLowerCase()))
+        .sort((a, b) => b.id - a.id);
+      const page = cursorPage(found, args);
+      return { nodes: page.items.map((entry) => userNode(context, entry)), pageInfo: page.pageInfo };
+    },
+  };
+}
+
+function projectNode(context: RouteContext, project: FakeProject) {
+  return {
+    id: `gid://gitlab/Project/${project.id}`,
+    fullPath: project.path_with_namespace,
+    pipelines: (inner: Args) => pipelines(context, project.id, project.path_with_namespace, inner),
+    ...issuableFields(context, project.id),
+  };
+}
+
+function userNode(context: RouteContext, found: FakeUser) {
+  return {
+    id: `gid://gitlab/User/${found.id}`,
+    username: found.username,
+    reviewRequestedMergeRequests: (inner: Args) =>
+      userMergeRequests(context, found.username, 'reviewer', inner),
+    authoredMergeRequests: (inner: Args) => userMergeRequests(context, found.username, 'author', inner),
+    // User.timelogs: the user's own entries, whatever `username` says.
+    timelogs: (inner: Args) => timelogs(context, { ...inner, username: found.username }),
   };
 }
 
@@ -163,6 +190,11 @@ function fieldOrError<T>(message: string | undefined, value: T): T | (() => neve
   return () => {
     throw new Error(message);
   };
+}
+
+function stringsArg(args: Args, name: string): string[] {
+  const value = args[name];
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
 /** GitLab reads a bare date as the whole day: startDate from 00:00, endDate until 23:59:59. */

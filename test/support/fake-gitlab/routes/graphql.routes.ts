@@ -56,10 +56,22 @@ export const graphqlRoute: Route = {
     );
     if (!operation) return json({ errors: [{ message: 'No operation in the query' }] });
     if (scenario.features?.graphqlTimelogs === false) {
-      const timelogs = operation.selectionSet.selections.find(
-        (selection) => selection.kind === Kind.FIELD && selection.name.value === 'timelogs',
-      );
-      if (timelogs) return json({ errors: [unknownField('timelogs', 'Query')] });
+      // A GitLab without time logs in GraphQL has them neither on Query nor on a user.
+      let refused: ReturnType<typeof unknownField> | undefined;
+      const parents: string[] = [];
+      visit(operation, {
+        Field: {
+          enter(node) {
+            if (node.name.value === 'timelogs')
+              refused ??= unknownField('timelogs', parents.length === 0 ? 'Query' : 'UserCore');
+            parents.push(node.name.value);
+          },
+          leave() {
+            parents.pop();
+          },
+        },
+      });
+      if (refused) return json({ errors: [refused] });
     }
     if (scenario.features?.graphqlUserMergeRequestsUpdatedAfter === false) {
       // As GitLab 14.x: the user merge request lists take no updatedAfter.
