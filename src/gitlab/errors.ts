@@ -28,7 +28,8 @@ export type GitLabErrorCode =
   | 'GITLAB_TOO_MANY_PAGES'
   | 'GITLAB_REQUEST_BUDGET'
   | 'GITLAB_RUN_DEADLINE'
-  | 'GITLAB_WAIT_PAST_DEADLINE';
+  | 'GITLAB_WAIT_PAST_DEADLINE'
+  | 'GITLAB_TOO_OLD';
 
 export class GitLabError extends CodedError {
   override readonly code: GitLabErrorCode;

@@ -18,6 +18,9 @@ export interface GitLabVersionNumber {
 /** The newest GitLab: what a current gitlab.com answers. */
 export const CURRENT_FEATURES: GraphqlFeatures = { pipelineSource: true };
 
+/** The oldest GitLab whose GraphQL has every field a sync reads; Test Connection refuses older ones. */
+export const MINIMUM_GITLAB: GitLabVersionNumber = { major: 15, minor: 0 };
+
 /** Nothing optional: what every GitLab from 15.0 on accepts (used while the version is unknown). */
 export const BASELINE_FEATURES: GraphqlFeatures = { pipelineSource: false };
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { GitLabClient } from './client.ts';
 import { GitLabError, isGitLabError } from './errors.ts';
+import { MINIMUM_GITLAB, parseGitLabVersion } from './graphql-features.ts';
 import type { GitLabTokenSelf } from './schemas.ts';
 import { getCurrentUser, getTokenSelf, getVersion } from './users.api.ts';
 
@@ -74,6 +75,16 @@ export async function testConnection(
     version = (await getVersion(client)).version;
   } catch {
     // Optional: some tokens may not read /version; the connection itself is fine.
+  }
+  const parsed = parseGitLabVersion(version);
+  if (parsed && parsed.major < MINIMUM_GITLAB.major) {
+    // Its GraphQL lacks fields every sync reads (GITLAB.md, "Versions differ"): refuse it now,
+    // not with a failing sync every hour.
+    throw new GitLabError(
+      'GITLAB_TOO_OLD',
+      `This GitLab runs version ${version?.slice(0, 40)}; ActivityPulse needs GitLab ${MINIMUM_GITLAB.major}.${MINIMUM_GITLAB.minor} or newer. Upgrade GitLab, then add the source again.`,
+      { endpoint: 'GET /version' },
+    );
   }
 
   return {

@@ -142,6 +142,16 @@ describe('testConnection', () => {
     },
   );
 
+  it('refuses a GitLab older than 15.0, saying which version it runs and what is needed', async () => {
+    const kit = await startKit(buildScenario({ version: { version: '14.2.5', revision: 'abc' } }), fakeNow);
+    const error = await rejectionOf(testConnection(kit.client(TOKENS.ada), { now: NOW }));
+    expect(error).toMatchObject({
+      code: 'GITLAB_TOO_OLD',
+      userMessage:
+        'This GitLab runs version 14.2.5; ActivityPulse needs GitLab 15.0 or newer. Upgrade GitLab, then add the source again.',
+    });
+  });
+
   it('still refuses a token without read_api on GitLab 15.3: the probe is refused', async () => {
     const kit = await startKit(buildScenario({ version: { version: '15.3.0', revision: 'abc' } }), fakeNow);
     const error = await rejectionOf(testConnection(kit.client(TOKENS.readUserOnly), { now: NOW }));

@@ -21,6 +21,7 @@ async function closedPort(): Promise<number> {
 describe('the Add/Edit GitLab source modal', () => {
   let t: TestApp;
   let gitlab: FakeGitLab;
+  let oldGitlab: FakeGitLab;
   let team = 0;
   const nextTeam = () => {
     team += 1;
@@ -58,6 +59,7 @@ describe('the Add/Edit GitLab source modal', () => {
     const scenario = buildScenario();
     scenario.tokens[SOON_TOKEN] = { userId: 41, scopes: ['read_api', 'read_user'], expires_at: expiresSoon };
     gitlab = await createFakeGitLab(scenario);
+    oldGitlab = await createFakeGitLab(buildScenario({ version: { version: '14.2.5', revision: 'abc' } }));
     t = await startTestApp({ env: { GITLAB_ALLOWED_HOSTS: '127.0.0.1' } });
     t.slack.addUser({ id: 'U0ADMIN', name: 'admin', is_admin: true, tz: 'Europe/Berlin' });
     t.slack.addUser({ id: 'U0MEMBER', name: 'member', tz: 'UTC' });
@@ -65,6 +67,7 @@ describe('the Add/Edit GitLab source modal', () => {
   afterAll(async () => {
     await t?.close();
     await gitlab?.close();
+    await oldGitlab?.close();
   });
 
   it('opens the modal at once with a loading view, then fills in the form without any token', async () => {
@@ -201,6 +204,12 @@ describe('the Add/Edit GitLab source modal', () => {
       fields: async () => ({ name: 'gitlab', url: gitlab.url, token: TOKENS.noApiScope }),
       block: 'source_token',
       says: /lacks a scope.*read_api/,
+    },
+    {
+      case: 'a GitLab older than 15.0',
+      fields: async () => ({ name: 'gitlab', url: oldGitlab.url, token: TOKENS.ada }),
+      block: 'source_url',
+      says: /runs version 14\.2\.5; ActivityPulse needs GitLab 15\.0 or newer/,
     },
     {
       case: 'a Jira URL that is not http(s)',

@@ -125,6 +125,22 @@ describe('GraphQL answers that are not whole', () => {
     expect(source?.gitlab_version).toBe('15.3.2-ee');
   });
 
+  it('stops asking when GitLab refuses a field again after the lists it named were taken out', async () => {
+    const { sourceId, harness: on } = await sourceFor(mixedScenario());
+    // A GitLab older than 15.0 refuses `Project.pipelines(updatedAfter:)` in every query that has it
+    // (graphql-ruby's wording). Re-asking the same lists would repeat the refusal up to the run's cap.
+    fake.setFault(
+      faults.body(
+        { errors: [{ message: "Field 'pipelines' doesn't accept argument 'updatedAfter'" }], data: null },
+        { endpoint: 'POST /api/graphql' },
+      ),
+    );
+    const result = await sync(on, sourceId);
+
+    expect(result?.status).not.toBe('succeeded');
+    expect(fake.count('POST /api/graphql')).toBeLessThan(10);
+  });
+
   it('reports a missing list as partial, never succeeded, and reads that list again next time', async () => {
     const { sourceId, harness: on } = await sourceFor(mixedScenario());
     // The time logs of both are grouped under `g0: users(usernames:)`; ada's comes without hers.

@@ -27,6 +27,7 @@ export const FIELD_BY_CODE: Record<string, SourceField> = {
   GITLAB_MISSING_SCOPE: 'token',
   GITLAB_FORBIDDEN: 'token',
   SECRET_UNREADABLE: 'token',
+  GITLAB_TOO_OLD: 'url',
   JIRA_URL_INVALID: 'jiraUrl',
 };
 

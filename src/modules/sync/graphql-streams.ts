@@ -126,7 +126,11 @@ export async function syncGraphqlStreams(
     try {
       result = await fetchActivityBatch(context.client, toActivityBatch(batch), context.features);
     } catch (error) {
-      if (error instanceof GitLabGraphqlError && error.isUnknownField('timelogs')) {
+      if (
+        error instanceof GitLabGraphqlError &&
+        error.isUnknownField('timelogs') &&
+        !outcome.timelogsUnavailable
+      ) {
         // An old GitLab: say so in the run and go on with the rest.
         outcome.timelogsUnavailable = true;
         pending.unshift(...batch);
@@ -134,12 +138,20 @@ export async function syncGraphqlStreams(
       }
       if (
         error instanceof GitLabGraphqlError &&
+        !outcome.reviewRequestsUnavailable &&
         (error.isUnknownField('reviewRequestedMergeRequests') ||
           error.isUnknownField('authoredMergeRequests') ||
           error.isUnknownField('updatedAfter'))
       ) {
         outcome.reviewRequestsUnavailable = true;
         pending.unshift(...batch);
+        continue;
+      }
+      if (error instanceof GitLabGraphqlError && REFUSED_AGAIN.some((name) => error.isUnknownField(name))) {
+        // Refused again after the lists it named were taken out (e.g. a GitLab older than 15.0
+        // without `Project.pipelines(updatedAfter:)`): asking again would only repeat the refusal
+        // until the run's request cap. These lists are reported; the others go on.
+        for (const entry of batch) outcome.problems.push(problemOf(entry, error));
         continue;
       }
       if (isTooBigForGitLab(error)) {
@@ -166,6 +178,9 @@ export async function syncGraphqlStreams(
   await storeReviewRequests(context, reviewRequests);
   return outcome;
 }
+
+/** Fields an old GitLab refuses that the loop already worked around once (above). */
+const REFUSED_AGAIN = ['timelogs', 'reviewRequestedMergeRequests', 'authoredMergeRequests', 'updatedAfter'];
 
 /** Takes the lists of these kinds out of `pending`, in order. */
 function dropKinds(pending: Wanted[], kinds: readonly Wanted['kind'][]): Wanted[] {
