@@ -39,9 +39,7 @@ export class GitLabClient {
     this.#where = gitlabLabel(this.host, options.budget?.sourceName);
     const base = options.sleep ?? ((ms: number) => delay(ms));
     // A wait in progress ends at the run's deadline, with the deadline's message.
-    const sleep = options.budget
-      ? (ms: number) => options.budget!.cutShort(base(ms), this.host)
-      : base;
+    const sleep = options.budget ? (ms: number) => options.budget!.cutShort(base(ms), this.host) : base;
     const now = options.now ?? Date.now;
     this.pacer = options.pacer ?? new RateLimitPacer({ now, sleep });
     this.#runner = new RequestRunner({

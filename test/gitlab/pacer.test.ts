@@ -119,4 +119,32 @@ describe('pacing through the client', () => {
     expect(client.stats).toEqual({ requests: 20, retries: 0, rateLimited: 0, unreadableItems: 0 });
     expect(kit.fake.requests.every((request) => request.status === 200)).toBe(true);
   });
+
+  it('never earns a 429 with four callers at once, counting requests in flight against what remains', async () => {
+    const clock = { now: NOW };
+    const kit = await startKit(buildScenario(), {
+      rateLimit: { limit: 10, windowSeconds: 60 },
+      now: () => clock.now,
+    });
+    const waits: number[] = [];
+    const client = kit.client(TOKENS.ada, {
+      now: () => clock.now,
+      // A virtual clock: each sleeper wakes at its own time, whatever the others do.
+      sleep: async (ms) => {
+        const wakeAt = clock.now + ms;
+        waits.push(ms);
+        await Promise.resolve();
+        clock.now = Math.max(clock.now, wakeAt);
+      },
+    });
+    const worker = async () => {
+      for (let index = 0; index < 6; index += 1) await getCurrentUser(client);
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+
+    // 24 requests, 10 a window: three windows, each filled to the limit and no further.
+    expect(kit.fake.requests.map((request) => request.status)).toEqual(Array(24).fill(200));
+    expect(client.stats).toMatchObject({ requests: 24, retries: 0, rateLimited: 0 });
+    expect(clock.now - NOW).toBe(120_000);
+  });
 });
