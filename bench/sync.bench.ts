@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -44,13 +45,15 @@ interface ChildRun {
 /** Runs bench/sync-child.ts, counting the fake GitLab's requests step by step. */
 function runChild(input: ChildInput, fake: FakeGitLab): Promise<ChildRun> {
   const child = fork(path.join(import.meta.dirname, 'sync-child.ts'), [JSON.stringify(input)], {
-    execArgv: ['--max-semi-space-size=4'],
+    execArgv: ['--max-semi-space-size=4', ...(process.env.BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const run: Partial<ChildRun> = {};
   return new Promise((resolve, reject) => {
     child.on('message', (message: ChildMessage) => {
       if (message.step === 'error') return reject(new Error(`sync child failed: ${message.message}`));
+      if (process.env.BENCH_DUMP && message.step !== 'mapped')
+        writeFileSync(`${process.env.BENCH_DUMP}-${message.step}.json`, JSON.stringify(fake.requests));
       if (message.step === 'mapped') run.mapping = fake.requests.length;
       else
         run[message.step] = {
