@@ -138,7 +138,6 @@ export async function createFakeGitLab(
     ) => {
       if (options.latencyMs) await wait(options.latencyMs);
       record.status = status;
-      (record as { doneAt?: number }).doneAt = performance.now();
       if (res.destroyed || res.writableEnded) return;
       const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
       const contentType = typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json';
