@@ -42,8 +42,10 @@ export class RateLimitPacer {
   readonly #now: () => number;
   readonly #sleep: (ms: number) => Promise<void>;
   #state: PacingState | undefined;
-  /** Requests started through beforeRequest and not yet settled. */
+  /** Requests given a slot by beforeRequest (waiting or sent) and not yet settled. */
   #inFlight = 0;
+  /** The latest time a waiting request was promised it may go. */
+  #promisedUntil = 0;
   /** Total milliseconds this pacer has made requests wait. */
   waitedMs = 0;
 
@@ -75,7 +77,9 @@ export class RateLimitPacer {
     }
     const available = remaining - Math.max(0, this.#inFlight - 1);
     const intervalMs = this.#spreading(limit, available) ? (resetAt - now) / Math.max(1, available) : 0;
-    this.#state = { limit, available, intervalMs, nextAt: now + intervalMs, resetAt };
+    // Slots already promised to waiting requests stay theirs: new ones come after them.
+    const from = Math.max(now, this.#promisedUntil);
+    this.#state = { limit, available, intervalMs, nextAt: from + intervalMs, resetAt };
   }
 
   /** A request started by beforeRequest has ended (answered, failed or cut). */
@@ -117,12 +121,20 @@ export class RateLimitPacer {
     if (state.available > 0 && this.#spreading(state.limit, state.available) && state.intervalMs === 0) {
       state.intervalMs = (state.resetAt - now) / state.available;
     }
+    // Counted from its reservation: a response that arrives while this one waits must not hand
+    // its slot to another request.
+    this.#inFlight += 1;
+    this.#promisedUntil = Math.max(this.#promisedUntil, at);
     if (waitMs > 0) {
       this.waitedMs += waitMs;
-      await this.#sleep(waitMs);
+      try {
+        await this.#sleep(waitMs);
+      } catch (error) {
+        // A wait cut short by the run's deadline sends nothing.
+        this.#inFlight -= 1;
+        throw error;
+      }
     }
-    // Counted once it really goes: a wait cut short by the run's deadline sends nothing.
-    this.#inFlight += 1;
     return waitMs;
   }
 

@@ -87,6 +87,16 @@ describe('RateLimitPacer', () => {
     ]);
   });
 
+  it('keeps the slots of requests still waiting when a response updates what remains', async () => {
+    const clock = { now: NOW };
+    const pacer = new RateLimitPacer({ now: () => clock.now, sleep: () => new Promise(() => {}) });
+    pacer.observe(rateHeaders(100, 5, 10)); // one every 2 s
+    for (let index = 0; index < 5; index += 1) void pacer.beforeRequest();
+    // An earlier request's answer: 4 left, but the 5 waiting requests hold them all (and more).
+    pacer.observe(rateHeaders(100, 4, 10));
+    expect(pacer.delayMs()).toBe(10_000);
+  });
+
   it('stops pacing when the headers disappear or the window has reset', async () => {
     const { pacer } = pacerAt({ now: NOW });
     pacer.observe(rateHeaders(100, 1, 10));
