@@ -5,12 +5,23 @@ import { BENCH_TOKEN, type BenchScenario } from './sync-scenario.ts';
 export const NAIVE_CONCURRENCY = 8;
 
 export interface NaiveFigures {
+  /** Measured; or, when only the listings were sent, the listings' time. */
   wallMs: number;
+  /** False when only the listings were sent and the per-item requests counted. */
+  measured: boolean;
   total: number;
   requests: Record<string, number>;
   fetched: number;
   failed: number;
   rateLimited: number;
+}
+
+/**
+ * The least time the naive fetch can take at NAIVE_CONCURRENCY requests at a time when each answer
+ * takes `latencyMs`: what is quoted for a size too large to run it whole.
+ */
+export function naiveFloorMs(figures: NaiveFigures, latencyMs: number): number {
+  return (figures.total * latencyMs) / NAIVE_CONCURRENCY;
 }
 
 export function byEndpoint(fake: FakeGitLab): Record<string, number> {
@@ -23,8 +34,18 @@ export function byEndpoint(fake: FakeGitLab): Record<string, number> {
  * time stats — REST has no single time entries), per commit (stats) and per pipeline (duration).
  * Only fetching is measured: nothing is mapped or stored. Eight requests at a time.
  */
-export async function runNaive(bench: BenchScenario, fake: FakeGitLab): Promise<NaiveFigures> {
+export async function runNaive(
+  bench: BenchScenario,
+  fake: FakeGitLab,
+  options: { listingsOnly?: boolean } = {},
+): Promise<NaiveFigures> {
   fake.requests.length = 0;
+  /** With listingsOnly, the per-item requests are counted by endpoint, not sent. */
+  const notSent: Record<string, number> = {};
+  const follow = (endpoint: string, task: () => Promise<unknown>) => {
+    if (options.listingsOnly) notSent[endpoint] = (notSent[endpoint] ?? 0) + 1;
+    else tasks.push(task);
+  };
   const api = new Gitlab({ host: fake.url, token: BENCH_TOKEN });
   const since = bench.start.toISOString();
   const tasks: Array<() => Promise<unknown>> = [];
@@ -44,25 +65,33 @@ export async function runNaive(bench: BenchScenario, fake: FakeGitLab): Promise<
       const mrs = await api.MergeRequests.all({ projectId: projectPath, updatedAfter: since, perPage: 100 });
       count(mrs);
       for (const mr of mrs) {
-        tasks.push(async () => count(await api.MergeRequestNotes.all(projectPath, mr.iid, { perPage: 100 })));
-        tasks.push(async () =>
+        follow('GET /projects/:id/merge_requests/:iid/notes', async () =>
+          count(await api.MergeRequestNotes.all(projectPath, mr.iid, { perPage: 100 })),
+        );
+        follow('GET /projects/:id/merge_requests/:iid/approvals', async () =>
           count(await api.MergeRequestApprovals.showConfiguration(projectPath, { mergerequestIId: mr.iid })),
         );
-        tasks.push(async () => count(await api.MergeRequests.showReviewers(projectPath, mr.iid)));
+        follow('GET /projects/:id/merge_requests/:iid/reviewers', async () =>
+          count(await api.MergeRequests.showReviewers(projectPath, mr.iid)),
+        );
       }
     });
     tasks.push(async () => {
       const commits = await api.Commits.all(projectPath, { since, all: true, perPage: 100 });
       count(commits);
       for (const commit of commits) {
-        tasks.push(async () => count(await api.Commits.show(projectPath, commit.id, { stats: true })));
+        follow('GET /projects/:id/repository/commits/:sha', async () =>
+          count(await api.Commits.show(projectPath, commit.id, { stats: true })),
+        );
       }
     });
     tasks.push(async () => {
       const pipelines = await api.Pipelines.all(projectPath, { updatedAfter: since, perPage: 100 });
       count(pipelines);
       for (const pipeline of pipelines) {
-        tasks.push(async () => count(await api.Pipelines.show(projectPath, pipeline.id)));
+        follow('GET /projects/:id/pipelines/:pipeline_id', async () =>
+          count(await api.Pipelines.show(projectPath, pipeline.id)),
+        );
       }
     });
   }
@@ -70,16 +99,23 @@ export async function runNaive(bench: BenchScenario, fake: FakeGitLab): Promise<
     const issues = await api.Issues.all({ scope: 'all', updatedAfter: since, perPage: 100 });
     count(issues);
     for (const issue of issues) {
-      tasks.push(async () => count(await api.IssueNotes.all(issue.project_id, issue.iid, { perPage: 100 })));
-      tasks.push(async () => count(await api.Issues.showTimeStats(issue.project_id, issue.iid)));
+      follow('GET /projects/:id/issues/:iid/notes', async () =>
+        count(await api.IssueNotes.all(issue.project_id, issue.iid, { perPage: 100 })),
+      );
+      follow('GET /projects/:id/issues/:iid/time_stats', async () =>
+        count(await api.Issues.showTimeStats(issue.project_id, issue.iid)),
+      );
     }
   });
   // Tasks add tasks: run until nothing is left.
   while (tasks.length > 0) await runAll();
+  const requests = byEndpoint(fake);
+  for (const [endpoint, n] of Object.entries(notSent)) requests[endpoint] = (requests[endpoint] ?? 0) + n;
   return {
     wallMs: performance.now() - started,
-    total: fake.requests.length,
-    requests: byEndpoint(fake),
+    measured: !options.listingsOnly,
+    total: Object.values(requests).reduce((sum, n) => sum + n, 0),
+    requests: Object.fromEntries(Object.entries(requests).sort((a, b) => b[1] - a[1])),
     fetched,
     failed: fake.requests.filter((request) => request.status >= 400).length,
     rateLimited: fake.requests.filter((request) => request.status === 429).length,
