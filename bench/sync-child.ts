@@ -31,8 +31,10 @@ export interface StepFigures {
   peakRssMiB: number;
   /** RSS when the step started, in MiB. */
   startRssMiB: number;
-  /** V8 heap in use when the step ended, in MiB. */
+  /** Highest V8 heap in use / reserved, and memory outside it (Buffers, native), sampled every 250 ms, in MiB. */
   heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
   status: string;
   failures: string[];
   counts: Record<string, Record<string, number | undefined>>;
@@ -121,7 +123,9 @@ async function main(input: ChildInput): Promise<void> {
       wallMs,
       peakRssMiB: statusKiB('VmHWM') / 1024,
       startRssMiB,
-      heapUsedMiB: process.memoryUsage().heapUsed / MiB,
+      heapUsedMiB: peaks.heapUsed / MiB,
+      heapTotalMiB: peaks.heapTotal / MiB,
+      externalMiB: peaks.external / MiB,
       status: result.status,
       failures: result.failures.map((failure) => `${failure.slackUserId}: ${failure.code}`),
       counts: result.counts,

@@ -101,7 +101,7 @@ comments and approvals, ${scenario.issues?.length} issues, ${scenario.timelogs?.
 | wall time | **${seconds(first.wallMs)}** (4 teammates at a time) | ${naiveTime} — **${(naiveMs / first.wallMs).toFixed(1)}× ours** |
 | 429 answers | ${first.rateLimited} (limit enforced; ${first.retries} retries) | ${naive.rateLimited} (limit lifted) |
 | activities stored | ${stored} (${Math.round(stored / (first.wallMs / 1000))}/s) | — |
-| peak RSS of the sync's process during the sync (VmHWM) | **${mib(first.peakRssMiB)}** (${mib(first.startRssMiB)} when it started; V8 heap ${mib(first.heapUsedMiB)} in use at the end) | — |
+| peak RSS of the sync's process during the sync (VmHWM) | **${mib(first.peakRssMiB)}** (${mib(first.startRssMiB)} when it started; at most ${mib(first.heapUsedMiB)} of V8 heap in use, ${mib(first.heapTotalMiB)} reserved, ${mib(first.externalMiB)} outside it) | — |
 
 **Correctness** (checked before any ratio; the bench fails otherwise): every teammate's stored activities equal the
 scenario's truth, key by key, with lines ± of each commit, seconds of each time log and duration of each
