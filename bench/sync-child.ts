@@ -110,6 +110,14 @@ async function main(input: ChildInput): Promise<void> {
     globalThis.gc?.();
     resetPeak();
     const startRssMiB = statusKiB('VmRSS') / 1024;
+    const peaks = { heapUsed: 0, heapTotal: 0, external: 0 };
+    const sample = () => {
+      const usage = process.memoryUsage();
+      peaks.heapUsed = Math.max(peaks.heapUsed, usage.heapUsed);
+      peaks.heapTotal = Math.max(peaks.heapTotal, usage.heapTotal);
+      peaks.external = Math.max(peaks.external, usage.external);
+    };
+    const sampler = setInterval(sample, 250);
     const started = performance.now();
     const { sources } = await service.sync({
       workspaceId: 'TBENCH',
@@ -117,6 +125,8 @@ async function main(input: ChildInput): Promise<void> {
       trigger: 'cron',
     });
     const wallMs = performance.now() - started;
+    clearInterval(sampler);
+    sample();
     const result = sources[0]!;
     send({
       step,
