@@ -60,6 +60,14 @@ where (${names.map((name) => `activity.${name}`).join(', ')})
   is distinct from (${names.map((name) => `excluded.${name}`).join(', ')})
 returning natural_key, kind, teammate_id, (xmax = 0) as inserted`;
 
+/**
+ * Rows per upsert statement. MikroORM writes parameters into the SQL text, escaping them one
+ * character at a time (a V8 cons string per character, ~30 bytes of heap per byte of JSON): one
+ * statement for the 4,700 rows of a large GraphQL batch held ~100 MB until it was sent. Chunks
+ * of this size keep that under a few MB; they share the caller's transaction.
+ */
+const UPSERT_CHUNK_ROWS = 200;
+
 export async function upsertActivities(
   em: EntityManager,
   scope: { workspaceId: string; dataSourceId: string; sourceType?: string },
@@ -93,15 +101,22 @@ export async function upsertActivities(
       payload: row.payload,
     }),
   );
-  const result = await em.execute<
-    Array<{ natural_key: string; kind: ActivityKind; teammate_id: string; inserted: boolean }>
-  >(UPSERT, [scope.workspaceId, scope.dataSourceId, scope.sourceType ?? 'gitlab', JSON.stringify(records)]);
-  return result.map((row) => ({
-    naturalKey: row.natural_key,
-    kind: row.kind,
-    teammateId: row.teammate_id,
-    inserted: row.inserted,
-  }));
+  const stored: StoredActivity[] = [];
+  for (let start = 0; start < records.length; start += UPSERT_CHUNK_ROWS) {
+    const chunk = JSON.stringify(records.slice(start, start + UPSERT_CHUNK_ROWS));
+    const result = await em.execute<
+      Array<{ natural_key: string; kind: ActivityKind; teammate_id: string; inserted: boolean }>
+    >(UPSERT, [scope.workspaceId, scope.dataSourceId, scope.sourceType ?? 'gitlab', chunk]);
+    for (const row of result) {
+      stored.push({
+        naturalKey: row.natural_key,
+        kind: row.kind,
+        teammateId: row.teammate_id,
+        inserted: row.inserted,
+      });
+    }
+  }
+  return stored;
 }
 
 /** A stored review action (comment or approval) of one reviewer on one merge request. */
