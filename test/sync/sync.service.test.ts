@@ -849,7 +849,7 @@ describe('SyncService when things go wrong', () => {
 
   it('paces a source that announces its rate limit: every answer a 200, the same rows, no 429', async () => {
     // GitLab's headers on every answer and 429 past the limit; 4 teammates go at once.
-    await start(mixedScenario(), { rateLimit: { limit: 15, windowSeconds: 1 } });
+    await start(mixedScenario(), { rateLimit: { limit: 8, windowSeconds: 1 } });
     const sourceId = await mixedSource();
 
     // Real waits: the pacer holds requests until GitLab's window resets (under a second here).
@@ -861,7 +861,7 @@ describe('SyncService when things go wrong', () => {
     expect(result).toMatchObject({ status: 'partial', retries: 0 });
     expect(result?.counts.UADA).toMatchObject({ commit_pushed: 5, time_logged: 1, pipeline_run: 1 });
     // More requests than one window allows, yet none refused: the pacer waited for the reset.
-    expect(fake.requests.length).toBeGreaterThan(15);
+    expect(fake.requests.length).toBeGreaterThan(8);
     expect(fake.requests.filter((request) => request.status === 429)).toEqual([]);
   });
 
