@@ -46,7 +46,8 @@ export function buildBenchScenario(options: { teammates: number; days: number; e
     options.end.getUTCDate() - options.days + 1,
   );
 
-  const projects = Array.from({ length: 10 }, (_, index) => ({
+  // About five people to a project, as in the 50-person team on 10 projects.
+  const projects = Array.from({ length: Math.max(10, Math.round(options.teammates / 5)) }, (_, index) => ({
     id: 101 + index,
     path_with_namespace: `acme/service-${index + 1}`,
     default_branch: 'main',

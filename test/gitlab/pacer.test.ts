@@ -87,6 +87,16 @@ describe('RateLimitPacer', () => {
     ]);
   });
 
+  it('keeps the slots of requests still waiting when a response updates what remains', async () => {
+    const clock = { now: NOW };
+    const pacer = new RateLimitPacer({ now: () => clock.now, sleep: () => new Promise(() => {}) });
+    pacer.observe(rateHeaders(100, 5, 10)); // one every 2 s
+    for (let index = 0; index < 5; index += 1) void pacer.beforeRequest();
+    // An earlier request's answer: 4 left, but the 5 waiting requests hold them all (and more).
+    pacer.observe(rateHeaders(100, 4, 10));
+    expect(pacer.delayMs()).toBe(10_000);
+  });
+
   it('stops pacing when the headers disappear or the window has reset', async () => {
     const { pacer } = pacerAt({ now: NOW });
     pacer.observe(rateHeaders(100, 1, 10));
@@ -118,5 +128,33 @@ describe('pacing through the client', () => {
     expect(kit.sleeps).toEqual([60_000]);
     expect(client.stats).toEqual({ requests: 20, retries: 0, rateLimited: 0, unreadableItems: 0 });
     expect(kit.fake.requests.every((request) => request.status === 200)).toBe(true);
+  });
+
+  it('never earns a 429 with four callers at once, counting requests in flight against what remains', async () => {
+    const clock = { now: NOW };
+    const kit = await startKit(buildScenario(), {
+      rateLimit: { limit: 10, windowSeconds: 60 },
+      now: () => clock.now,
+    });
+    const waits: number[] = [];
+    const client = kit.client(TOKENS.ada, {
+      now: () => clock.now,
+      // A virtual clock: each sleeper wakes at its own time, whatever the others do.
+      sleep: async (ms) => {
+        const wakeAt = clock.now + ms;
+        waits.push(ms);
+        await Promise.resolve();
+        clock.now = Math.max(clock.now, wakeAt);
+      },
+    });
+    const worker = async () => {
+      for (let index = 0; index < 6; index += 1) await getCurrentUser(client);
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+
+    // 24 requests, 10 a window: three windows, each filled to the limit and no further.
+    expect(kit.fake.requests.map((request) => request.status)).toEqual(Array(24).fill(200));
+    expect(client.stats).toMatchObject({ requests: 24, retries: 0, rateLimited: 0 });
+    expect(clock.now - NOW).toBe(120_000);
   });
 });

@@ -1,8 +1,10 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import {
   createFakeGitLab,
   type FakeGitLab,
+  type FakeGitLabOptions,
   type FakeScenario,
   faults,
 } from '../support/fake-gitlab/index.ts';
@@ -26,8 +28,8 @@ afterAll(async () => {
   await db.drop();
 });
 
-async function start(scenario: FakeScenario = mixedScenario()) {
-  fake = await createFakeGitLab(scenario);
+async function start(scenario: FakeScenario = mixedScenario(), options: FakeGitLabOptions = {}) {
+  fake = await createFakeGitLab(scenario, options);
   harness = await createSyncHarness(await db.orm());
 }
 
@@ -843,6 +845,24 @@ describe('SyncService when things go wrong', () => {
     );
     expect(run).toEqual({ retries: 3, api_calls: sources[0]?.apiCalls });
     expect(fake.requests.filter((request) => request.status === 429)).toHaveLength(3);
+  });
+
+  it('paces a source that announces its rate limit: every answer a 200, the same rows, no 429', async () => {
+    // GitLab's headers on every answer and 429 past the limit; 4 teammates go at once.
+    await start(mixedScenario(), { rateLimit: { limit: 8, windowSeconds: 1 } });
+    const sourceId = await mixedSource();
+
+    // Real waits: the pacer holds requests until GitLab's window resets (under a second here).
+    const { sources } = await harness
+      .service({ sleep: (ms) => delay(ms) })
+      .sync({ workspaceId: harness.workspaceId, dataSourceId: sourceId, trigger: 'cron' });
+
+    const [result] = sources;
+    expect(result).toMatchObject({ status: 'partial', retries: 0 });
+    expect(result?.counts.UADA).toMatchObject({ commit_pushed: 5, time_logged: 1, pipeline_run: 1 });
+    // More requests than one window allows, yet none refused: the pacer waited for the reset.
+    expect(fake.requests.length).toBeGreaterThan(8);
+    expect(fake.requests.filter((request) => request.status === 429)).toEqual([]);
   });
 
   it('splits a batch GitLab counts as too complex, and plans the rest of the run with its count', async () => {

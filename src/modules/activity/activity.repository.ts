@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CompiledQuery } from 'kysely';
 import { cleanDeep } from '../../lib/clean-text.ts';
 import type { ActivityDraft } from './activity-draft.ts';
 import type { ActivityKind } from './activity-kinds.ts';
@@ -50,15 +51,24 @@ const DEFAULTS: Partial<Record<(typeof names)[number], string>> = {
 
 const UPSERT = `
 insert into activity (workspace_id, teammate_id, data_source_id, source_type, natural_key, ${names.join(', ')})
-select ?, r.teammate_id, ?, ?, r.natural_key,
+select $1, r.teammate_id, $2, $3, r.natural_key,
   ${names.map((name) => (DEFAULTS[name] ? `coalesce(r.${name}, ${DEFAULTS[name]})` : `r.${name}`)).join(', ')}
-from jsonb_to_recordset(?::jsonb) as r(teammate_id uuid, natural_key text,
+from jsonb_to_recordset($4::jsonb) as r(teammate_id uuid, natural_key text,
   ${COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')})
 on conflict (workspace_id, natural_key) do update set
   ${names.map((name) => `${name} = excluded.${name}`).join(', ')}, updated_at = now()
 where (${names.map((name) => `activity.${name}`).join(', ')})
   is distinct from (${names.map((name) => `excluded.${name}`).join(', ')})
 returning natural_key, kind, teammate_id, (xmax = 0) as inserted`;
+
+/**
+ * Rows per upsert statement, sent with bound parameters through the EntityManager's Kysely (it
+ * joins the caller's transaction). `em.execute` would write the JSON into the SQL text, escaping it
+ * a character at a time (a V8 cons string per character, ~30 bytes of heap per byte): one
+ * statement for the 4,700 rows of a large GraphQL batch held ~100 MB, and the 200 × 90 bench sync
+ * peaked at 407 MiB RSS instead of 310 (BENCHMARKS.md, "Sync").
+ */
+const UPSERT_CHUNK_ROWS = 200;
 
 export async function upsertActivities(
   em: EntityManager,
@@ -93,15 +103,29 @@ export async function upsertActivities(
       payload: row.payload,
     }),
   );
-  const result = await em.execute<
-    Array<{ natural_key: string; kind: ActivityKind; teammate_id: string; inserted: boolean }>
-  >(UPSERT, [scope.workspaceId, scope.dataSourceId, scope.sourceType ?? 'gitlab', JSON.stringify(records)]);
-  return result.map((row) => ({
-    naturalKey: row.natural_key,
-    kind: row.kind,
-    teammateId: row.teammate_id,
-    inserted: row.inserted,
-  }));
+  const stored: StoredActivity[] = [];
+  for (let start = 0; start < records.length; start += UPSERT_CHUNK_ROWS) {
+    const chunk = JSON.stringify(records.slice(start, start + UPSERT_CHUNK_ROWS));
+    const { rows: result } = await em
+      .getKysely()
+      .executeQuery<{ natural_key: string; kind: ActivityKind; teammate_id: string; inserted: boolean }>(
+        CompiledQuery.raw(UPSERT, [
+          scope.workspaceId,
+          scope.dataSourceId,
+          scope.sourceType ?? 'gitlab',
+          chunk,
+        ]),
+      );
+    for (const row of result) {
+      stored.push({
+        naturalKey: row.natural_key,
+        kind: row.kind,
+        teammateId: row.teammate_id,
+        inserted: row.inserted,
+      });
+    }
+  }
+  return stored;
 }
 
 /** A stored review action (comment or approval) of one reviewer on one merge request. */

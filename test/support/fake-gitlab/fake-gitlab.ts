@@ -44,6 +44,8 @@ export interface RecordedRequest {
   operation?: string;
   /** The GraphQL query text, for tests that check which form of a query was sent. */
   graphqlQuery?: string;
+  /** When the request arrived (performance.now()), for timelines in benchmarks. */
+  at: number;
 }
 
 export interface FakeGitLab {
@@ -118,6 +120,7 @@ export async function createFakeGitLab(
       query: Object.fromEntries(url.searchParams),
       endpoint,
       status: 0,
+      at: performance.now(),
     };
     const operation = operationName(body);
     if (operation) record.operation = operation;

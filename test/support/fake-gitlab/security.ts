@@ -76,8 +76,9 @@ export interface RateLimitOptions {
 }
 
 /**
- * A fixed-window limiter like GitLab's: RateLimit-* headers on every answer, 429 with Retry-After
- * once the window is used up.
+ * A fixed-window limiter like GitLab's (Rack::Attack): windows aligned to the epoch, every request
+ * counted (refused ones too), RateLimit-* headers on every answer and 429 `Retry later` with
+ * Retry-After once the window is used up.
  */
 export class RateLimiter {
   readonly #limit: number;
@@ -90,7 +91,7 @@ export class RateLimiter {
     this.#limit = options.limit;
     this.#windowMs = (options.windowSeconds ?? 60) * 1000;
     this.#now = now;
-    this.#windowStart = now();
+    this.#windowStart = Math.floor(now() / this.#windowMs) * this.#windowMs;
   }
 
   allow(): boolean {
