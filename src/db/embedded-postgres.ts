@@ -97,6 +97,8 @@ export async function startEmbeddedPostgres(options: {
   database?: string;
   port?: number;
   logger?: Logger;
+  /** Extra server settings (`-c name=value`), e.g. durability off for a throwaway test server. */
+  settings?: Record<string, string>;
 }): Promise<EmbeddedPostgres> {
   const bin = await binaries();
   const owner = await runAs();
@@ -128,7 +130,19 @@ export async function startEmbeddedPostgres(options: {
   const port = options.port ?? (await freePort());
   const child = spawn(
     bin.postgres,
-    ['-D', pgData, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    [
+      ...[
+        '-D',
+        pgData,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=',
+      ],
+      ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
     {
       ...(owner ?? {}),
       cwd: '/',

@@ -29,7 +29,13 @@ export default async function setup(project: TestProject) {
   if (!adminUrl) {
     // The parent must be enterable by the postgres OS user when tests run as root.
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'activitypulse-test-'));
-    embedded = await startEmbeddedPostgres({ dataDir, database: 'postgres' });
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      database: 'postgres',
+      // A throwaway server: nothing here must survive a crash, so it need not wait for the disk.
+      // Each test file clones a database and most write a little; durability was most of the cost.
+      settings: { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' },
+    });
     adminUrl = embedded.urlFor('postgres');
   }
   const admin = new pg.Client({ connectionString: adminUrl });
