@@ -1,21 +1,9 @@
-import {
-  type ActivityBatchResult,
-  type BatchListProblem,
-  fetchActivityBatch,
-  GitLabGraphqlError,
-} from '../../gitlab/index.ts';
-import {
-  budgetAfterRefusal,
-  complexityOf,
-  isTooBigForGitLab,
-  takeBatch,
-  toActivityBatch,
-  type Wanted,
-} from './graphql-batches.ts';
+import type { BatchListProblem } from '../../gitlab/index.ts';
+import { readBatches } from './graphql-batch-loop.ts';
+import type { Wanted } from './graphql-batches.ts';
 import { pendingReviewRequests } from './graphql-review-requests.ts';
-import { storeBatch, storeReviewRequests } from './graphql-stream-store.ts';
+import { storeReviewRequests } from './graphql-stream-store.ts';
 import { pipelineWanted } from './pipeline-lists.ts';
-import { userListsViaRest } from './rest-user-lists.ts';
 import { cursorKey } from './sync-cursor.repository.ts';
 import type { SyncRunContext } from './sync-run-context.ts';
 import type { TeammateRef } from './teammate-events.ts';
@@ -106,107 +94,9 @@ export async function syncGraphqlStreams(
 
   const pending = [...timelogs, ...reviews, ...authored, ...pipelines];
   const reviewRequests = pendingReviewRequests();
-  while (pending.length > 0) {
-    if (outcome.timelogsUnavailable) dropKinds(pending, ['timelogs']);
-    if (outcome.reviewRequestsUnavailable) {
-      // This GitLab's GraphQL cannot list them; REST can (one request per list of up to 100).
-      const viaRest = dropKinds(pending, ['reviews', 'authored']);
-      if (viaRest.length > 0) {
-        outcome.reviewRequestsViaRest = true;
-        await storeBatch(context, viaRest, await userListsViaRest(context, viaRest), outcome, reviewRequests);
-      }
-    }
-    if (pending.length === 0) break;
-    const budget = context.batch.budget;
-    const batch = takeBatch(pending, context.features, {
-      budget,
-      maxLists: Math.max(1, context.batch.maxLists),
-    });
-    let result: ActivityBatchResult;
-    try {
-      result = await fetchActivityBatch(context.client, toActivityBatch(batch), context.features);
-    } catch (error) {
-      if (
-        error instanceof GitLabGraphqlError &&
-        error.isUnknownField('timelogs') &&
-        !outcome.timelogsUnavailable
-      ) {
-        // An old GitLab: say so in the run and go on with the rest.
-        outcome.timelogsUnavailable = true;
-        pending.unshift(...batch);
-        continue;
-      }
-      if (
-        error instanceof GitLabGraphqlError &&
-        !outcome.reviewRequestsUnavailable &&
-        (error.isUnknownField('reviewRequestedMergeRequests') ||
-          error.isUnknownField('authoredMergeRequests') ||
-          error.isUnknownField('updatedAfter'))
-      ) {
-        outcome.reviewRequestsUnavailable = true;
-        pending.unshift(...batch);
-        continue;
-      }
-      if (error instanceof GitLabGraphqlError && REFUSED_AGAIN.some((name) => error.isUnknownField(name))) {
-        // Refused again after the lists it named were taken out (e.g. a GitLab older than 15.0
-        // without `Project.pipelines(updatedAfter:)`): asking again would only repeat the refusal
-        // until the run's request cap. These lists are reported; the others go on.
-        for (const entry of batch) outcome.problems.push(problemOf(entry, error));
-        continue;
-      }
-      if (isTooBigForGitLab(error)) {
-        const sent = complexityOf(batch, context.features);
-        if (error instanceof GitLabGraphqlError) {
-          context.batch.budget = budgetAfterRefusal(budget, sent, error.graphqlMessages);
-        }
-        if (batch.length > 1) {
-          // Split in two and retry both halves (and keep smaller batches for the rest of the run).
-          context.batch.maxLists = Math.max(1, Math.min(context.batch.maxLists, Math.ceil(batch.length / 2)));
-          pending.unshift(...batch);
-          continue;
-        }
-        // One list alone is too much for this GitLab: report it, go on with the others.
-        const [entry] = batch;
-        if (entry) outcome.problems.push(problemOf(entry, error));
-        continue;
-      }
-      throw error;
-    }
-    outcome.problems.push(...result.problems);
-    await storeBatch(context, batch, result, outcome, reviewRequests);
-  }
+  await readBatches(context, pending, outcome, reviewRequests);
   await storeReviewRequests(context, reviewRequests);
   return outcome;
-}
-
-/** Fields an old GitLab refuses that the loop already worked around once (above). */
-const REFUSED_AGAIN = ['timelogs', 'reviewRequestedMergeRequests', 'authoredMergeRequests', 'updatedAfter'];
-
-/** Takes the lists of these kinds out of `pending`, in order. */
-function dropKinds(pending: Wanted[], kinds: readonly Wanted['kind'][]): Wanted[] {
-  const taken: Wanted[] = [];
-  for (let index = pending.length - 1; index >= 0; index -= 1) {
-    if (kinds.includes((pending[index] as Wanted).kind)) taken.unshift(...pending.splice(index, 1));
-  }
-  return taken;
-}
-
-function problemOf(entry: Wanted, error: unknown): BatchListProblem {
-  const names = {
-    reviews: 'reviewRequests',
-    authored: 'authoredMergeRequests',
-    projectPipelines: 'pipelines',
-  } as const;
-  const list: BatchListProblem['list'] =
-    entry.kind === 'reviews' || entry.kind === 'authored' || entry.kind === 'projectPipelines'
-      ? names[entry.kind]
-      : entry.kind;
-  return {
-    list,
-    key: entry.wanted.key,
-    reason: 'error',
-    detail: error instanceof Error ? error.message : String(error),
-  };
 }
 
 const LIST_NAMES = {
