@@ -156,6 +156,78 @@ describe('GraphQL answers that are not whole', () => {
     expect(await kinds(on, 'time_logged')).toHaveLength(2);
   });
 
+  it('stores a long list page by page: a fault on its second page keeps its cursor, the next run stores exactly the clean rows', async () => {
+    const scenario = mixedScenario();
+    const template = scenario.pipelines?.find((pipeline) => pipeline.username === 'ada');
+    if (template?.project_id !== 7)
+      throw new Error('the mixed scenario has a pipeline of ada in acme/billing');
+    // 150 more of ada's pipelines in one project: her list there is two pages (100 + the rest).
+    for (let index = 0; index < 150; index += 1) {
+      const at = new Date(Date.parse('2024-05-07T08:00:00Z') + index * 60_000).toISOString();
+      scenario.pipelines?.push({
+        ...template,
+        id: 9_000 + index,
+        iid: 900 + index,
+        created_at: at,
+        updated_at: at,
+      });
+    }
+    const all = (scenario.pipelines ?? []).length;
+    const secondPage =
+      (scenario.pipelines ?? []).filter((pipeline) => pipeline === template || pipeline.id >= 9_000).length -
+      100;
+    const { sourceId, harness: on } = await sourceFor(scenario);
+    // The list's second page (the answer to a query that goes on from a cursor) comes back null with
+    // an error, as graphql-ruby answers a field that failed.
+    let firstPageSeen = false;
+    fake.setFault({
+      kind: 'transform',
+      match: { endpoint: 'POST /api/graphql' },
+      transform: (body) => {
+        const data = (body as { data?: Record<string, Record<string, unknown> | null> }).data ?? {};
+        for (const [alias, project] of Object.entries(data)) {
+          for (const [field, list] of Object.entries(project ?? {})) {
+            const page = list as { nodes?: unknown[]; pageInfo?: { hasNextPage: boolean } } | null;
+            if (!page?.pageInfo) continue;
+            if (page.pageInfo.hasNextPage) firstPageSeen = true;
+            else if (firstPageSeen && project) {
+              project[field] = null;
+              (body as { errors?: unknown[] }).errors = [
+                { message: 'Internal server error', path: [alias, field] },
+              ];
+              firstPageSeen = false;
+            }
+          }
+        }
+        return body;
+      },
+    });
+    const cursorsOfAda = () =>
+      on.sql<{ position: string | null; token: string | null }>(
+        `select c.position, c.token from sync_cursor c join teammate t on t.id::text = c.scope
+          where c.data_source_id = ? and t.slack_user_id = 'UADA' and c.resource = 'pipelines:acme/billing'`,
+        [sourceId],
+      );
+    const first = await sync(on, sourceId);
+
+    expect(first?.status).toBe('partial');
+    expect(first?.notes.join(' ')).toContain('pipelines came back incomplete');
+    // The first page was stored as it came; the list's cursor stays as the events left it: never read.
+    expect(await kinds(on, 'pipeline_run')).toHaveLength(all - secondPage);
+    expect(await cursorsOfAda()).toEqual([{ position: null, token: null }]);
+
+    fake.setFault();
+    const again = await sync(on, sourceId);
+    expect(again?.status).toBe('succeeded');
+    const stored = await kinds(on, 'pipeline_run');
+    expect(stored).toHaveLength(all);
+    expect(new Set(stored).size).toBe(all);
+    const [cursor] = await cursorsOfAda();
+    expect(cursor?.token).toMatch(/^through:/);
+    // Her newest pipeline there: the last of the 150, a minute apart from 08:00.
+    expect(new Date(cursor?.position ?? 0).toISOString()).toBe('2024-05-07T10:29:00.000Z');
+  });
+
   it('splits a batch that timed out on GitLab and reads both halves', async () => {
     const { sourceId, harness: on } = await sourceFor(mixedScenario());
     // graphql-ruby's timeout: the fields not resolved in time come back null, with a path.

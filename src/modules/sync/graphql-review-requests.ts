@@ -11,10 +11,31 @@ import type { TeammateRef } from './teammate-events.ts';
  * requested is asked for all their merge requests at once (a handful of queries for a whole
  * team, issuable-lookups.ts), not batch by batch. Their cursors wait with them, so a run that
  * stops before reads the lists again next time: nothing lost, nothing doubled (natural keys).
+ * They wait as `PendingNode`s, the few fields their rows need, not GitLab's whole nodes: a pass
+ * holds every review list of the team until its end.
  */
 export interface PendingReviewRequests {
-  lists: Array<{ teammate: TeammateRef; nodes: GitLabReviewRequestNode[] }>;
+  lists: Array<{ teammate: TeammateRef; nodes: PendingNode[] }>;
   cursors: CursorWrite[];
+}
+
+export type PendingNode = Pick<
+  GitLabReviewRequestNode,
+  'iid' | 'projectId' | 'title' | 'webUrl' | 'createdAt' | 'sourceBranch'
+> & { author: { id?: string; username: string } | null };
+
+/** What a review request's row needs of its merge request's node. */
+export function pendingNode(node: GitLabReviewRequestNode): PendingNode {
+  const { iid, projectId, title, webUrl, createdAt, sourceBranch, author } = node;
+  return {
+    iid,
+    projectId,
+    title,
+    webUrl,
+    createdAt,
+    sourceBranch,
+    author: author ? { id: author.id, username: author.username } : null,
+  };
 }
 
 export function pendingReviewRequests(): PendingReviewRequests {
@@ -28,9 +49,9 @@ export function pendingReviewRequests(): PendingReviewRequests {
  */
 export async function reviewRequestRows(
   context: StreamsContext,
-  lists: ReadonlyArray<{ teammate: TeammateRef; nodes: GitLabReviewRequestNode[] }>,
+  lists: ReadonlyArray<{ teammate: TeammateRef; nodes: PendingNode[] }>,
 ): Promise<ActivityRow[]> {
-  const keyOf = (teammate: TeammateRef, node: GitLabReviewRequestNode) =>
+  const keyOf = (teammate: TeammateRef, node: PendingNode) =>
     `gitlab:${context.host}:mr_review_requested:${node.projectId}:${node.iid}:${teammate.userId}`;
   const keys = lists.flatMap(({ teammate, nodes }) => nodes.map((node) => keyOf(teammate, node)));
   if (keys.length === 0) return [];
@@ -73,7 +94,7 @@ export async function reviewRequestRows(
   return rows;
 }
 
-export function factsOfNode(node: GitLabReviewRequestNode): MergeRequestFacts {
+export function factsOfNode(node: PendingNode | GitLabReviewRequestNode): MergeRequestFacts {
   const authorId = node.author?.id ? Number(gidNumber(node.author.id)) : Number.NaN;
   return {
     projectId: node.projectId,

@@ -1,28 +1,50 @@
 import {
+  type ActivityBatch,
   type ActivityBatchResult,
+  type BatchListName,
   type CursorPage,
   fetchActivityBatch,
-  type GitLabReviewRequestNode,
   type GitLabTimelog,
   listTimelogs,
-  type ReviewRequestsWanted,
-  type TimelogsWanted,
 } from '../../gitlab/index.ts';
 import { runPool } from '../../lib/run-pool.ts';
 import type { ActivityRow, StoredActivity } from '../activity/activity.repository.ts';
 import { upsertActivities } from '../activity/activity.repository.ts';
 import { mapTimelog } from './gitlab-resources.mapper.ts';
 import type { Wanted } from './graphql-batches.ts';
-import { factsOfNode, type PendingReviewRequests, reviewRequestRows } from './graphql-review-requests.ts';
+import {
+  factsOfNode,
+  type PendingReviewRequests,
+  pendingNode,
+  reviewRequestRows,
+} from './graphql-review-requests.ts';
 import type { StreamsContext, StreamsOutcome } from './graphql-streams.ts';
-import { collectPipelines } from './pipeline-lists.ts';
+import { pipelineKeeper } from './pipeline-lists.ts';
 import { type CursorWrite, saveCursors } from './sync-cursor.repository.ts';
+import type { TeammateRef } from './teammate-events.ts';
 
 /**
- * One batch's answer into rows and cursors: each list continued to its last page, then everything
- * stored in one transaction. Review request lists are handed to `reviews`, stored once every list
- * of the call is read (graphql-review-requests.ts). A list that came back incomplete stores what
- * came and keeps its cursor where it was, so the next sync reads it again.
+ * One list of a batch, read page by page. `rows` turns a page into rows (and learns what the page
+ * tells about merge requests); `finish` gives the list's cursors once its last page is read, none
+ * when it came back incomplete; `rest` yields the pages after the first, calling `broken` when one
+ * did not come back whole (its problem is reported), and stops at a page it could not read.
+ */
+interface ListReader<T> {
+  first: CursorPage<T>;
+  rest(after: string, broken: () => void): AsyncIterable<CursorPage<T>>;
+  rows(items: readonly T[]): ActivityRow[];
+  finish(complete: boolean): CursorWrite[];
+}
+
+/**
+ * One batch's answer into rows and cursors. The lists' first pages (the batch's answer) are
+ * stored in one transaction, with the cursors of the lists that end there. A longer list then
+ * goes on alone, each further page stored as it comes — a team's months of pipelines are never
+ * held at once — and its cursor written with its last page: a run that stops in between re-reads
+ * the list from the old cursor next time, and the pages stored already are upserted again by their
+ * natural keys (nothing lost, nothing doubled). Review request lists are handed to `reviews`,
+ * stored once every list of the call is read (graphql-review-requests.ts). A list that came back
+ * incomplete stores what came and keeps its cursor where it was.
  */
 export async function storeBatch(
   context: StreamsContext,
@@ -33,51 +55,165 @@ export async function storeBatch(
 ): Promise<void> {
   const rows: ActivityRow[] = [];
   const cursors: CursorWrite[] = [];
-  // A list that did not come back whole keeps its cursor: the next sync reads it again.
-  const incomplete = new Set(result.problems.map((problem) => `${problem.list}\u0000${problem.key}`));
-  // Lists continue concurrently; the rows are stored together.
-  const collect = async (entry: Wanted): Promise<void> => {
-    if (entry.kind === 'timelogs') {
-      const first = result.timelogs.get(entry.wanted.key);
-      if (!first) return;
-      const nodes = await restOfTimelogs(context, entry.wanted, first, outcome);
-      for (const node of nodes) {
-        // GitLab filters by username; re-check, as it ignores arguments it does not know.
-        if (node.user.username.toLowerCase() !== entry.teammate.username.toLowerCase()) continue;
-        rows.push({ ...mapTimelog(node, context), teammateId: entry.teammate.teammateId });
-      }
-      if (incomplete.has(`timelogs\u0000${entry.wanted.key}`)) return;
-      cursors.push({
-        scope: entry.teammate.teammateId,
-        resource: 'timelogs',
-        position: context.runStartedAt,
-        token: null,
-      });
-    } else if (entry.kind === 'reviews' || entry.kind === 'authored') {
-      const listName = entry.kind === 'reviews' ? 'reviewRequests' : 'authoredMergeRequests';
-      const first = result[listName].get(entry.wanted.key);
-      if (!first) return;
-      const nodes = await restOfUserList(context, listName, entry.wanted, first, outcome);
-      // What the lists say about each MR spares the events a REST call for it.
-      for (const node of nodes) context.issuables.prime(factsOfNode(node));
-      if (entry.kind === 'reviews') reviews.lists.push({ teammate: entry.teammate, nodes });
-      if (incomplete.has(`${listName}\u0000${entry.wanted.key}`)) return;
-      // A review list's cursor moves with its rows, once they are stored.
-      (entry.kind === 'reviews' ? reviews.cursors : cursors).push({
-        scope: entry.teammate.teammateId,
-        resource: entry.kind === 'reviews' ? 'review_requests' : 'authored_merge_requests',
-        position: context.runStartedAt,
-        token: null,
-      });
-    } else {
-      const first = result.pipelines.get(entry.wanted.key);
-      if (!first) return;
-      const complete = () => !incomplete.has(`pipelines\u0000${entry.wanted.key}`);
-      await collectPipelines(context, entry, first, complete, { rows, cursors }, outcome);
-    }
-  };
-  await runPool(batch, 4, collect);
+  const longer: Array<{ reader: ListReader<unknown>; complete: boolean }> = [];
+  for (const entry of batch) {
+    const reader = readerOf(context, entry, result, outcome, reviews);
+    if (!reader) continue;
+    const [list, key] = problemKeyOf(entry);
+    // A list that did not come back whole keeps its cursor: the next sync reads it again.
+    const complete = !result.problems.some((problem) => problem.list === list && problem.key === key);
+    rows.push(...reader.rows(reader.first.items));
+    if (hasNext(reader.first)) longer.push({ reader, complete });
+    else cursors.push(...reader.finish(complete));
+  }
   await storeRows(context, rows, cursors);
+  rows.length = 0;
+  await runPool(longer, 4, ({ reader, complete }) => streamRest(context, reader, complete));
+}
+
+/** A list's further pages, each stored as it comes; its cursors with the last one. */
+async function streamRest<T>(context: StreamsContext, reader: ListReader<T>, whole: boolean): Promise<void> {
+  let complete = whole;
+  const broken = () => {
+    complete = false;
+  };
+  for await (const page of reader.rest(reader.first.endCursor as string, broken)) {
+    const rows = reader.rows(page.items);
+    await storeRows(context, rows, hasNext(page) ? [] : reader.finish(complete));
+  }
+}
+
+function hasNext(page: CursorPage<unknown>): page is CursorPage<unknown> & { endCursor: string } {
+  return page.hasNextPage && Boolean(page.endCursor);
+}
+
+function problemKeyOf(entry: Wanted): [BatchListName, string] {
+  if (entry.kind === 'reviews') return ['reviewRequests', entry.wanted.key];
+  if (entry.kind === 'authored') return ['authoredMergeRequests', entry.wanted.key];
+  if (entry.kind === 'timelogs') return ['timelogs', entry.wanted.key];
+  return ['pipelines', entry.wanted.key];
+}
+
+function readerOf(
+  context: StreamsContext,
+  entry: Wanted,
+  result: ActivityBatchResult,
+  outcome: StreamsOutcome,
+  reviews: PendingReviewRequests,
+): ListReader<unknown> | undefined {
+  if (entry.kind === 'timelogs') {
+    const first = result.timelogs.get(entry.wanted.key);
+    if (!first) return undefined;
+    const username = entry.teammate.username.toLowerCase();
+    const reader: ListReader<GitLabTimelog> = {
+      first,
+      rest: (after, broken) => restOfTimelogs(context, { ...entry.wanted, after }, outcome, broken),
+      // GitLab filters by username; re-check, as it ignores arguments it does not know.
+      rows: (items) =>
+        items
+          .filter((node) => node.user.username.toLowerCase() === username)
+          .map((node) => ({ ...mapTimelog(node, context), teammateId: entry.teammate.teammateId })),
+      finish: (complete) => (complete ? readUntilRunStart(context, entry.teammate, 'timelogs') : []),
+    };
+    return reader;
+  }
+  if (entry.kind === 'reviews' || entry.kind === 'authored') {
+    const listName = entry.kind === 'reviews' ? 'reviewRequests' : 'authoredMergeRequests';
+    const first = result[listName].get(entry.wanted.key);
+    if (!first) return undefined;
+    const pending = { teammate: entry.teammate, nodes: [] as ReturnType<typeof pendingNode>[] };
+    if (entry.kind === 'reviews') reviews.lists.push(pending);
+    return {
+      first,
+      rest: (after, broken) =>
+        batchPages(context, outcome, listName, entry.wanted.key, broken, (cursor) => ({
+          [listName]: [{ ...entry.wanted, after: cursor }],
+        }))(after),
+      rows: (items) => {
+        for (const node of items as typeof first.items) {
+          // What the lists say about each MR spares the events a REST call for it.
+          context.issuables.prime(factsOfNode(node));
+          if (entry.kind === 'reviews') pending.nodes.push(pendingNode(node));
+        }
+        return [];
+      },
+      finish: (complete) => {
+        if (!complete) return [];
+        if (entry.kind === 'authored')
+          return readUntilRunStart(context, entry.teammate, 'authored_merge_requests');
+        // A review list's cursor moves with its rows, once they are stored.
+        reviews.cursors.push(...readUntilRunStart(context, entry.teammate, 'review_requests'));
+        return [];
+      },
+    };
+  }
+  const first = result.pipelines.get(entry.wanted.key);
+  if (!first) return undefined;
+  const { key, fullPath, updatedAfter } = entry.wanted;
+  const list = entry.kind === 'pipelines' ? entry.wanted : { key, fullPath, updatedAfter };
+  const keeper = pipelineKeeper(context, entry);
+  return {
+    first,
+    rest: (after, broken) =>
+      batchPages(context, outcome, 'pipelines', key, broken, (cursor) => ({
+        pipelines: [{ ...list, after: cursor }],
+      }))(after),
+    rows: keeper.rows,
+    finish: keeper.finish,
+  };
+}
+
+function readUntilRunStart(context: StreamsContext, teammate: TeammateRef, resource: string): CursorWrite[] {
+  return [{ scope: teammate.teammateId, resource, position: context.runStartedAt, token: null }];
+}
+
+/** The pages of one list after `after`, one batch query each, until GitLab says there are no more. */
+function batchPages(
+  context: StreamsContext,
+  outcome: StreamsOutcome,
+  listName: BatchListName,
+  key: string,
+  broken: () => void,
+  query: (after: string) => ActivityBatch,
+) {
+  return async function* pages(after: string): AsyncGenerator<CursorPage<unknown>> {
+    const seen = new Set<string>();
+    let cursor = after;
+    while (!seen.has(cursor)) {
+      seen.add(cursor);
+      const next = await fetchActivityBatch(context.client, query(cursor), context.features);
+      outcome.problems.push(...next.problems);
+      if (next.problems.some((problem) => problem.list === listName && problem.key === key)) broken();
+      const found: CursorPage<unknown> | undefined = next[listName].get(key);
+      if (!found) {
+        broken();
+        return;
+      }
+      yield found;
+      if (!hasNext(found)) return;
+      cursor = found.endCursor;
+    }
+    // GitLab handed back a cursor it gave before: the list would never end.
+    broken();
+  };
+}
+
+async function* restOfTimelogs(
+  context: StreamsContext,
+  wanted: Parameters<typeof listTimelogs>[1],
+  outcome: StreamsOutcome,
+  broken: () => void,
+): AsyncGenerator<CursorPage<GitLabTimelog>> {
+  try {
+    yield* listTimelogs(context.client, wanted);
+  } catch (error) {
+    if (error instanceof Error && 'code' in error && error.code === 'GITLAB_TIMELOGS_UNAVAILABLE') {
+      outcome.timelogsUnavailable = true;
+      broken();
+      return;
+    }
+    throw error;
+  }
 }
 
 /** The pass's review requests and their lists' cursors, in one transaction. */
@@ -97,6 +233,7 @@ async function storeRows(
   rows: ActivityRow[],
   cursors: CursorWrite[],
 ): Promise<void> {
+  if (rows.length === 0 && cursors.length === 0) return;
   await context.transaction(async (em) => {
     const stored = await upsertActivities(
       em,
@@ -109,54 +246,4 @@ async function storeRows(
       byTeammate.set(row.teammateId, [...(byTeammate.get(row.teammateId) ?? []), row]);
     for (const [teammateId, list] of byTeammate) context.onStored(teammateId, list);
   });
-}
-
-/**
- * Further pages of a list, one query each, until GitLab says there are no more. A page that comes
- * back broken stops the list there; its problem is reported (and the list's cursor kept back).
- */
-async function restOfUserList(
-  context: StreamsContext,
-  listName: 'reviewRequests' | 'authoredMergeRequests',
-  wanted: ReviewRequestsWanted,
-  first: CursorPage<GitLabReviewRequestNode>,
-  outcome: StreamsOutcome,
-): Promise<GitLabReviewRequestNode[]> {
-  const nodes = [...first.items];
-  let page = first;
-  while (page.hasNextPage && page.endCursor) {
-    const next = await fetchActivityBatch(
-      context.client,
-      { [listName]: [{ ...wanted, after: page.endCursor }] },
-      context.features,
-    );
-    outcome.problems.push(...next.problems);
-    const found = next[listName].get(wanted.key);
-    if (!found) break;
-    nodes.push(...found.items);
-    page = found;
-  }
-  return nodes;
-}
-
-async function restOfTimelogs(
-  context: StreamsContext,
-  wanted: TimelogsWanted,
-  first: CursorPage<GitLabTimelog>,
-  outcome: StreamsOutcome,
-): Promise<GitLabTimelog[]> {
-  const nodes = [...first.items];
-  if (!first.hasNextPage || !first.endCursor) return nodes;
-  try {
-    for await (const page of listTimelogs(context.client, { ...wanted, after: first.endCursor })) {
-      nodes.push(...page.items);
-    }
-  } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'GITLAB_TIMELOGS_UNAVAILABLE') {
-      outcome.timelogsUnavailable = true;
-      return nodes;
-    }
-    throw error;
-  }
-  return nodes;
 }

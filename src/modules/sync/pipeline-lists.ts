@@ -1,13 +1,8 @@
-import {
-  type CursorPage,
-  fetchActivityBatch,
-  type GitLabPipelineNode,
-  type PipelinesWanted,
-} from '../../gitlab/index.ts';
+import type { GitLabPipelineNode } from '../../gitlab/index.ts';
 import type { ActivityRow } from '../activity/activity.repository.ts';
 import { mapPipeline } from './gitlab-resources.mapper.ts';
 import type { Wanted } from './graphql-batches.ts';
-import type { PipelineInterest, StreamsContext, StreamsOutcome } from './graphql-streams.ts';
+import type { PipelineInterest, StreamsContext } from './graphql-streams.ts';
 import { type CursorWrite, cursorKey } from './sync-cursor.repository.ts';
 import type { TeammateRef } from './teammate-events.ts';
 
@@ -91,83 +86,53 @@ function pairWanted(context: StreamsContext, { teammate, projectPath }: Pipeline
 }
 
 /**
- * One pipelines list's rows and cursors (all its pages read first). A list that came back
- * incomplete stores what came and leaves its cursors where they were.
+ * One pipelines list, page by page: `rows` maps a page as it comes (its rows are stored before
+ * the next page is asked for), `finish` gives the list's cursors once its last page is read — none
+ * when the list came back incomplete, so the next sync reads it again from the same point.
  */
-export async function collectPipelines(
+export function pipelineKeeper(
   context: StreamsContext,
   entry: Extract<Wanted, { kind: 'pipelines' | 'projectPipelines' }>,
-  first: CursorPage<GitLabPipelineNode>,
-  complete: () => boolean,
-  into: { rows: ActivityRow[]; cursors: CursorWrite[] },
-  outcome: StreamsOutcome,
-): Promise<void> {
-  const { key, fullPath, updatedAfter } = entry.wanted;
-  const list: PipelinesWanted = entry.kind === 'pipelines' ? entry.wanted : { key, fullPath, updatedAfter };
-  const nodes = await restOfPipelines(context, list, first, outcome);
+): { rows(items: readonly GitLabPipelineNode[]): ActivityRow[]; finish(complete: boolean): CursorWrite[] } {
+  const { fullPath, updatedAfter } = entry.wanted;
   const teammates: readonly TeammateRef[] = entry.kind === 'pipelines' ? [entry.teammate] : entry.teammates;
   const byUsername = new Map(teammates.map((teammate) => [teammate.username.toLowerCase(), teammate]));
   const newest = new Map<string, number>();
-  for (const node of nodes) {
-    // A teammate's own list may name nobody (GitLab hides the user); everyone's list must name them.
-    const teammate = node.user
-      ? byUsername.get(node.user.username.toLowerCase())
-      : entry.kind === 'pipelines'
-        ? entry.teammate
-        : undefined;
-    if (!teammate) continue;
-    into.rows.push({ ...mapPipeline(node, fullPath, context), teammateId: teammate.teammateId });
-    const at = Date.parse(node.updatedAt ?? node.createdAt);
-    newest.set(teammate.teammateId, Math.max(newest.get(teammate.teammateId) ?? at, at));
-  }
-  // Broken further pages count too: the list is read again from the same point next time.
-  if (
-    !complete() ||
-    outcome.problems.some((problem) => problem.list === 'pipelines' && problem.key === key)
-  ) {
-    return;
-  }
-  const through = `${THROUGH}${new Date(context.runStartedAt.getTime() - PIPELINE_OVERLAP_MS).toISOString()}`;
-  for (const teammate of teammates) {
-    const seen = newest.get(teammate.teammateId);
-    // A teammate's own list read from a date moves their position there (nothing newer = not
-    // active lately); in everyone's list, a teammate without pipelines keeps theirs (null).
-    const position =
-      entry.kind === 'pipelines'
-        ? Math.max(Date.parse(updatedAfter), seen ?? Number.NEGATIVE_INFINITY)
-        : seen;
-    into.cursors.push({
-      scope: teammate.teammateId,
-      resource: `pipelines:${fullPath}`,
-      position: position === undefined ? null : new Date(position),
-      token: through,
-    });
-  }
-}
-
-/**
- * Further pages of a list, one query each, until GitLab says there are no more. A page that comes
- * back broken stops the list there; its problem is reported (and the list's cursor kept back).
- */
-async function restOfPipelines(
-  context: StreamsContext,
-  wanted: PipelinesWanted,
-  first: CursorPage<GitLabPipelineNode>,
-  outcome: StreamsOutcome,
-): Promise<GitLabPipelineNode[]> {
-  const nodes = [...first.items];
-  let page = first;
-  while (page.hasNextPage && page.endCursor) {
-    const next = await fetchActivityBatch(
-      context.client,
-      { pipelines: [{ ...wanted, after: page.endCursor }] },
-      context.features,
-    );
-    outcome.problems.push(...next.problems);
-    const found = next.pipelines.get(wanted.key);
-    if (!found) break;
-    nodes.push(...found.items);
-    page = found;
-  }
-  return nodes;
+  return {
+    rows(items) {
+      const rows: ActivityRow[] = [];
+      for (const node of items) {
+        // A teammate's own list may name nobody (GitLab hides the user); everyone's list must name them.
+        const teammate = node.user
+          ? byUsername.get(node.user.username.toLowerCase())
+          : entry.kind === 'pipelines'
+            ? entry.teammate
+            : undefined;
+        if (!teammate) continue;
+        rows.push({ ...mapPipeline(node, fullPath, context), teammateId: teammate.teammateId });
+        const at = Date.parse(node.updatedAt ?? node.createdAt);
+        newest.set(teammate.teammateId, Math.max(newest.get(teammate.teammateId) ?? at, at));
+      }
+      return rows;
+    },
+    finish(complete) {
+      if (!complete) return [];
+      const through = `${THROUGH}${new Date(context.runStartedAt.getTime() - PIPELINE_OVERLAP_MS).toISOString()}`;
+      return teammates.map((teammate) => {
+        const seen = newest.get(teammate.teammateId);
+        // A teammate's own list read from a date moves their position there (nothing newer = not
+        // active lately); in everyone's list, a teammate without pipelines keeps theirs (null).
+        const position =
+          entry.kind === 'pipelines'
+            ? Math.max(Date.parse(updatedAfter), seen ?? Number.NEGATIVE_INFINITY)
+            : seen;
+        return {
+          scope: teammate.teammateId,
+          resource: `pipelines:${fullPath}`,
+          position: position === undefined ? null : new Date(position),
+          token: through,
+        };
+      });
+    },
+  };
 }
