@@ -24,4 +24,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
 # node directly (not npm) so SIGTERM reaches the app and shutdown is graceful. A small young
 # generation: V8 otherwise grows it to ~150 MB on a roomy machine, half the idle footprint
 # (BENCHMARKS.md, memory).
-CMD ["node", "--max-semi-space-size=4", "src/main.ts"]
+CMD ["node", "--optimize-for-size", "--max-semi-space-size=4", "src/main.ts"]

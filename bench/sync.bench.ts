@@ -46,6 +46,7 @@ interface ChildRun {
 function runChild(input: ChildInput, fake: FakeGitLab): Promise<ChildRun> {
   const child = fork(path.join(import.meta.dirname, 'sync-child.ts'), [JSON.stringify(input)], {
     execArgv: [
+      '--optimize-for-size',
       '--max-semi-space-size=4',
       ...(process.env.BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []),
     ],

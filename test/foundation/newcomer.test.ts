@@ -53,7 +53,9 @@ describe('a newcomer on a fresh clone', () => {
 
   it('has npm start read settings from a .env file in the project folder when one exists', async () => {
     const { scripts } = await packageJson();
-    expect(scripts['start']).toBe('node --max-semi-space-size=4 --env-file-if-exists=.env src/main.ts');
+    expect(scripts['start']).toBe(
+      'node --optimize-for-size --max-semi-space-size=4 --env-file-if-exists=.env src/main.ts',
+    );
     expect(scripts['migrate']).toBe('node --env-file-if-exists=.env src/migrate.ts');
 
     // The start script as written, run from a folder whose .env holds a bad port: the config
