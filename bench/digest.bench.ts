@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     const builder = new DigestBuilder({ orm, logger });
     const dates = digestDates();
     let rows = 0;
+    const built: Array<ReturnType<typeof presentDigest>> = [];
     const digest = await time('digest (queries + Block Kit)', RUNS, async (run) => {
       const content = await builder.build({
         workspaceId: TEAM,
@@ -97,14 +98,14 @@ async function main(): Promise<void> {
         includedUserIds: [],
       });
       rows = content.team.activities;
-      const messages = presentDigest(content);
-      // Slack would refuse a message over its limits: a fast digest Slack refuses is no digest.
-      for (const message of messages) {
-        const verdict = judgeMessage(message as unknown as Record<string, unknown>);
-        if (!verdict.ok) throw new Error(`digest over Slack's limits: ${verdict.problems.join('; ')}`);
-      }
-      return messages;
+      built.push(presentDigest(content));
     });
+    // Slack would refuse a message over its limits: a fast digest Slack refuses is no digest.
+    // Checked after the timing, every digest built (the check is the fake Slack's, not the app's).
+    for (const message of built.flat()) {
+      const verdict = judgeMessage(message as unknown as Record<string, unknown>);
+      if (!verdict.ok) throw new Error(`digest over Slack's limits: ${verdict.problems.join('; ')}`);
+    }
     const activity = new ActivityQueryService(orm);
     const window = parseActivityRange('30d', { now: ANCHOR, timeZone: ZONE });
     if (!window.ok) throw new Error(window.message);
