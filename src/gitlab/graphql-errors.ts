@@ -23,8 +23,13 @@ export type GraphqlErrorEntry = NonNullable<z.infer<typeof graphqlEnvelopeSchema
 
 export class GitLabGraphqlError extends GitLabError {
   readonly graphqlMessages: string[];
+  /**
+   * Every error names a place in the answer (`path`): GitLab ran the query and failed on some
+   * nodes' fields, rather than refusing the query as a whole.
+   */
+  readonly onNodes: boolean;
 
-  constructor(endpoint: string, messages: string[]) {
+  constructor(endpoint: string, messages: string[], options: { onNodes?: boolean } = {}) {
     const first = messages[0] ?? 'unknown error';
     super(
       'GITLAB_GRAPHQL_ERROR',
@@ -36,6 +41,7 @@ export class GitLabGraphqlError extends GitLabError {
     );
     this.name = 'GitLabGraphqlError';
     this.graphqlMessages = messages;
+    this.onNodes = options.onNodes ?? false;
   }
 
   /** True when GitLab does not know a field or argument the query used (an older version). */
@@ -54,6 +60,7 @@ export function errorFromGraphql(endpoint: string, errors: GraphqlErrorEntry[]):
   return new GitLabGraphqlError(
     endpoint,
     errors.map((entry) => entry.message),
+    { onNodes: errors.length > 0 && errors.every((entry) => (entry.path?.length ?? 0) > 0) },
   );
 }
 

@@ -141,6 +141,36 @@ describe('GraphQL answers that are not whole', () => {
     expect(fake.count('POST /api/graphql')).toBeLessThan(10);
   });
 
+  it('leaves alone one merge request GitLab cannot render, instead of failing the teammate every run', async () => {
+    const { sourceId, harness: on } = await sourceFor(mixedScenario());
+    // GitLab fails on one MR's fields (a record it cannot render) in every answer that has it.
+    fake.setFault({
+      kind: 'transform',
+      match: { endpoint: 'POST /api/graphql' },
+      transform: (body) => {
+        const answer = body as { data?: Record<string, unknown> | null; errors?: unknown[] };
+        for (const [alias, project] of Object.entries(answer.data ?? {})) {
+          const nodes = (project as { m?: { nodes?: Array<{ iid: string }> } } | null)?.m?.nodes ?? [];
+          const at = nodes.findIndex((node) => node.iid === '6');
+          if (at >= 0) {
+            answer.errors = [
+              ...(answer.errors ?? []),
+              { message: 'Internal server error', path: [alias, 'm', 'nodes', at, 'notes'] },
+            ];
+          }
+        }
+        return answer;
+      },
+    });
+    const result = await sync(on, sourceId);
+
+    expect(result?.failures).toEqual([]);
+    expect(result?.status).toBe('partial');
+    expect(result?.notes.join(' ')).toContain('GitLab could not show 1 merge request or issue');
+    // Everyone's activity is stored, that MR's included.
+    expect(await kinds(on, 'mr_commented')).not.toHaveLength(0);
+  });
+
   it('reports a missing list as partial, never succeeded, and reads that list again next time', async () => {
     const { sourceId, harness: on } = await sourceFor(mixedScenario());
     // The time logs of both are grouped under `g0: users(usernames:)`; ada's comes without hers.

@@ -42,6 +42,11 @@ export class IssuableLookups {
     this.#issuesCreatedAfter = options.issuesCreatedAfter;
   }
 
+  /** Merge requests and issues GitLab failed to render (field errors on them alone): left unknown. */
+  get unreadable(): number {
+    return this.#items.unreadable;
+  }
+
   /** Facts learnt elsewhere (GraphQL lists): later look-ups need no request. */
   prime(facts: MergeRequestFacts): void {
     const ref = mergeRequestRef(facts.projectId, facts.iid);

@@ -5,7 +5,7 @@ import type { IdentityRow } from '../sync-teammates.ts';
 import { pipelineInterests } from '../sync-teammates.ts';
 import { readGraphqlLists } from './graphql-lists.step.ts';
 import { resolveIdentities } from './resolve-identities.step.ts';
-import type { StepReport } from './step-report.ts';
+import { emptyReport, type StepReport } from './step-report.ts';
 import { readTeammateEvents } from './teammate-events.step.ts';
 
 const interestKey = (interest: PipelineInterest) =>
@@ -56,6 +56,17 @@ export async function readSource(
     if (fresh.length > 0 && !halted()) {
       reports.push(await readGraphqlLists(context, { pipelines: fresh }, 'Pipelines', logger));
     }
+  }
+  const unreadable = context.issuables.unreadable;
+  if (unreadable > 0) {
+    // Their events are stored; what only those items could tell (review asked when, re-open) is not.
+    reports.push({
+      ...emptyReport(),
+      incomplete: true,
+      notes: [
+        `GitLab could not show ${unreadable} merge request${unreadable === 1 ? '' : 's'} or issue${unreadable === 1 ? '' : 's'} (an error on their fields): their activity is stored without when review was requested or whether it was a re-open.`,
+      ],
+    });
   }
   return reports;
 }
