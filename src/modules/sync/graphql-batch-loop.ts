@@ -32,7 +32,8 @@ const REFUSED_AGAIN = ['timelogs', 'reviewRequestedMergeRequests', 'authoredMerg
  * handled per batch, by what was true when the batch was sent: a field an old GitLab does not know
  * takes those lists out (REST reads review requests instead) and the batch goes again; a batch
  * over GitLab's complexity is split; a refusal that repeats after its lists were taken out is
- * reported instead of asked again. The first unexpected error stops every worker and is thrown.
+ * reported instead of asked again. The first unexpected error stops every worker and is thrown
+ * once all have ended.
  */
 export async function readBatches(
   context: StreamsContext,
@@ -41,7 +42,7 @@ export async function readBatches(
   reviewRequests: PendingReviewRequests,
 ): Promise<void> {
   let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
+  const work = async (): Promise<void> => {
     while (pending.length > 0 && !failure) {
       if (outcome.timelogsUnavailable) dropKinds(pending, ['timelogs']);
       if (outcome.reviewRequestsUnavailable) {
@@ -74,8 +75,7 @@ export async function readBatches(
         result = await fetchActivityBatch(context.client, toActivityBatch(batch), context.features);
       } catch (error) {
         if (handled(error, batch, budget, sentWith)) continue;
-        failure ??= { error };
-        return;
+        throw error;
       }
       outcome.problems.push(...result.problems);
       await storeBatch(context, batch, result, outcome, reviewRequests);
@@ -132,6 +132,12 @@ export async function readBatches(
     return false;
   };
 
+  // Any worker's failure (GitLab, REST fallback, storing) stops the others at their next batch, and
+  // every worker has ended before the error is thrown: none goes on storing behind a failed step.
+  const worker = () =>
+    work().catch((error: unknown) => {
+      failure ??= { error };
+    });
   await Promise.all(Array.from({ length: GRAPHQL_BATCHES_IN_FLIGHT }, worker));
   if (failure) throw failure.error;
 }
