@@ -43,14 +43,18 @@ export class ProjectItemsLoader {
   readonly #answers = new Map<string, Promise<ProjectItemsResult>>();
   #gathering: Gathering | undefined;
   #budget = DEFAULT_BUDGET;
-  /** Items GitLab could not render (field errors on them alone): left unknown, counted here. */
-  unreadable = 0;
+  #unreadable = 0;
   /** Queries of the run go one after another: a gathering waits for the one before. */
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(client: GitLabClient, options: ProjectItemsLoaderOptions = {}) {
     this.#client = client;
     this.#gatherMs = options.gatherMs ?? 0;
+  }
+
+  /** Items GitLab could not render (field errors on them alone): left unknown, as if hidden. */
+  get unreadable(): number {
+    return this.#unreadable;
   }
 
   /** Undefined when GitLab does not have it or the token cannot see the project. */
@@ -115,12 +119,12 @@ export class ProjectItemsLoader {
       try {
         result = await fetchProjectItems(this.#client, query);
       } catch (error) {
-        if (error instanceof GitLabGraphqlError && error.onNodes) {
+        if (error instanceof GitLabGraphqlError && error.onNodes && !isTooBigForGitLab(error)) {
           // GitLab failed on some items' fields (a record it cannot render): narrow it down by
           // halves and leave that one item unknown — as if hidden — instead of failing every run
           // on it. The others come in a few more requests.
           if (!isSmallest(query)) pending.unshift(...halves(query));
-          else this.unreadable += 1;
+          else this.#unreadable += 1;
           continue;
         }
         if (!isTooBigForGitLab(error) || isSmallest(query)) throw error;
