@@ -2,8 +2,6 @@ import { validate as validateCron } from 'node-cron';
 import { z } from 'zod';
 import { rawSlackEnv, type SlackMode, slackMode } from './slack-mode.ts';
 
-export type { SlackMode };
-
 /**
  * The one parse of `process.env`. Every other module receives the typed `Config`;
  * nothing else reads the environment.

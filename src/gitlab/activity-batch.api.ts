@@ -59,6 +59,17 @@ const connectionSchema = z.looseObject({ nodes: z.array(z.unknown()), pageInfo: 
 const ENDPOINT = 'POST /api/graphql (activity batch)';
 const TIMEOUT = /^Timeout on |timed out/i;
 
+/** A batch answer with nothing in it yet (also the shape REST fallbacks fill). */
+export function emptyActivityBatchResult(): ActivityBatchResult {
+  return {
+    timelogs: new Map(),
+    pipelines: new Map(),
+    reviewRequests: new Map(),
+    authoredMergeRequests: new Map(),
+    problems: [],
+  };
+}
+
 /**
  * Runs one batch. An error for the whole query (unknown field, complexity, timeout) is thrown as a
  * GitLabGraphqlError; errors on some fields only leave the other lists usable and are returned
@@ -69,13 +80,7 @@ export async function fetchActivityBatch(
   batch: ActivityBatch,
   features: GraphqlFeatures,
 ): Promise<ActivityBatchResult> {
-  const result: ActivityBatchResult = {
-    timelogs: new Map(),
-    pipelines: new Map(),
-    reviewRequests: new Map(),
-    authoredMergeRequests: new Map(),
-    problems: [],
-  };
+  const result = emptyActivityBatchResult();
   const timelogs = batch.timelogs ?? [];
   const pipelines = batch.pipelines ?? [];
   const reviewRequests = batch.reviewRequests ?? [];

@@ -9,6 +9,7 @@ export {
   type BatchListProblem,
   batchProjects,
   buildActivityBatchQuery,
+  emptyActivityBatchResult,
   fetchActivityBatch,
   type GitLabReviewRequestNode,
   type PipelinesWanted,

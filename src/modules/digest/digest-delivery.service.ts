@@ -14,8 +14,6 @@ import type {
 import { digestFailureMessage } from './digest-failure-message.ts';
 import { MAX_ATTEMPTS, RETRY_AFTER_MS, STALE_CLAIM_MS } from './digest-retries.ts';
 
-export type { DeliveryOutcome, DeliverySchedule };
-
 /**
  * Exactly-once posting of digests across replicas and restarts. A `digest_delivery` row, unique per
  * (schedule, local date), is claimed with `insert … on conflict do nothing` before anything is

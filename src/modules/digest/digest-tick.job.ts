@@ -1,6 +1,7 @@
 import type { Orm } from '../../db/orm.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { DeliveryOutcome, DigestDeliveries } from './digest-delivery.service.ts';
+import type { DigestDeliveries } from './digest-delivery.service.ts';
+import type { DeliveryOutcome } from './digest-delivery.types.ts';
 import { activeSchedules } from './digest-schedule.repository.ts';
 import { deliveryScheduleOf, weekdaysOf } from './digest-schedule.row.ts';
 import { owedLocalDate } from './digest-time.ts';

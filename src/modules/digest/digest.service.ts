@@ -3,7 +3,8 @@ import type { Orm } from '../../db/orm.ts';
 import { ensureWorkspace } from '../workspaces/workspace.repository.ts';
 import type { DigestContent, PublishResult } from './digest.types.ts';
 import type { DigestBuilder } from './digest-builder.service.ts';
-import type { DeliveryOutcome, DeliverySchedule, DigestDeliveries } from './digest-delivery.service.ts';
+import type { DigestDeliveries } from './digest-delivery.service.ts';
+import type { DeliveryOutcome, DeliverySchedule } from './digest-delivery.types.ts';
 import {
   disableSchedule,
   listSchedules,

@@ -34,6 +34,8 @@ export class SourcesService {
   readonly #clients: SourceClients;
   readonly #logger: Logger;
   readonly #now: () => Date;
+  /** What Test Connection on typed input needs (source-checks.ts). */
+  readonly #testDeps: Parameters<typeof testTypedConnection>[0];
 
   constructor(options: {
     orm: Orm;
@@ -47,6 +49,7 @@ export class SourcesService {
     this.#clients = options.clients;
     this.#logger = options.logger;
     this.#now = options.now;
+    this.#testDeps = { clients: options.clients, logger: options.logger, now: options.now };
   }
 
   async list(teamId: string): Promise<SourceView[]> {
@@ -75,7 +78,7 @@ export class SourcesService {
       return { ok: false, errors: { name: duplicateName(checked.name) } };
     }
     const tested = await testTypedConnection(
-      this.#testDeps(),
+      this.#testDeps,
       checked.baseUrl,
       checked.token,
       checked.schemeAdded,
@@ -154,7 +157,7 @@ export class SourcesService {
         throw error;
       }
     }
-    const tested = await testTypedConnection(this.#testDeps(), checked.baseUrl, token, checked.schemeAdded);
+    const tested = await testTypedConnection(this.#testDeps, checked.baseUrl, token, checked.schemeAdded);
     if (!tested.ok) return { ok: false, errors: tested.errors };
     try {
       source.name = checked.name;
@@ -244,9 +247,5 @@ export class SourcesService {
     if (found) return found;
     const names = (await this.#repository.list(em, teamId)).map((source) => source.name);
     throw sourceNotFound(ref, names);
-  }
-
-  #testDeps() {
-    return { clients: this.#clients, logger: this.#logger, now: this.#now };
   }
 }

@@ -1,5 +1,6 @@
 import {
   type ActivityBatchResult,
+  emptyActivityBatchResult,
   type GitLabMergeRequest,
   type GitLabReviewRequestNode,
   listMergeRequests,
@@ -18,13 +19,7 @@ export async function userListsViaRest(
   context: Pick<StreamsContext, 'client'>,
   entries: readonly Wanted[],
 ): Promise<ActivityBatchResult> {
-  const result: ActivityBatchResult = {
-    timelogs: new Map(),
-    pipelines: new Map(),
-    reviewRequests: new Map(),
-    authoredMergeRequests: new Map(),
-    problems: [],
-  };
+  const result = emptyActivityBatchResult();
   await runPool([...entries], 2, async (entry) => {
     if (entry.kind !== 'reviews' && entry.kind !== 'authored') return;
     const nodes: GitLabReviewRequestNode[] = [];
