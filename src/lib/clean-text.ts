@@ -23,3 +23,16 @@ export function cleanDeep<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * JSON.stringify escapes NUL as `\u0000` and a lone surrogate as `\udXXX`, so JSON text without
+ * such an escape holds no unstorable character: `value` is then sent as it is, with no copy of it
+ * made. A match (even a false one, a literal backslash before "u0000") takes the cleaning copy.
+ */
+const UNSTORABLE_ESCAPE = /\\u(?:0000|d[89a-f])/i;
+
+/** `value` as JSON that PostgreSQL stores: cleanDeep's result, built only when there is something to clean. */
+export function storableJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return UNSTORABLE_ESCAPE.test(json) ? JSON.stringify(cleanDeep(value)) : json;
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanDeep, cleanText } from '../../src/lib/clean-text.ts';
+import { cleanDeep, cleanText, storableJson } from '../../src/lib/clean-text.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { createFakeGitLab, type FakeGitLab, type FakeScenario } from '../support/fake-gitlab/index.ts';
 import { mixedScenario, SYNC_TOKEN } from '../sync/mixed-scenario.ts';
@@ -33,6 +33,17 @@ describe('cleanText', () => {
       k: ['a', 1, null, { b: 'c' }],
       when,
     });
+  });
+
+  it('writes JSON as cleanDeep would have it, and the same text when nothing needs cleaning', () => {
+    expect(storableJson([{ title: 'a\u0000b\uD800', 'k\uDC00': 'ok' }])).toBe('[{"title":"ab","k":"ok"}]');
+    expect(storableJson({ body: 'a literal \\u0000 stays' })).toBe('{"body":"a literal \\\\u0000 stays"}');
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.string({ unit: 'binary' }), (value, text) => {
+        const row = { value, text, [text]: 1 };
+        expect(storableJson(row)).toBe(JSON.stringify(cleanDeep(row)));
+      }),
+    );
   });
 });
 
