@@ -26,8 +26,20 @@ const PIPELINES_RESOLVER = 2;
 /** `user(username:)` and `project(fullPath:)` around the lists. */
 const WRAPPER = 1;
 
+/** The few selection texts we send, each counted once: batch planning asks thousands of times. */
+const counted = new Map<string, number>();
+
 /** Complexity of a selection text such as `nodes { id user { username } } pageInfo { … }`. */
 export function selectionComplexity(text: string): number {
+  let complexity = counted.get(text);
+  if (complexity === undefined) {
+    complexity = countSelections(text);
+    if (counted.size < 100) counted.set(text, complexity);
+  }
+  return complexity;
+}
+
+function countSelections(text: string): number {
   const tokens = text.match(/[A-Za-z_]\w*|[{}]/g) ?? [];
   let position = 0;
   const block = (): number => {
