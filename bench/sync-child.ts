@@ -1,13 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createOrm } from '../src/db/orm.ts';
-import { createGitLabDispatcher } from '../src/gitlab/index.ts';
-import { createLogger } from '../src/lib/logger.ts';
-import { SecretBox } from '../src/lib/secret-box.ts';
-import { entities } from '../src/modules/entities.ts';
-import { DataSourceRepository } from '../src/modules/sources/data-source.repository.ts';
-import { SourceClients } from '../src/modules/sources/source-clients.ts';
-import { SyncService } from '../src/modules/sync/sync.service.ts';
-import { TeammatesService } from '../src/modules/teammates/teammates.service.ts';
+import { enableCompileCache } from 'node:module';
 
 /**
  * The app's side of the sync bench, in a process of its own (forked by bench/sync.bench.ts) so its
@@ -64,6 +56,18 @@ const send = (message: ChildMessage) => process.send!(message);
 const go = () => new Promise<void>((resolve) => process.once('message', () => resolve()));
 
 async function main(input: ChildInput): Promise<void> {
+  // As src/main.ts does: the app's modules are loaded through the compile cache, so a warm start
+  // neither strips the TypeScript again nor holds the stripper's memory.
+  enableCompileCache();
+  const { createOrm } = await import('../src/db/orm.ts');
+  const { createGitLabDispatcher } = await import('../src/gitlab/index.ts');
+  const { createLogger } = await import('../src/lib/logger.ts');
+  const { SecretBox } = await import('../src/lib/secret-box.ts');
+  const { entities } = await import('../src/modules/entities.ts');
+  const { DataSourceRepository } = await import('../src/modules/sources/data-source.repository.ts');
+  const { SourceClients } = await import('../src/modules/sources/source-clients.ts');
+  const { SyncService } = await import('../src/modules/sync/sync.service.ts');
+  const { TeammatesService } = await import('../src/modules/teammates/teammates.service.ts');
   const orm = await createOrm(input.databaseUrl, entities);
   const dispatcher = createGitLabDispatcher({ allowedHosts: ['127.0.0.1'] });
   const logger = createLogger({ level: 'warn' });
