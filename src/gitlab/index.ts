@@ -71,6 +71,12 @@ export {
 export { type PacerOptions, RateLimitPacer } from './pacer.ts';
 export { nextPageUrl, parseLinkHeader } from './pagination.ts';
 export {
+  countProjectPipelines,
+  type PipelineCountGroup,
+  pipelineCountGroupComplexity,
+  pipelineCountQueries,
+} from './pipeline-counts.api.ts';
+export {
   getPipeline,
   type ListProjectPipelinesOptions,
   listProjectPipelines,

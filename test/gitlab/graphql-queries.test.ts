@@ -11,6 +11,8 @@ import {
   MERGE_REQUEST_NOTES_QUERY,
   type ProjectItemsWanted,
   packProjectItems,
+  pipelineCountGroupComplexity,
+  pipelineCountQueries,
   pipelinesListComplexity,
   projectItemsComplexity,
   projectPipelinesQuery,
@@ -111,6 +113,12 @@ function queriesFor(features: GraphqlFeatures): Array<{ name: string; query: str
     })),
     { name: 'project items (MRs, issues, issues created since)', query: buildProjectItemsQuery(ITEMS).query },
     { name: 'merge request notes, continued', query: MERGE_REQUEST_NOTES_QUERY },
+    ...pipelineCountQueries([{ updatedAfter: '2024-05-01T00:00:00Z', projectIds: [7, 8] }]).map(
+      ({ query }) => ({
+        name: 'pipeline counts',
+        query,
+      }),
+    ),
   ];
 }
 
@@ -193,6 +201,32 @@ describe('query complexity', () => {
       expect(gitlabCost(version, batch)).toBe(complexityOf(batch, graphqlFeaturesFor(`${version}.0`)));
     }
   });
+
+  it.each(VENDORED_SCHEMA_VERSIONS)(
+    'pipeline counts: 50 projects a group costing 15, as many groups a query as 250 allows (GitLab %s)',
+    (version) => {
+      const ids = (from: number, count: number) => Array.from({ length: count }, (_, index) => from + index);
+      const queries = pipelineCountQueries([
+        { updatedAfter: '2024-05-01T00:00:00Z', projectIds: ids(1, 500) },
+        { updatedAfter: '2024-05-02T00:00:00Z', projectIds: ids(1000, 150) },
+        { updatedAfter: '2024-05-03T00:00:00Z', projectIds: ids(2000, 50) },
+      ]);
+      expect(pipelineCountGroupComplexity(50)).toBe(15);
+      // 14 groups of 50 at 15 each: 16 fit one query.
+      expect(queries).toHaveLength(1);
+      const costs = queries.map(
+        ({ query, variables }) =>
+          queryCost(gitlabSchema(version), operationOf(parse(query)), variables).complexity,
+      );
+      expect(costs).toEqual([14 * 15]);
+      const many = pipelineCountQueries([{ updatedAfter: '2024-05-01T00:00:00Z', projectIds: ids(1, 1000) }]);
+      expect(many).toHaveLength(2);
+      for (const { query, variables } of many) {
+        const cost = queryCost(gitlabSchema(version), operationOf(parse(query)), variables).complexity;
+        expect(cost).toBeLessThanOrEqual(MAX_QUERY_COMPLEXITY);
+      }
+    },
+  );
 
   it.each(VENDORED_SCHEMA_VERSIONS)(
     'every planned batch is within 250 and costs what we computed (GitLab %s)',

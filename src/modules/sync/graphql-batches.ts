@@ -23,6 +23,11 @@ export interface ProjectPipelinesWanted {
   fullPath: string;
   projectId: number;
   updatedAfter: string;
+  /**
+   * Teammates read here in place of their own lists (a first read): where each own list would
+   * have started, so their cursors move as it would have moved them.
+   */
+  starts?: ReadonlyMap<string, number>;
 }
 
 /** One list a sync wants read, with the teammate (or teammates) it belongs to. */
@@ -111,7 +116,11 @@ class Grouper<M, G> {
 
 /** GitLab's complexity of the query these lists make (graphql-complexity.ts). */
 export function complexityOf(batch: readonly Wanted[], features: GraphqlFeatures): number {
-  const query = toActivityBatch(batch);
+  return activityBatchComplexity(toActivityBatch(batch), features);
+}
+
+/** GitLab's complexity of one batch query. */
+export function activityBatchComplexity(query: ActivityBatch, features: GraphqlFeatures): number {
   const projects = new Set((query.pipelines ?? []).map((wanted) => wanted.fullPath));
   const groups =
     (query.userGroups ?? []).reduce(

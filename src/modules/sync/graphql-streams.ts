@@ -76,7 +76,7 @@ export async function syncGraphqlStreams(
       },
     };
   });
-  const pipelines = pipelineWanted(context, lists.pipelines ?? []);
+  const pipelines = await pipelineWanted(context, lists.pipelines ?? []);
 
   const userList =
     (kind: 'reviews' | 'authored', resource: string) =>

@@ -1,4 +1,4 @@
-import type { GitLabPipelineNode } from '../../gitlab/index.ts';
+import { countProjectPipelines, type GitLabPipelineNode } from '../../gitlab/index.ts';
 import type { ActivityRow } from '../activity/activity.repository.ts';
 import { mapPipeline } from './gitlab-resources.mapper.ts';
 import type { Wanted } from './graphql-batches.ts';
@@ -13,7 +13,9 @@ import type { TeammateRef } from './teammate-events.ts';
  * updated before that time is stored. Once every teammate of a project is read through a time,
  * the project is read as ONE list of everyone's pipelines updated since the earliest of those
  * times (GitLab cannot filter by several users), kept for the teammates who work there: a quiet
- * project costs a few points of query complexity instead of one list per teammate.
+ * project costs a few points of query complexity instead of one list per teammate. Teammates
+ * with no such time (a first sync) are read the same way when the project's whole list, counted
+ * first, has no more pages than their own lists would take.
  */
 const THROUGH = 'through:';
 
@@ -36,13 +38,58 @@ export function readThroughOf(token: string | null | undefined): Date | undefine
   return Number.isNaN(at) ? undefined : new Date(at);
 }
 
-/** The lists to ask for these interests: project-wide where every teammate there has a read-through time. */
-export function pipelineWanted(context: StreamsContext, interests: readonly PipelineInterest[]): Wanted[] {
+/**
+ * Teammates reading a project's pipelines on their own (a first sync, a long pause) each cost at
+ * least one list; the project's one list of everyone's pipelines costs its pages. Counting them
+ * takes a request, worth it once this many own lists could be saved.
+ */
+export const OWN_LISTS_WORTH_COUNTING = 12;
+const PAGE = 100;
+
+interface ProjectPlan {
+  fullPath: string;
+  projectId: number | undefined;
+  /** Read alone from their start: no read-through time, or a stale one. */
+  own: PipelineInterest[];
+  /** Read through lately: on the project's shared list from their read-through time. */
+  shared: PipelineInterest[];
+  through: Map<PipelineInterest, number>;
+}
+
+/**
+ * The lists to ask for these interests: project-wide where every teammate there has a recent
+ * read-through time, and where many teammates would read alone but the project's whole list has
+ * no more pages than they have lists (its count asked first).
+ */
+export async function pipelineWanted(
+  context: StreamsContext,
+  interests: readonly PipelineInterest[],
+): Promise<Wanted[]> {
+  const plans = planProjects(context, interests);
+  const whole = await projectsCheaperWhole(context, plans);
   const wanted: Wanted[] = [];
+  for (const plan of plans) {
+    const { fullPath, projectId, own, shared, through } = plan;
+    if (projectId !== undefined && whole.has(plan)) {
+      const starts = new Map(
+        own.map((interest) => [interest.teammate.teammateId, startOf(context, interest)]),
+      );
+      const from = Math.min(...starts.values(), ...through.values());
+      wanted.push(projectWanted(fullPath, projectId, [...own, ...shared], from, starts));
+      continue;
+    }
+    wanted.push(...own.map((interest) => pairWanted(context, interest)));
+    if (shared.length > 0 && projectId !== undefined)
+      wanted.push(projectWanted(fullPath, projectId, shared, Math.min(...through.values())));
+  }
+  return wanted;
+}
+
+function planProjects(context: StreamsContext, interests: readonly PipelineInterest[]): ProjectPlan[] {
   const byProject = new Map<string, PipelineInterest[]>();
   for (const interest of interests)
     byProject.set(interest.projectPath, [...(byProject.get(interest.projectPath) ?? []), interest]);
-  for (const [fullPath, list] of byProject) {
+  return [...byProject].map(([fullPath, list]) => {
     const projectId = context.projects.idOf(fullPath);
     const through = new Map<PipelineInterest, number>();
     for (const interest of list) {
@@ -53,26 +100,79 @@ export function pipelineWanted(context: StreamsContext, interests: readonly Pipe
     }
     // A re-read from a date, an unknown project id, a teammate not read through lately: their own list.
     const own = list.filter((interest) => context.since || projectId === undefined || !through.has(interest));
-    wanted.push(...own.map((interest) => pairWanted(context, interest)));
     const shared = list.filter((interest) => !own.includes(interest));
-    if (shared.length === 0 || projectId === undefined) continue;
-    wanted.push({
-      kind: 'projectPipelines',
-      teammates: shared.map(({ teammate }) => teammate),
-      wanted: {
-        key: `project\u0000${fullPath}`,
-        fullPath,
-        projectId,
-        updatedAfter: new Date(Math.min(...through.values())).toISOString(),
-      },
-    });
-  }
-  return wanted;
+    return { fullPath, projectId, own, shared, through };
+  });
 }
 
-function pairWanted(context: StreamsContext, { teammate, projectPath }: PipelineInterest): Wanted {
+/**
+ * Projects whose one list of everyone's pipelines, from the earliest start of its teammates, has
+ * no more pages than the lists it replaces. Counted only when enough own lists are at stake; a
+ * count GitLab does not give leaves the lists as they were.
+ */
+async function projectsCheaperWhole(
+  context: StreamsContext,
+  plans: readonly ProjectPlan[],
+): Promise<Set<ProjectPlan>> {
+  const candidates = plans.filter(
+    (plan) => !context.since && plan.projectId !== undefined && plan.own.length >= 2,
+  );
+  const whole = new Set<ProjectPlan>();
+  if (candidates.reduce((sum, plan) => sum + plan.own.length, 0) < OWN_LISTS_WORTH_COUNTING) return whole;
+  const fromOf = (plan: ProjectPlan) =>
+    new Date(
+      Math.min(...plan.own.map((interest) => startOf(context, interest)), ...plan.through.values()),
+    ).toISOString();
+  const groups = new Map<string, number[]>();
+  for (const plan of candidates)
+    groups.set(fromOf(plan), [...(groups.get(fromOf(plan)) ?? []), plan.projectId!]);
+  let counts: Map<number, number>;
+  try {
+    counts = await countProjectPipelines(
+      context.client,
+      [...groups].map(([updatedAfter, projectIds]) => ({ updatedAfter, projectIds })),
+    );
+  } catch {
+    // Only a saving: the teammates' own lists read the same pipelines.
+    return whole;
+  }
+  for (const plan of candidates) {
+    const count = counts.get(plan.projectId!);
+    const lists = plan.own.length + (plan.shared.length > 0 ? 1 : 0);
+    if (count !== undefined && Math.ceil(count / PAGE) <= lists) whole.add(plan);
+  }
+  return whole;
+}
+
+function projectWanted(
+  fullPath: string,
+  projectId: number,
+  interests: readonly PipelineInterest[],
+  from: number,
+  starts?: ReadonlyMap<string, number>,
+): Wanted {
+  return {
+    kind: 'projectPipelines',
+    teammates: interests.map(({ teammate }) => teammate),
+    wanted: {
+      key: `project\u0000${fullPath}`,
+      fullPath,
+      projectId,
+      updatedAfter: new Date(from).toISOString(),
+      ...(starts ? { starts } : {}),
+    },
+  };
+}
+
+/** Where a teammate's own list of a project starts. */
+function startOf(context: StreamsContext, { teammate, projectPath }: PipelineInterest): number {
   const cursor = context.cursors.get(cursorKey(teammate.teammateId, `pipelines:${projectPath}`));
-  const after = context.since ?? cursor?.position ?? context.firstSyncFrom;
+  return (context.since ?? cursor?.position ?? context.firstSyncFrom).getTime();
+}
+
+function pairWanted(context: StreamsContext, interest: PipelineInterest): Wanted {
+  const { teammate, projectPath } = interest;
+  const after = new Date(startOf(context, interest));
   return {
     kind: 'pipelines',
     teammate,
@@ -122,10 +222,12 @@ export function pipelineKeeper(
         const seen = newest.get(teammate.teammateId);
         // A teammate's own list read from a date moves their position there (nothing newer = not
         // active lately); in everyone's list, a teammate without pipelines keeps theirs (null).
-        const position =
+        // A teammate read with everyone in place of an own list moves as that list would have.
+        const start =
           entry.kind === 'pipelines'
-            ? Math.max(Date.parse(updatedAfter), seen ?? Number.NEGATIVE_INFINITY)
-            : seen;
+            ? Date.parse(updatedAfter)
+            : entry.wanted.starts?.get(teammate.teammateId);
+        const position = start === undefined ? seen : Math.max(start, seen ?? Number.NEGATIVE_INFINITY);
         return {
           scope: teammate.teammateId,
           resource: `pipelines:${fullPath}`,

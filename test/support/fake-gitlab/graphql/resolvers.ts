@@ -133,7 +133,12 @@ function pipelines(context: RouteContext, projectId: number, path: string, args:
     .filter((item) => after === undefined || Date.parse(item.updated_at) >= after)
     .sort((a, b) => b.id - a.id);
   const page = cursorPage(selected, args);
-  return { nodes: page.items.map((item) => pipelineNode(item, path)), pageInfo: page.pageInfo };
+  // PipelineConnection.count: the whole filtered list, not the page.
+  return {
+    nodes: page.items.map((item) => pipelineNode(item, path)),
+    pageInfo: page.pageInfo,
+    count: selected.length,
+  };
 }
 
 function pipelineNode(item: FakePipeline, path: string) {
