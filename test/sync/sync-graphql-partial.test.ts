@@ -258,6 +258,70 @@ describe('GraphQL answers that are not whole', () => {
     expect(new Date(cursor?.position ?? 0).toISOString()).toBe('2024-05-07T10:29:00.000Z');
   });
 
+  describe('long lists go on together', () => {
+    /** ada's and grace's pipelines in acme/billing: 150 more each, two pages per list. */
+    function twoLongLists(): FakeScenario {
+      const scenario = mixedScenario();
+      for (const username of ['ada', 'grace']) {
+        const template = scenario.pipelines?.find((pipeline) => pipeline.username === username);
+        if (template?.project_id !== 7)
+          throw new Error(`the mixed scenario has a pipeline of ${username} in acme/billing`);
+        for (let index = 0; index < 150; index += 1) {
+          const at = new Date(Date.parse('2024-05-07T08:00:00Z') + index * 60_000).toISOString();
+          const id = (username === 'ada' ? 9_000 : 9_500) + index;
+          scenario.pipelines?.push({ ...template, id, iid: id - 8_000, created_at: at, updated_at: at });
+        }
+      }
+      return scenario;
+    }
+    const pipelineBatches = () =>
+      fake.requests.filter((request) => request.graphqlQuery?.includes('pipelines(username:'));
+
+    it('asks the second pages of both lists in one request', async () => {
+      const scenario = twoLongLists();
+      const all = scenario.pipelines?.length ?? 0;
+      const { sourceId, harness: on } = await sourceFor(scenario);
+
+      expect(await sync(on, sourceId)).toMatchObject({ status: 'succeeded' });
+      expect(new Set(await kinds(on, 'pipeline_run')).size).toBe(all);
+      // The first pages of both lists, then ONE request for both second pages (it was one each).
+      expect(pipelineBatches()).toHaveLength(2);
+      expect(pipelineBatches()[1]?.graphqlQuery?.match(/pipelines\(username:/g)).toHaveLength(2);
+    });
+
+    it('splits a round of further pages GitLab timed out on, and reads both lists whole', async () => {
+      const scenario = twoLongLists();
+      const all = scenario.pipelines?.length ?? 0;
+      const { sourceId, harness: on } = await sourceFor(scenario);
+      let answers = 0;
+      fake.setFault({
+        kind: 'transform',
+        match: { endpoint: 'POST /api/graphql' },
+        transform: (body) => {
+          const answer = body as {
+            data?: Record<string, Record<string, unknown> | null>;
+            errors?: unknown[];
+          };
+          const project = answer.data?.['p0'];
+          if (!project || Object.keys(project).length < 2) return body;
+          answers += 1;
+          // The first pages pass; the round asking both second pages times out, as graphql-ruby says it.
+          if (answers !== 2) return body;
+          answer.data!['p0'] = null;
+          answer.errors = [{ message: 'Timeout on Project.pipelines', path: ['p0', 'q0'] }];
+          return answer;
+        },
+      });
+
+      expect(await sync(on, sourceId)).toMatchObject({ status: 'succeeded' });
+      const stored = await kinds(on, 'pipeline_run');
+      expect(stored).toHaveLength(all);
+      expect(new Set(stored).size).toBe(all);
+      // First pages, the refused round, then each second page in a round of its own.
+      expect(pipelineBatches()).toHaveLength(4);
+    });
+  });
+
   it('splits a batch that timed out on GitLab and reads both halves', async () => {
     const { sourceId, harness: on } = await sourceFor(mixedScenario());
     // graphql-ruby's timeout: the fields not resolved in time come back null, with a path.

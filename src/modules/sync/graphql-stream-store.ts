@@ -3,7 +3,6 @@ import {
   type ActivityBatchResult,
   type BatchListName,
   type CursorPage,
-  fetchActivityBatch,
   type GitLabTimelog,
   listTimelogs,
 } from '../../gitlab/index.ts';
@@ -12,6 +11,7 @@ import type { ActivityRow, StoredActivity } from '../activity/activity.repositor
 import { upsertActivities } from '../activity/activity.repository.ts';
 import { mapTimelog } from './gitlab-resources.mapper.ts';
 import type { Wanted } from './graphql-batches.ts';
+import { type ContinuingList, continueLists } from './graphql-continuations.ts';
 import {
   factsOfNode,
   type PendingReviewRequests,
@@ -26,21 +26,26 @@ import type { TeammateRef } from './teammate-events.ts';
 /**
  * One list of a batch, read page by page. `rows` turns a page into rows (and learns what the page
  * tells about merge requests); `finish` gives the list's cursors once its last page is read, none
- * when it came back incomplete; `rest` yields the pages after the first, calling `broken` when one
- * did not come back whole (its problem is reported), and stops at a page it could not read.
+ * when it came back incomplete; `part` asks a further page inside a batch, or `rest` yields the
+ * pages after the first, calling `broken` when one did not come back whole (its problem is
+ * reported), and stops at a page it could not read.
  */
 interface ListReader<T> {
   first: CursorPage<T>;
-  rest(after: string, broken: () => void): AsyncIterable<CursorPage<T>>;
+  /** Further pages read together with other lists' (graphql-continuations.ts): this list's part of a batch. */
+  part?: { listName: BatchListName; key: string; ask(after: string): ActivityBatch };
+  /** Further pages read alone. */
+  rest?(after: string, broken: () => void): AsyncIterable<CursorPage<T>>;
   rows(items: readonly T[]): ActivityRow[];
   finish(complete: boolean): CursorWrite[];
 }
 
 /**
  * One batch's answer into rows and cursors. The lists' first pages (the batch's answer) are
- * stored in one transaction, with the cursors of the lists that end there. A longer list then
- * goes on alone, each further page stored as it comes — a team's months of pipelines are never
- * held at once — and its cursor written with its last page: a run that stops in between re-reads
+ * stored in one transaction, with the cursors of the lists that end there. The longer lists then
+ * go on together, their next pages asked in one query (graphql-continuations.ts), each page stored
+ * as it comes — a team's months of pipelines are never held at once — and a list's cursor written
+ * with its last page: a run that stops in between re-reads
  * the list from the old cursor next time, and the pages stored already are upserted again by their
  * natural keys (nothing lost, nothing doubled). Review request lists are handed to `reviews`,
  * stored once every list of the call is read (graphql-review-requests.ts). A list that came back
@@ -68,7 +73,26 @@ export async function storeBatch(
   }
   await storeRows(context, rows, cursors);
   rows.length = 0;
-  await runPool(longer, 4, ({ reader, complete }) => streamRest(context, reader, complete));
+  const together: ContinuingList[] = longer.flatMap(({ reader, complete }) =>
+    reader.part
+      ? [
+          {
+            listName: reader.part.listName,
+            key: reader.part.key,
+            part: reader.part.ask,
+            rows: reader.rows,
+            finish: reader.finish,
+            after: reader.first.endCursor as string,
+            complete,
+          },
+        ]
+      : [],
+  );
+  await continueLists(context, together, outcome, (pageRows, pageCursors) =>
+    storeRows(context, pageRows, pageCursors),
+  );
+  const alone = longer.filter(({ reader }) => !reader.part);
+  await runPool(alone, 4, ({ reader, complete }) => streamRest(context, reader, complete));
 }
 
 /** A list's further pages, each stored as it comes; its cursors with the last one. */
@@ -77,6 +101,7 @@ async function streamRest<T>(context: StreamsContext, reader: ListReader<T>, who
   const broken = () => {
     complete = false;
   };
+  if (!reader.rest) return;
   for await (const page of reader.rest(reader.first.endCursor as string, broken)) {
     const rows = reader.rows(page.items);
     await storeRows(context, rows, hasNext(page) ? [] : reader.finish(complete));
@@ -125,10 +150,11 @@ function readerOf(
     if (entry.kind === 'reviews') reviews.lists.push(pending);
     return {
       first,
-      rest: (after, broken) =>
-        batchPages(context, outcome, listName, entry.wanted.key, broken, (cursor) => ({
-          [listName]: [{ ...entry.wanted, after: cursor }],
-        }))(after),
+      part: {
+        listName,
+        key: entry.wanted.key,
+        ask: (cursor) => ({ [listName]: [{ ...entry.wanted, after: cursor }] }),
+      },
       rows: (items) => {
         for (const node of items as typeof first.items) {
           // What the lists say about each MR spares the events a REST call for it.
@@ -154,10 +180,7 @@ function readerOf(
   const keeper = pipelineKeeper(context, entry);
   return {
     first,
-    rest: (after, broken) =>
-      batchPages(context, outcome, 'pipelines', key, broken, (cursor) => ({
-        pipelines: [{ ...list, after: cursor }],
-      }))(after),
+    part: { listName: 'pipelines', key, ask: (cursor) => ({ pipelines: [{ ...list, after: cursor }] }) },
     rows: keeper.rows,
     finish: keeper.finish,
   };
@@ -165,37 +188,6 @@ function readerOf(
 
 function readUntilRunStart(context: StreamsContext, teammate: TeammateRef, resource: string): CursorWrite[] {
   return [{ scope: teammate.teammateId, resource, position: context.runStartedAt, token: null }];
-}
-
-/** The pages of one list after `after`, one batch query each, until GitLab says there are no more. */
-function batchPages(
-  context: StreamsContext,
-  outcome: StreamsOutcome,
-  listName: BatchListName,
-  key: string,
-  broken: () => void,
-  query: (after: string) => ActivityBatch,
-) {
-  return async function* pages(after: string): AsyncGenerator<CursorPage<unknown>> {
-    const seen = new Set<string>();
-    let cursor = after;
-    while (!seen.has(cursor)) {
-      seen.add(cursor);
-      const next = await fetchActivityBatch(context.client, query(cursor), context.features);
-      outcome.problems.push(...next.problems);
-      if (next.problems.some((problem) => problem.list === listName && problem.key === key)) broken();
-      const found: CursorPage<unknown> | undefined = next[listName].get(key);
-      if (!found) {
-        broken();
-        return;
-      }
-      yield found;
-      if (!hasNext(found)) return;
-      cursor = found.endCursor;
-    }
-    // GitLab handed back a cursor it gave before: the list would never end.
-    broken();
-  };
 }
 
 async function* restOfTimelogs(
