@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { CompiledQuery } from 'kysely';
 
 /**
  * Read and write SyncCursor rows with plain SQL, inside the caller's transaction: a cursor moves
@@ -39,27 +40,33 @@ export interface CursorWrite extends CursorValue {
   resource: string;
 }
 
-/** Upserts cursors; a position never moves backwards (a `since` re-read does not rewind it). */
+/**
+ * Upserts cursors; a position never moves backwards (a `since` re-read does not rewind it). Bound
+ * parameters through the EntityManager's Kysely (same transaction): `em.execute` writes them into
+ * the SQL text, escaping a character at a time.
+ */
 export async function saveCursors(
   em: EntityManager,
   dataSourceId: string,
   cursors: readonly CursorWrite[],
 ): Promise<void> {
   if (cursors.length === 0) return;
-  const records = cursors.map((cursor) => ({
-    scope: cursor.scope,
-    resource: cursor.resource,
-    position: cursor.position?.toISOString() ?? null,
-    token: cursor.token,
-  }));
-  await em.execute(
-    `insert into sync_cursor (id, data_source_id, scope, resource, position, token, updated_at)
-     select gen_random_uuid(), ?, c.scope, c.resource, c.position, c.token, now()
-     from jsonb_to_recordset(?::jsonb) as c(scope text, resource text, position timestamptz, token text)
-     on conflict (data_source_id, scope, resource) do update set
-       position = greatest(sync_cursor.position, excluded.position),
-       token = coalesce(excluded.token, sync_cursor.token),
-       updated_at = now()`,
-    [dataSourceId, JSON.stringify(records)],
+  await em.getKysely().executeQuery(
+    CompiledQuery.raw(
+      `insert into sync_cursor (id, data_source_id, scope, resource, position, token, updated_at)
+       select gen_random_uuid(), $1, c.scope, c.resource, c.position, c.token, now()
+       from unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[]) as c(scope, resource, position, token)
+       on conflict (data_source_id, scope, resource) do update set
+         position = greatest(sync_cursor.position, excluded.position),
+         token = coalesce(excluded.token, sync_cursor.token),
+         updated_at = now()`,
+      [
+        dataSourceId,
+        cursors.map((cursor) => cursor.scope),
+        cursors.map((cursor) => cursor.resource),
+        cursors.map((cursor) => cursor.position?.toISOString() ?? null),
+        cursors.map((cursor) => cursor.token),
+      ],
+    ),
   );
 }
