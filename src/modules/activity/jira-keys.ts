@@ -12,8 +12,9 @@ const CVE_TEXT = /(?<![A-Za-z0-9])CVE-\d+-\d+/g;
 const CVE_BRANCH = /(?<![A-Za-z0-9])CVE-\d+-\d+/gi;
 
 function collect(text: string, pattern: RegExp, cve: RegExp, into: string[]): void {
-  // Blank CVE ids out first so neither `CVE-2024` nor a key glued after them is taken.
-  const cleaned = text.replace(cve, (match) => ' '.repeat(match.length));
+  // Blank CVE ids out first so neither `CVE-2024` nor a key glued after them is taken (most
+  // texts have none: no copy of them is made then).
+  const cleaned = /CVE-/i.test(text) ? text.replace(cve, (match) => ' '.repeat(match.length)) : text;
   for (const match of cleaned.matchAll(pattern)) {
     const key = (match[1] ?? '').toUpperCase();
     if (key && !into.includes(key)) into.push(key);
