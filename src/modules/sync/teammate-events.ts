@@ -1,4 +1,5 @@
 import { type GitLabEvent, listUserEvents } from '../../gitlab/index.ts';
+import { readAhead } from '../../lib/read-ahead.ts';
 import { type ActivityRow, setReviewTime, upsertActivities } from '../activity/activity.repository.ts';
 import type { ActivityDraft } from '../activity/activity-draft.ts';
 import { groupPushes } from './event-follow-ups.ts';
@@ -66,9 +67,10 @@ export async function syncTeammateEvents(
   let lastId = cursor?.token ? Number(cursor.token) : undefined;
 
   // https://docs.gitlab.com/api/events/#get-contribution-events-for-a-user
-  for await (const page of listUserEvents(context.client, teammate.userId, {
-    after: eventsAfterParam(from),
-  })) {
+  // The next page is asked for while this one is mapped and stored (readAhead).
+  for await (const page of readAhead(
+    listUserEvents(context.client, teammate.userId, { after: eventsAfterParam(from) }),
+  )) {
     const fresh = page.items.filter((event) =>
       storedUpTo !== undefined ? event.id > storedUpTo : Date.parse(event.created_at) >= from.getTime(),
     );
