@@ -15,7 +15,7 @@ import {
 import { writeBenchmarkSection } from './benchmarks-file.ts';
 import { byEndpoint, naiveFloorMs, runNaive } from './naive-sync.ts';
 import type { ChildInput, ChildMessage, StepFigures } from './sync-child.ts';
-import { type RunFigures, restLowerBound, syncSection } from './sync-report.ts';
+import { graphqlPages, type RunFigures, restLowerBound, syncSection } from './sync-report.ts';
 import { BENCH_TOKEN, type BenchScenario, buildBenchScenario } from './sync-scenario.ts';
 import { countsByKind, differences, type StoredFact, storedTruth, truthOf } from './sync-truth.ts';
 
@@ -149,7 +149,8 @@ async function measure(size: { teammates: number; days: number }): Promise<RunFi
     process.stdout.write(
       `${size.teammates} × ${size.days}: naive ${naive.total} requests, ${(naiveMs / 1000).toFixed(1)} s${whole ? '' : ' (floor)'}; wall-time ratio ${(naiveMs / ours.first.wallMs).toFixed(1)}\n`,
     );
-    return { ...size, bench, ours, naive, bound, graphql, checked: countsByKind(truth) };
+    const pages = graphqlPages(bench, windowStart, END);
+    return { ...size, bench, ours, naive, bound, graphql, pages, checked: countsByKind(truth) };
   } finally {
     await fake.close().catch(() => undefined);
     await postgres.stop();
