@@ -67,10 +67,13 @@ export function sortBy<T>(
   sort: string | null,
 ): T[] {
   const direction = sort === 'asc' ? 1 : -1;
-  return [...items].sort((a, b) => {
-    const byTime = Date.parse(key(a)) - Date.parse(key(b));
-    return direction * (byTime !== 0 ? byTime : id(a) - id(b));
+  // Keys computed once per item, not once per comparison: the same comparisons, the same order.
+  const keyed = items.map((item) => ({ item, time: Date.parse(key(item)), id: id(item) }));
+  keyed.sort((a, b) => {
+    const byTime = a.time - b.time;
+    return direction * (byTime !== 0 ? byTime : a.id - b.id);
   });
+  return keyed.map((entry) => entry.item);
 }
 
 /** GitLab parses ISO 8601 timestamps; an unparsable value is ignored like an unknown parameter. */

@@ -1,5 +1,6 @@
 import versionFixture from './fixtures/version.json' with { type: 'json' };
 import type { FakeProject, FakeScenario, FakeToken, FakeUser } from './scenario.ts';
+import { derived, firstBy } from './scenario-index.ts';
 
 /** The scenario plus the look-ups every route needs. `webUrl` is the fake's own address. */
 export class FakeWorld {
@@ -16,12 +17,11 @@ export class FakeWorld {
   }
 
   userById(id: number): FakeUser | undefined {
-    return this.scenario.users.find((user) => user.id === id);
+    return derived(this.scenario.users, usersById).get(id);
   }
 
   userByUsername(username: string): FakeUser | undefined {
-    const wanted = username.toLowerCase();
-    return this.scenario.users.find((user) => user.username.toLowerCase() === wanted);
+    return derived(this.scenario.users, usersByUsername).get(username.toLowerCase());
   }
 
   /** `/users/:id` accepts a numeric id or a username. */
@@ -36,10 +36,14 @@ export class FakeWorld {
 
   /** `/projects/:id` accepts a numeric id or a URL-encoded full path. */
   project(idOrPath: string | number): FakeProject | undefined {
+    const projects = this.scenario.projects;
+    // A number is looked up as its digits would be (a route's `:id` is text).
+    if (typeof idOrPath === 'number' && Number.isSafeInteger(idOrPath) && idOrPath >= 0)
+      return derived(projects, projectsById).get(idOrPath);
     const text = String(idOrPath);
-    return (this.scenario.projects ?? []).find((project) =>
-      /^\d+$/.test(text) ? project.id === Number(text) : project.path_with_namespace === text,
-    );
+    return /^\d+$/.test(text)
+      ? derived(projects, projectsById).get(Number(text))
+      : derived(projects, projectsByPath).get(text);
   }
 
   canSee(userId: number, projectId: number | null | undefined): boolean {
@@ -58,6 +62,12 @@ export class FakeWorld {
     return this.project(projectId)?.path_with_namespace ?? `group/project-${projectId}`;
   }
 }
+
+const usersById = (users: readonly FakeUser[]) => firstBy(users, (user) => user.id);
+const usersByUsername = (users: readonly FakeUser[]) => firstBy(users, (user) => user.username.toLowerCase());
+const projectsById = (projects: readonly FakeProject[]) => firstBy(projects, (project) => project.id);
+const projectsByPath = (projects: readonly FakeProject[]) =>
+  firstBy(projects, (project) => project.path_with_namespace);
 
 export function isTokenExpired(token: FakeToken, now: number): boolean {
   if (!token.expires_at) return false;

@@ -1,5 +1,11 @@
 import type { RouteContext } from '../route.ts';
 import type { FakeMergeRequest } from '../scenario.ts';
+import {
+  derived,
+  issuesByProject,
+  mergeRequestsByProject,
+  mergeRequestsByProjectAndIid,
+} from '../scenario-index.ts';
 import { type Args, cursorPage, stringArg } from './pages.ts';
 
 /**
@@ -11,9 +17,9 @@ export function issuableFields(context: RouteContext, projectId: number): Record
     mergeRequests: (args: Args) => projectMergeRequests(context, projectId, args),
     mergeRequest: (args: Args) => {
       const iid = Number(stringArg(args, 'iid'));
-      const mr = (context.world.scenario.mergeRequests ?? []).find(
-        (entry) => entry.project_id === projectId && entry.iid === iid,
-      );
+      const mr = derived(context.world.scenario.mergeRequests, mergeRequestsByProjectAndIid)
+        .get(projectId)
+        ?.get(iid);
       return mr ? mergeRequestNode(context, mr) : null;
     },
     issues: (args: Args) => projectIssues(context, projectId, args),
@@ -23,8 +29,10 @@ export function issuableFields(context: RouteContext, projectId: number): Record
 /** `Project.mergeRequests(iids:)`: every state, newest first (GitLab's default `created_desc`). */
 function projectMergeRequests(context: RouteContext, projectId: number, args: Args) {
   const iids = iidsArg(args);
-  const selected = (context.world.scenario.mergeRequests ?? [])
-    .filter((mr) => mr.project_id === projectId && (!iids || iids.has(mr.iid)))
+  const inProject =
+    derived(context.world.scenario.mergeRequests, mergeRequestsByProject).get(projectId) ?? [];
+  const selected = inProject
+    .filter((mr) => !iids || iids.has(mr.iid))
     .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.iid - a.iid);
   const page = cursorPage(selected, args);
   return { nodes: page.items.map((mr) => mergeRequestNode(context, mr)), pageInfo: page.pageInfo };
@@ -80,8 +88,9 @@ function projectIssues(context: RouteContext, projectId: number, args: Args) {
   const iids = iidsArg(args);
   const createdAfter = stringArg(args, 'createdAfter');
   const after = createdAfter ? Date.parse(createdAfter) : undefined;
-  const selected = (context.world.scenario.issues ?? [])
-    .filter((issue) => issue.project_id === projectId && (!iids || iids.has(issue.iid)))
+  const inProject = derived(context.world.scenario.issues, issuesByProject).get(projectId) ?? [];
+  const selected = inProject
+    .filter((issue) => !iids || iids.has(issue.iid))
     .filter((issue) => after === undefined || Date.parse(issue.created_at) >= after)
     .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.iid - a.iid);
   const page = cursorPage(selected, args);

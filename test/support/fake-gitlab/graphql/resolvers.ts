@@ -1,5 +1,14 @@
 import type { RouteContext } from '../route.ts';
 import type { FakePipeline, FakeProject, FakeTimelog, FakeUser } from '../scenario.ts';
+import {
+  derived,
+  issuesByProjectAndIid,
+  mergeRequestsByAuthor,
+  mergeRequestsByProjectAndIid,
+  mergeRequestsByReviewer,
+  pipelinesByProject,
+  timelogsByUsername,
+} from '../scenario-index.ts';
 import { issuableFields } from './issuable-resolvers.ts';
 import { type Args, cursorPage, stringArg } from './pages.ts';
 
@@ -72,8 +81,9 @@ function timelogs(context: RouteContext, args: Args) {
   const username = stringArg(args, 'username');
   const start = dateBound(stringArg(args, 'startDate'), 'start');
   const end = dateBound(stringArg(args, 'endDate'), 'end');
-  const selected = (world.scenario.timelogs ?? []).filter((item) => {
-    if (username && item.username.toLowerCase() !== username.toLowerCase()) return false;
+  const all = world.scenario.timelogs ?? [];
+  const candidates = username ? (derived(all, timelogsByUsername).get(username.toLowerCase()) ?? []) : all;
+  const selected = candidates.filter((item) => {
     const at = Date.parse(item.spent_at);
     if (start !== undefined && at < start) return false;
     if (end !== undefined && at > end) return false;
@@ -92,14 +102,15 @@ function timelogNode(context: RouteContext, item: FakeTimelog) {
     kind: 'issues' | 'merge_requests',
   ) => {
     if (!target) return null;
+    // Scenario issues and MRs all belong to a project: a group-level item matches none of them.
     const source =
-      kind === 'issues'
-        ? world.scenario.issues?.find(
-            (entry) => entry.project_id === target.project_id && entry.iid === target.iid,
-          )
-        : world.scenario.mergeRequests?.find(
-            (entry) => entry.project_id === target.project_id && entry.iid === target.iid,
-          );
+      target.project_id === null
+        ? undefined
+        : kind === 'issues'
+          ? derived(world.scenario.issues, issuesByProjectAndIid).get(target.project_id)?.get(target.iid)
+          : derived(world.scenario.mergeRequests, mergeRequestsByProjectAndIid)
+              .get(target.project_id)
+              ?.get(target.iid);
     // A group-level work item (18.x) has no project: GitLab answers projectId null.
     const webUrl =
       target.project_id === null
@@ -127,8 +138,8 @@ function pipelines(context: RouteContext, projectId: number, path: string, args:
   const username = stringArg(args, 'username');
   const updatedAfter = stringArg(args, 'updatedAfter');
   const after = updatedAfter ? Date.parse(updatedAfter) : undefined;
-  const selected = (context.world.scenario.pipelines ?? [])
-    .filter((item) => item.project_id === projectId)
+  const inProject = derived(context.world.scenario.pipelines, pipelinesByProject).get(projectId) ?? [];
+  const selected = inProject
     .filter((item) => !username || item.username === username)
     .filter((item) => after === undefined || Date.parse(item.updated_at) >= after)
     .sort((a, b) => b.id - a.id);
@@ -164,13 +175,10 @@ function userMergeRequests(context: RouteContext, username: string, role: 'revie
   const { world, user } = context;
   const updatedAfter = stringArg(args, 'updatedAfter');
   const after = updatedAfter ? Date.parse(updatedAfter) : undefined;
-  const selected = (world.scenario.mergeRequests ?? [])
+  const mergeRequests = world.scenario.mergeRequests;
+  const byRole = derived(mergeRequests, role === 'author' ? mergeRequestsByAuthor : mergeRequestsByReviewer);
+  const selected = (byRole.get(username.toLowerCase()) ?? [])
     .filter((mr) => world.canSee(user.id, mr.project_id))
-    .filter((mr) =>
-      role === 'author'
-        ? mr.author.toLowerCase() === username.toLowerCase()
-        : (mr.reviewers ?? []).some((entry) => entry.username.toLowerCase() === username.toLowerCase()),
-    )
     .filter((mr) => after === undefined || Date.parse(mr.updated_at) >= after)
     .sort((a, b) => Date.parse(b.updated_at) - Date.parse(a.updated_at) || b.iid - a.iid);
   const page = cursorPage(selected, args);

@@ -1,6 +1,7 @@
 import { event } from '../present.ts';
 import { list, notFound, type Route, type RouteContext, sortBy } from '../route.ts';
 import type { FakeEvent, FakeUser } from '../scenario.ts';
+import { derived, eventsByAuthor } from '../scenario-index.ts';
 
 /** `action` filter values → the action_name values they select. */
 const ACTIONS: Record<string, string[]> = {
@@ -51,8 +52,8 @@ function eventsOf(context: RouteContext, author: FakeUser) {
   const before = dayBound(query.get('before'), 'before', offset);
   const actions = query.get('action') ? ACTIONS[query.get('action') ?? ''] : undefined;
   const targetTypes = query.get('target_type') ? TARGET_TYPES[query.get('target_type') ?? ''] : undefined;
-  const selected = (world.scenario.events ?? []).filter((item) => {
-    if (item.author.toLowerCase() !== author.username.toLowerCase()) return false;
+  const authored = derived(world.scenario.events, eventsByAuthor).get(author.username.toLowerCase()) ?? [];
+  const selected = authored.filter((item) => {
     const at = Date.parse(item.created_at);
     if (after !== undefined && at < after) return false;
     if (before !== undefined && at >= before) return false;

@@ -1,5 +1,12 @@
 import { issue, userBasic } from '../present.ts';
 import { json, list, notFound, type Route, sortBy, timeParam } from '../route.ts';
+import {
+  derived,
+  eventsByProject,
+  issuesByProject,
+  issuesByProjectAndIid,
+  timelogsByIssueProject,
+} from '../scenario-index.ts';
 
 const same = (a: string | null | undefined, b: string | null | undefined) =>
   !!a && !!b && a.toLowerCase() === b.toLowerCase();
@@ -51,9 +58,9 @@ export const issueRoutes: Route[] = [
         .filter(Boolean)
         .map(Number);
       const state = query.get('state');
-      const selected = (world.scenario.issues ?? []).filter(
+      const inProject = derived(world.scenario.issues, issuesByProject).get(project.id) ?? [];
+      const selected = inProject.filter(
         (item) =>
-          item.project_id === project.id &&
           (iids.length === 0 || iids.includes(item.iid)) &&
           (!state || state === 'all' || item.state === state),
       );
@@ -75,9 +82,9 @@ export const issueRoutes: Route[] = [
     handle: ({ world, user, params }) => {
       const project = world.visibleProject(user.id, params['id'] ?? '');
       if (!project) return notFound('Project');
-      const found = (world.scenario.issues ?? []).find(
-        (item) => item.project_id === project.id && item.iid === Number(params['iid']),
-      );
+      const found = derived(world.scenario.issues, issuesByProjectAndIid)
+        .get(project.id)
+        ?.get(Number(params['iid']));
       return found ? json(issue(world, found)) : notFound('Issue');
     },
   },
@@ -90,9 +97,9 @@ export const issueRoutes: Route[] = [
       const project = world.visibleProject(user.id, params['id'] ?? '');
       if (!project) return notFound('Project');
       const iid = Number(params['iid']);
-      const notes = (world.scenario.events ?? []).filter(
+      const inProject = derived(world.scenario.events, eventsByProject).get(project.id) ?? [];
+      const notes = inProject.filter(
         (event) =>
-          event.project_id === project.id &&
           event.note &&
           ['Issue', 'WorkItem'].includes(event.note.noteable_type) &&
           event.note.noteable_iid === iid,
@@ -127,8 +134,8 @@ export const issueRoutes: Route[] = [
       const project = world.visibleProject(user.id, params['id'] ?? '');
       if (!project) return notFound('Project');
       const iid = Number(params['iid']);
-      const spent = (world.scenario.timelogs ?? [])
-        .filter((log) => log.issue?.project_id === project.id && log.issue.iid === iid)
+      const spent = (derived(world.scenario.timelogs, timelogsByIssueProject).get(project.id) ?? [])
+        .filter((log) => log.issue?.iid === iid)
         .reduce((sum, log) => sum + log.time_spent, 0);
       return json({
         time_estimate: 0,

@@ -1,6 +1,7 @@
 import { approvals, mergeRequest, note, userBasic } from '../present.ts';
 import { json, list, notFound, type Route, type RouteContext, sortBy, timeParam } from '../route.ts';
 import type { FakeMergeRequest, FakeUser } from '../scenario.ts';
+import { derived, mergeRequestsByProject, mergeRequestsByProjectAndIid } from '../scenario-index.ts';
 
 function scoped(context: RouteContext, items: FakeMergeRequest[]): FakeMergeRequest[] {
   const { query, user, world } = context;
@@ -46,9 +47,9 @@ function findMergeRequest(context: RouteContext): FakeMergeRequest | undefined {
   const project = context.world.visibleProject(context.user.id, context.params['id'] ?? '');
   if (!project) return undefined;
   const iid = Number(context.params['iid']);
-  return (context.world.scenario.mergeRequests ?? []).find(
-    (mr) => mr.project_id === project.id && mr.iid === iid,
-  );
+  return derived(context.world.scenario.mergeRequests, mergeRequestsByProjectAndIid)
+    .get(project.id)
+    ?.get(iid);
 }
 
 function withMergeRequest(
@@ -77,9 +78,8 @@ export const mergeRequestRoutes: Route[] = [
     handle: (context) => {
       const project = context.world.visibleProject(context.user.id, context.params['id'] ?? '');
       if (!project) return notFound('Project');
-      const inProject = (context.world.scenario.mergeRequests ?? []).filter(
-        (mr) => mr.project_id === project.id,
-      );
+      const inProject =
+        derived(context.world.scenario.mergeRequests, mergeRequestsByProject).get(project.id) ?? [];
       context.query.set('scope', context.query.get('scope') ?? 'all');
       return list(ordered(context, scoped(context, inProject)), (mr) => mergeRequest(context.world, mr));
     },

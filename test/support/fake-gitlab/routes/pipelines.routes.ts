@@ -1,5 +1,6 @@
 import { pipeline } from '../present.ts';
 import { json, list, notFound, type Route, timeParam } from '../route.ts';
+import { derived, pipelinesByProject } from '../scenario-index.ts';
 
 export const pipelineRoutes: Route[] = [
   {
@@ -11,8 +12,8 @@ export const pipelineRoutes: Route[] = [
       if (!project) return notFound('Project');
       const updatedAfter = timeParam(query, 'updated_after');
       const updatedBefore = timeParam(query, 'updated_before');
-      const selected = (world.scenario.pipelines ?? []).filter((item) => {
-        if (item.project_id !== project.id) return false;
+      const inProject = derived(world.scenario.pipelines, pipelinesByProject).get(project.id) ?? [];
+      const selected = inProject.filter((item) => {
         if (query.get('username') && item.username !== query.get('username')) return false;
         if (query.get('status') && item.status !== query.get('status')) return false;
         if (query.get('ref') && item.ref !== query.get('ref')) return false;
@@ -32,9 +33,9 @@ export const pipelineRoutes: Route[] = [
     handle: ({ world, user, params }) => {
       const project = world.visibleProject(user.id, params['id'] ?? '');
       if (!project) return notFound('Project');
-      const found = (world.scenario.pipelines ?? []).find(
-        (item) => item.project_id === project.id && item.id === Number(params['pipeline_id']),
-      );
+      const pipelineId = Number(params['pipeline_id']);
+      const inProject = derived(world.scenario.pipelines, pipelinesByProject).get(project.id) ?? [];
+      const found = inProject.find((item) => item.id === pipelineId);
       return found ? json(pipeline(world, found, true)) : notFound('Pipeline');
     },
   },

@@ -3,6 +3,7 @@ import versionFixture from '../fixtures/version.json' with { type: 'json' };
 import { currentUser, userBasic } from '../present.ts';
 import { json, list, notFound, type Route } from '../route.ts';
 import type { FakeUser } from '../scenario.ts';
+import { derived, groupBy } from '../scenario-index.ts';
 import { isTokenExpired } from '../world.ts';
 
 export const userRoutes: Route[] = [
@@ -21,7 +22,7 @@ export const userRoutes: Route[] = [
       const username = query.get('username');
       const search = query.get('search');
       let users = username
-        ? world.scenario.users.filter((user) => user.username.toLowerCase() === username.toLowerCase())
+        ? (derived(world.scenario.users, usersByUsername).get(username.toLowerCase()) ?? [])
         : search !== null
           ? searchUsers(world.scenario.users, search)
           : world.scenario.users;
@@ -76,6 +77,8 @@ export const userRoutes: Route[] = [
     handle: ({ world }) => json({ ...versionFixture, ...world.scenario.version }),
   },
 ];
+
+const usersByUsername = (users: readonly FakeUser[]) => groupBy(users, (user) => user.username.toLowerCase());
 
 /** GitLab matches partially from this many characters on; shorter terms match only whole values. */
 const MIN_CHARS_FOR_PARTIAL_MATCHING = 3;
