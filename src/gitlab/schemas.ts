@@ -53,7 +53,7 @@ export const versionSchema = z.looseObject({
 });
 export type GitLabVersion = z.infer<typeof versionSchema>;
 
-export const pushDataSchema = z.looseObject({
+export const pushDataSchema = z.object({
   commit_count: z.number().int(),
   action: z.string(),
   ref_type: z.string(),
@@ -64,7 +64,7 @@ export const pushDataSchema = z.looseObject({
   ref_count: z.number().int().nullable().optional(),
 });
 
-export const noteSchema = z.looseObject({
+export const noteSchema = z.object({
   id: z.number().int(),
   body: z.string(),
   type: z.string().nullable().optional(),
@@ -80,8 +80,11 @@ export const noteSchema = z.looseObject({
 });
 export type GitLabNote = z.infer<typeof noteSchema>;
 
-/** GET /users/:id/events. */
-export const eventSchema = z.looseObject({
+/**
+ * GET /users/:id/events. Events, their notes and push data, and commits are read by the thousand:
+ * their schemas keep only the fields we read (an unknown field is dropped, not copied).
+ */
+export const eventSchema = z.object({
   id: z.number().int(),
   project_id: z.number().int().nullable().optional(),
   action_name: z.string(),
@@ -145,7 +148,7 @@ export const mergeRequestReviewerSchema = z.looseObject({
 });
 export type GitLabMergeRequestReviewer = z.infer<typeof mergeRequestReviewerSchema>;
 
-export const commitSchema = z.looseObject({
+export const commitSchema = z.object({
   id: z.string(),
   short_id: z.string(),
   title: z.string(),
@@ -159,7 +162,7 @@ export const commitSchema = z.looseObject({
   created_at: timestamp.optional(),
   parent_ids: z.array(z.string()).optional(),
   web_url: z.string(),
-  stats: z.looseObject({ additions: z.number(), deletions: z.number(), total: z.number() }).optional(),
+  stats: z.object({ additions: z.number(), deletions: z.number(), total: z.number() }).optional(),
 });
 export type GitLabCommit = z.infer<typeof commitSchema>;
 
