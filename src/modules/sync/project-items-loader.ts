@@ -37,6 +37,9 @@ interface Gathering {
   done: Promise<ProjectItemsResult>;
 }
 
+/** Queries of one gathering out at once (a first sync's review requests need a score of them). */
+const QUERIES_IN_FLIGHT = 3;
+
 export class ProjectItemsLoader {
   readonly #client: GitLabClient;
   readonly #gatherMs: number;
@@ -113,7 +116,24 @@ export class ProjectItemsLoader {
   async #fetch(wanted: ProjectItemsWanted[]): Promise<ProjectItemsResult> {
     const merged: ProjectItemsResult = new Map();
     const pending = packProjectItems(wanted, this.#budget);
-    while (pending.length > 0) {
+    // A few queries of one gathering out at once; the first error stops the others at their next
+    // query and is thrown once all have ended.
+    let failure: { error: unknown } | undefined;
+    const worker = () =>
+      this.#drain(pending, merged, () => failure !== undefined).catch((error: unknown) => {
+        failure ??= { error };
+      });
+    await Promise.all(Array.from({ length: QUERIES_IN_FLIGHT }, worker));
+    if (failure) throw failure.error;
+    return merged;
+  }
+
+  async #drain(
+    pending: ProjectItemsWanted[][],
+    merged: ProjectItemsResult,
+    stopped: () => boolean,
+  ): Promise<void> {
+    while (pending.length > 0 && !stopped()) {
       const query = pending.shift() as ProjectItemsWanted[];
       let result: ProjectItemsResult;
       try {
@@ -154,7 +174,6 @@ export class ProjectItemsLoader {
         merged.set(path, into);
       }
     }
-    return merged;
   }
 }
 
