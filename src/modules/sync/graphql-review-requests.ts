@@ -1,5 +1,5 @@
 import type { GitLabReviewRequestNode } from '../../gitlab/index.ts';
-import type { ActivityRow } from '../activity/activity.repository.ts';
+import { type ActivityRow, storedNaturalKeys } from '../activity/activity.repository.ts';
 import type { MergeRequestFacts } from './gitlab-activity.mapper.ts';
 import { gidNumber, mapReviewRequest, projectPathFromWebUrl } from './gitlab-resources.mapper.ts';
 import type { StreamsContext } from './graphql-streams.ts';
@@ -55,16 +55,7 @@ export async function reviewRequestRows(
     `gitlab:${context.host}:mr_review_requested:${node.projectId}:${node.iid}:${teammate.userId}`;
   const keys = lists.flatMap(({ teammate, nodes }) => nodes.map((node) => keyOf(teammate, node)));
   if (keys.length === 0) return [];
-  const known = new Set(
-    (
-      await context.transaction((em) =>
-        em.execute<Array<{ natural_key: string }>>(
-          'select natural_key from activity where workspace_id = ? and natural_key = any(?::text[])',
-          [context.workspaceId, `{${keys.map((key) => `"${key}"`).join(',')}}`],
-        ),
-      )
-    ).map((row) => row.natural_key),
-  );
+  const known = await context.transaction((em) => storedNaturalKeys(em, context.workspaceId, keys));
   // Authors are not asked to review their own MR; GitLab re-filters nothing for us.
   const fresh = lists.flatMap(({ teammate, nodes }) =>
     nodes

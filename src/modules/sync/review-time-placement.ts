@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { findReviewActions } from '../activity/activity.repository.ts';
 import type { ActivityDraft } from '../activity/activity-draft.ts';
+import { findReviewActions } from '../activity/review-time.repository.ts';
 import { assignReviewTime, type ReviewAction } from './review-time.ts';
 import type { SyncRunContext } from './sync-run-context.ts';
 

@@ -1,7 +1,8 @@
 import { type GitLabEvent, listUserEvents } from '../../gitlab/index.ts';
 import { readAhead } from '../../lib/read-ahead.ts';
-import { type ActivityRow, setReviewTime, upsertActivities } from '../activity/activity.repository.ts';
+import { type ActivityRow, upsertActivities } from '../activity/activity.repository.ts';
 import type { ActivityDraft } from '../activity/activity-draft.ts';
+import { setReviewTime } from '../activity/review-time.repository.ts';
 import { groupPushes } from './event-follow-ups.ts';
 import {
   type MapContext,
