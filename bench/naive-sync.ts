@@ -1,3 +1,5 @@
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { Gitlab } from '@gitbeaker/rest';
 import type { FakeGitLab } from '../test/support/fake-gitlab/index.ts';
 import { BENCH_TOKEN, type BenchScenario } from './sync-scenario.ts';
@@ -28,25 +30,69 @@ export function byEndpoint(fake: FakeGitLab): Record<string, number> {
   return Object.fromEntries(Object.entries(fake.countsByEndpoint()).sort((a, b) => b[1] - a[1]));
 }
 
+/** What the naive fetch itself reports; the requests are counted by the fake GitLab that served them. */
+export interface NaiveFetch {
+  wallMs: number;
+  fetched: number;
+  /** With listingsOnly: the per-item requests counted by endpoint, not sent. */
+  notSent: Record<string, number>;
+}
+
+/**
+ * The naive fetch in a process of its own (bench/naive-child.ts), as ActivityPulse's sync runs in
+ * one: its client's work does not share a thread with the fake GitLab serving it.
+ */
+export async function runNaive(
+  size: { teammates: number; days: number; end: Date },
+  fake: FakeGitLab,
+  options: { listingsOnly?: boolean } = {},
+): Promise<NaiveFigures> {
+  fake.requests.length = 0;
+  const child = fork(path.join(import.meta.dirname, 'naive-child.ts'), [
+    JSON.stringify({
+      url: fake.url,
+      ...size,
+      end: size.end.toISOString(),
+      listingsOnly: options.listingsOnly ?? false,
+    }),
+  ]);
+  const result = await new Promise<NaiveFetch>((resolve, reject) => {
+    child.once('message', (message: NaiveFetch | { error: string }) =>
+      'error' in message ? reject(new Error(`naive fetch failed: ${message.error}`)) : resolve(message),
+    );
+    child.once('exit', (code) => reject(new Error(`naive child exited with ${code}`)));
+  });
+  const requests = byEndpoint(fake);
+  for (const [endpoint, n] of Object.entries(result.notSent))
+    requests[endpoint] = (requests[endpoint] ?? 0) + n;
+  return {
+    wallMs: result.wallMs,
+    measured: !options.listingsOnly,
+    total: Object.values(requests).reduce((sum, n) => sum + n, 0),
+    requests: Object.fromEntries(Object.entries(requests).sort((a, b) => b[1] - a[1])),
+    fetched: result.fetched,
+    failed: fake.requests.filter((request) => request.status >= 400).length,
+    rateLimited: fake.requests.filter((request) => request.status === 429).length,
+  };
+}
+
 /**
  * What a user would write with @gitbeaker/rest to get the same data: list MRs, issues, commits and
  * pipelines per project, then one request per MR (notes, approvals, reviewers), per issue (notes,
  * time stats — REST has no single time entries), per commit (stats) and per pipeline (duration).
  * Only fetching is measured: nothing is mapped or stored. Eight requests at a time.
  */
-export async function runNaive(
+export async function fetchNaive(
   bench: BenchScenario,
-  fake: FakeGitLab,
+  url: string,
   options: { listingsOnly?: boolean } = {},
-): Promise<NaiveFigures> {
-  fake.requests.length = 0;
-  /** With listingsOnly, the per-item requests are counted by endpoint, not sent. */
+): Promise<NaiveFetch> {
   const notSent: Record<string, number> = {};
   const follow = (endpoint: string, task: () => Promise<unknown>) => {
     if (options.listingsOnly) notSent[endpoint] = (notSent[endpoint] ?? 0) + 1;
     else tasks.push(task);
   };
-  const api = new Gitlab({ host: fake.url, token: BENCH_TOKEN });
+  const api = new Gitlab({ host: url, token: BENCH_TOKEN });
   const since = bench.start.toISOString();
   const tasks: Array<() => Promise<unknown>> = [];
   const pool = async () => {
@@ -109,15 +155,5 @@ export async function runNaive(
   });
   // Tasks add tasks: run until nothing is left.
   while (tasks.length > 0) await runAll();
-  const requests = byEndpoint(fake);
-  for (const [endpoint, n] of Object.entries(notSent)) requests[endpoint] = (requests[endpoint] ?? 0) + n;
-  return {
-    wallMs: performance.now() - started,
-    measured: !options.listingsOnly,
-    total: Object.values(requests).reduce((sum, n) => sum + n, 0),
-    requests: Object.fromEntries(Object.entries(requests).sort((a, b) => b[1] - a[1])),
-    fetched,
-    failed: fake.requests.filter((request) => request.status >= 400).length,
-    rateLimited: fake.requests.filter((request) => request.status === 429).length,
-  };
+  return { wallMs: performance.now() - started, fetched, notSent };
 }

@@ -136,7 +136,7 @@ comments and approvals, ${scenario.issues?.length} issues, ${scenario.timelogs?.
 |---|---|---|
 | API requests | ${first.total} | ${naive.total} |
 | requests per teammate-day | ${(first.total / teammateDays).toFixed(3)} | ${(naive.total / teammateDays).toFixed(3)} |
-| wall time | **${seconds(first.wallMs)}** (4 teammates at a time) | ${naiveTime} — **${(naiveMs / first.wallMs).toFixed(1)}× ours** |
+| wall time | **${seconds(first.wallMs)}** (4 teammates at a time) | ${naiveTime} — **${(naiveMs / first.wallMs).toFixed(1)}× ours**${naive.measured ? ` (its floor: ${(floorMs / first.wallMs).toFixed(1)}× ours)` : ''} |
 | 429 answers | ${first.rateLimited} (limit enforced; ${first.retries} retries) | ${naive.rateLimited} (limit lifted) |
 | activities stored | ${stored} (${Math.round(stored / (first.wallMs / 1000))}/s) | — |
 | peak RSS of the sync's process during the sync (VmHWM) | **${mib(first.peakRssMiB)}** (${mib(first.startRssMiB)} when it started; at most ${mib(first.heapUsedMiB)} of V8 heap in use, ${mib(first.heapTotalMiB)} reserved, ${mib(first.externalMiB)} outside it) | — |
@@ -188,7 +188,7 @@ export function syncSection(
 about five people to a project), served by the fake GitLab (\`test/support/fake-gitlab\`) on 127.0.0.1 with ${options.latencyMs} ms added to
 every response. For ActivityPulse's sync the fake announces and enforces GitLab.com's limit, ${options.limit.limit} requests per
 ${options.limit.windowSeconds ?? 60} s (\`RateLimit-*\` headers on every answer, 429 with \`Retry-After\` past it); the naive fetch meets the same
-fake with the limit lifted (under it, its thousands of requests would mostly wait). The sync runs in a child process
+fake with the limit lifted (under it, its thousands of requests would mostly wait), in a process of its own (\`bench/naive-child.ts\`). The sync runs in a child process
 (\`bench/sync-child.ts\`: the app's SyncService, ORM and client, \`--optimize-for-size --max-semi-space-size=4\` as \`npm start\`), so its peak RSS
 is its own, without the fake GitLab or the bench. PostgreSQL: embedded, in a temp dir. Machine: ${machine}.
 
