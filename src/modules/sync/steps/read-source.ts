@@ -49,6 +49,7 @@ export async function readSource(
   if (!halted()) {
     const { report: read, interests } = await readTeammateEvents(context, resolved, logger);
     reports.push(read);
+    context.commits.release();
 
     // 4. Pipelines of projects worked on for the first time in this run, batched.
     const asked = new Set(known.map(interestKey));
