@@ -33,8 +33,19 @@ await new Promise<void>((resolve) => slack.listen(0, '127.0.0.1', resolve));
 const slackApiUrl = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/api/`;
 const MAIN = path.join(ROOT, 'src/main.ts');
 
-interface Figures {
+/** How a configuration starts Node: environment settings and flags. */
+interface Start {
+  env: Record<string, string>;
   flags: string[];
+}
+
+/** `npm start` (package.json) and the Dockerfile: glibc's malloc held to two arenas, V8 kept small. */
+const NPM_START: Start = {
+  env: { MALLOC_ARENA_MAX: '2' },
+  flags: ['--optimize-for-size', '--max-semi-space-size=4'],
+};
+
+interface Figures extends Start {
   startMs: number;
   rssMiB: number;
   peakMiB: number;
@@ -46,10 +57,11 @@ async function status(pid: number): Promise<{ rss: number; peak: number }> {
   return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
 }
 
-async function measure(flags: string[], dataDir: string): Promise<Figures> {
+async function measure({ env, flags }: Start, dataDir: string): Promise<Figures> {
   const started = performance.now();
   const child = spawn(process.execPath, [...flags, MAIN], {
     env: {
+      ...env,
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '/tmp',
       SLACK_SIGNING_SECRET: 'bench',
@@ -83,16 +95,21 @@ async function measure(flags: string[], dataDir: string): Promise<Figures> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   await exited;
-  return { flags, startMs, rssMiB: rss, peakMiB: peak };
+  return { env, flags, startMs, rssMiB: rss, peakMiB: peak };
 }
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ap-bench-memory-'));
 const runs: Figures[] = [];
 try {
   // The first start initialises the database and fills the compile cache; measure after it.
-  await measure(['--optimize-for-size', '--max-semi-space-size=4'], dataDir);
-  for (const flags of [['--optimize-for-size', '--max-semi-space-size=4'], ['--max-semi-space-size=4'], []])
-    runs.push(await measure(flags, dataDir));
+  await measure(NPM_START, dataDir);
+  for (const start of [
+    NPM_START,
+    { env: {}, flags: NPM_START.flags },
+    { env: {}, flags: ['--max-semi-space-size=4'] },
+    { env: {}, flags: [] },
+  ])
+    runs.push(await measure(start, dataDir));
 } finally {
   await rm(dataDir, { recursive: true, force: true });
   slack.close();
@@ -100,7 +117,7 @@ try {
 
 const rows = runs.map(
   (run) =>
-    `| \`node ${[...run.flags, 'src/main.ts'].join(' ')}\` | ${run.rssMiB.toFixed(0)} MiB | ${run.peakMiB.toFixed(0)} MiB | ${(run.startMs / 1000).toFixed(1)} s |`,
+    `| \`${[...Object.entries(run.env).map(([name, value]) => `${name}=${value}`), 'node', ...run.flags, 'src/main.ts'].join(' ')}\` | ${run.rssMiB.toFixed(0)} MiB | ${run.peakMiB.toFixed(0)} MiB | ${(run.startMs / 1000).toFixed(1)} s |`,
 );
 const section = `## Memory
 
@@ -110,7 +127,7 @@ const section = `## Memory
 |---|---|---|---|
 ${rows.join('\n')}
 
-Where it went: V8 grew its young generation to about 150 MB on this 24 GB machine (\`heapTotal\` 160 MB for 30 MB used); \`--max-semi-space-size=4\` (start script and Dockerfile) caps it, and \`--optimize-for-size\` (same places) has V8 keep its heaps smaller and collect sooner: about 30 MiB less idle, and a 200 × 90 first sync peaks near 210 MiB instead of about 400 MiB, for a sync about a fifth slower (BENCHMARKS.md, Sync). Importing \`date-fns\` as a whole loaded every one of its functions (about 12 MB); we import the few we use by path. Node's compile cache (\`module.enableCompileCache()\` in main.ts) keeps type-stripped code on disk, so a restart does not hold the stripper's memory. What remains is mostly the libraries' code: undici, Bolt, MikroORM and zod each cost 20–40 MB when loaded alone.
+Where it went: V8 grew its young generation to about 150 MB on this 24 GB machine (\`heapTotal\` 160 MB for 30 MB used); \`--max-semi-space-size=4\` (start script and Dockerfile) caps it, and \`--optimize-for-size\` (same places) has V8 keep its heaps smaller and collect sooner: about 30 MiB less idle, and a 200 × 90 first sync peaks under 200 MiB instead of about 400 MiB, for more time collecting garbage (BENCHMARKS.md, Sync). Importing \`date-fns\` as a whole loaded every one of its functions (about 12 MB); we import the few we use by path. \`MALLOC_ARENA_MAX=2\` (same places) holds glibc's malloc to two arenas: Node's threads (GC helpers, libuv, the database driver's sockets) each grew one and kept its freed memory; little idle, about 13 MiB less at the 200 × 90 sync's peak. Node's compile cache (\`module.enableCompileCache()\` in main.ts) keeps type-stripped code on disk, so a restart does not hold the stripper's memory. What remains is mostly the libraries' code: undici, Bolt, MikroORM and zod each cost 20–40 MB when loaded alone.
 `;
 process.stdout.write(`${section}\n`);
 

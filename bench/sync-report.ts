@@ -189,7 +189,7 @@ about five people to a project), served by the fake GitLab (\`test/support/fake-
 every response. For ActivityPulse's sync the fake announces and enforces GitLab.com's limit, ${options.limit.limit} requests per
 ${options.limit.windowSeconds ?? 60} s (\`RateLimit-*\` headers on every answer, 429 with \`Retry-After\` past it); the naive fetch meets the same
 fake with the limit lifted (under it, its thousands of requests would mostly wait), in a process of its own (\`bench/naive-child.ts\`). The sync runs in a child process
-(\`bench/sync-child.ts\`: the app's SyncService, ORM and client, \`--optimize-for-size --max-semi-space-size=4\` as \`npm start\`), so its peak RSS
+(\`bench/sync-child.ts\`: the app's SyncService, ORM and client, \`MALLOC_ARENA_MAX=2\`, \`--optimize-for-size --max-semi-space-size=4\` as \`npm start\`), so its peak RSS
 is its own, without the fake GitLab or the bench. PostgreSQL: embedded, in a temp dir. Machine: ${machine}.
 
 ${runs.map((run) => sizeSection(run, options.latencyMs, options.limit)).join('\n')}`;

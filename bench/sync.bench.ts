@@ -50,6 +50,8 @@ function runChild(input: ChildInput, fake: FakeGitLab): Promise<ChildRun> {
       '--max-semi-space-size=4',
       ...(process.env.BENCH_CHILD_FLAGS?.split(' ').filter(Boolean) ?? []),
     ],
+    // As `npm start` runs it (package.json): glibc's malloc held to two arenas.
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const run: Partial<ChildRun> = {};
