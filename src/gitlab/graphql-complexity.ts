@@ -95,6 +95,12 @@ export function userGroupComplexity(list: 'timelogs' | 'mergeRequests', members:
   return connectionComplexity(2 + inner, GROUP_RESOLVER, members);
 }
 
+/** `projects(ids:, first: n) { nodes { id pipelines(updatedAfter:) { count } } }`: 15 for 50 projects. */
+export function pipelineCountGroupComplexity(members: number): number {
+  // nodes (1) + id (1) + the count's connection: (count 1 + resolver) × 2, no `first` = GitLab's 100.
+  return connectionComplexity(2 + connectionComplexity(1, PIPELINES_RESOLVER), GROUP_RESOLVER, members);
+}
+
 /** `projects(ids:, first: n) { nodes { id list: pipelines(updatedAfter:) { … } } }`. */
 export function projectGroupComplexity(members: number, features: GraphqlFeatures): number {
   // nodes (1) + id (1) + the list

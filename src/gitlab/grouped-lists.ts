@@ -40,6 +40,9 @@ const USER_LIST_FIELD: Record<GroupedListName, string> = {
 
 export const projectGid = (id: number) => `gid://gitlab/Project/${id}`;
 
+/** The number at the end of a global id (`gid://gitlab/User/42` → 42); NaN when there is none. */
+export const idOfGid = (gid: string) => Number(/\/(\d+)$/.exec(gid)?.[1] ?? Number.NaN);
+
 /** Adds the groups' fields, variable declarations and values to a query being built. */
 export function addGroupSelections(
   groups: { users: readonly UserListGroup[]; projects: readonly ProjectPipelinesGroup[] },

@@ -36,6 +36,7 @@ export {
   connectionComplexity,
   MAX_QUERY_COMPLEXITY,
   PROJECT_COMPLEXITY,
+  pipelineCountGroupComplexity,
   pipelinesListComplexity,
   projectGroupComplexity,
   selectionComplexity,
@@ -73,7 +74,6 @@ export { nextPageUrl, parseLinkHeader } from './pagination.ts';
 export {
   countProjectPipelines,
   type PipelineCountGroup,
-  pipelineCountGroupComplexity,
   pipelineCountQueries,
 } from './pipeline-counts.api.ts';
 export {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { GitLabClient } from './client.ts';
-import { connectionComplexity, MAX_QUERY_COMPLEXITY } from './graphql-complexity.ts';
-import { MAX_PROJECTS_PER_GROUP, projectGid } from './grouped-lists.ts';
+import { MAX_QUERY_COMPLEXITY, pipelineCountGroupComplexity } from './graphql-complexity.ts';
+import { idOfGid, MAX_PROJECTS_PER_GROUP, projectGid } from './grouped-lists.ts';
 
 /**
  * How many pipelines, everyone's, projects have updated after a time: what one list of a whole
@@ -12,16 +12,6 @@ export interface PipelineCountGroup {
   /** ISO 8601: the projects' shared `updatedAfter`. */
   updatedAfter: string;
   projectIds: readonly number[];
-}
-
-/** PipelinesResolver: 1, +1 because it calls Gitaly; UsersResolver/ProjectsResolver: 1, +1 for `sort`. */
-const PIPELINES_RESOLVER = 2;
-const GROUP_RESOLVER = 2;
-
-/** `projects(ids:, first: n) { nodes { id pipelines(updatedAfter:) { count } } }`: 15 for 50 projects. */
-export function pipelineCountGroupComplexity(members: number): number {
-  // nodes (1) + id (1) + the count's connection: (count 1 + resolver) × 2, no `first` = GitLab's 100.
-  return connectionComplexity(2 + connectionComplexity(1, PIPELINES_RESOLVER), GROUP_RESOLVER, members);
 }
 
 const countsSchema = z.record(
@@ -88,7 +78,7 @@ export async function countProjectPipelines(
     });
     for (const group of Object.values(data)) {
       for (const node of group?.nodes ?? []) {
-        const id = Number(/\/(\d+)$/.exec(node?.id ?? '')?.[1]);
+        const id = idOfGid(node?.id ?? '');
         if (node?.pipelines && Number.isInteger(id)) counts.set(id, node.pipelines.count);
       }
     }

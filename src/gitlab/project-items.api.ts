@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { GitLabClient } from './client.ts';
 import { errorFromGraphql } from './graphql-errors.ts';
 import { pageInfoSchema } from './graphql-schemas.ts';
+import { idOfGid } from './grouped-lists.ts';
 import {
   buildProjectItemsQuery,
   NOTE_FIELDS,
@@ -91,7 +92,7 @@ export async function fetchProjectItems(
         iid,
         createdAt: node.createdAt,
         reviewers: (node.reviewers?.nodes ?? []).map((reviewer) => ({
-          id: Number(/\/(\d+)$/.exec(reviewer.id)?.[1] ?? Number.NaN),
+          id: idOfGid(reviewer.id),
           username: reviewer.username,
         })),
         systemNotes: notes

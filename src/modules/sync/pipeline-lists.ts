@@ -74,8 +74,7 @@ export async function pipelineWanted(
       const starts = new Map(
         own.map((interest) => [interest.teammate.teammateId, startOf(context, interest)]),
       );
-      const from = Math.min(...starts.values(), ...through.values());
-      wanted.push(projectWanted(fullPath, projectId, [...own, ...shared], from, starts));
+      wanted.push(projectWanted(fullPath, projectId, [...own, ...shared], wholeFrom(context, plan), starts));
       continue;
     }
     wanted.push(...own.map((interest) => pairWanted(context, interest)));
@@ -119,13 +118,11 @@ async function projectsCheaperWhole(
   );
   const whole = new Set<ProjectPlan>();
   if (candidates.reduce((sum, plan) => sum + plan.own.length, 0) < OWN_LISTS_WORTH_COUNTING) return whole;
-  const fromOf = (plan: ProjectPlan) =>
-    new Date(
-      Math.min(...plan.own.map((interest) => startOf(context, interest)), ...plan.through.values()),
-    ).toISOString();
   const groups = new Map<string, number[]>();
-  for (const plan of candidates)
-    groups.set(fromOf(plan), [...(groups.get(fromOf(plan)) ?? []), plan.projectId!]);
+  for (const plan of candidates) {
+    const from = new Date(wholeFrom(context, plan)).toISOString();
+    groups.set(from, [...(groups.get(from) ?? []), plan.projectId!]);
+  }
   let counts: Map<number, number>;
   try {
     counts = await countProjectPipelines(
@@ -162,6 +159,11 @@ function projectWanted(
       ...(starts ? { starts } : {}),
     },
   };
+}
+
+/** Where the project's whole list starts: the earliest start of the teammates it stands for. */
+function wholeFrom(context: StreamsContext, plan: ProjectPlan): number {
+  return Math.min(...plan.own.map((interest) => startOf(context, interest)), ...plan.through.values());
 }
 
 /** Where a teammate's own list of a project starts. */
